@@ -1,0 +1,138 @@
+//! `pach fsck`, `pach gc` and `pach completions`.
+
+use std::time::Duration;
+
+use clap::CommandFactory;
+
+use super::{Cli, Context};
+use crate::error::{Error, Result};
+use crate::repo::Access;
+use crate::ui::human_bytes;
+
+/// Verify the store: re-hash every object and check every reference
+///
+/// Reads every object and checks that it hashes to its name, then walks every branch, tag,
+/// HEAD and the index, checking that each commit, tree and file they reach is present and
+/// well-formed. Reports each problem with its object id and where it is referred to from,
+/// and exits with code 4 if there is any.
+#[derive(clap::Args, Debug)]
+#[command(after_help = "Example:\n  pach fsck && echo store is intact")]
+pub struct FsckArgs {
+    /// Print the report as JSON
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn fsck(cx: &Context, a: &FsckArgs) -> Result<()> {
+    let repo = cx.repo(Access::Read)?;
+    let out = repo.fsck()?;
+    if a.json {
+        cx.ui.json(&out)?;
+    } else {
+        for p in &out.problems {
+            let id = p.id.map(|i| i.to_string()).unwrap_or_default();
+            cx.ui
+                .line(format!("{}: {id} at {}: {}", p.kind, p.at, p.detail))?;
+        }
+        cx.ui.note(format!(
+            "checked {} object(s): {} reachable, {} unreachable, {} problem(s)",
+            out.objects,
+            out.reachable,
+            out.unreachable,
+            out.problems.len()
+        ));
+    }
+    if out.problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::CheckFailed {
+            count: out.problems.len(),
+        })
+    }
+}
+
+/// Delete objects that nothing refers to
+///
+/// Deletes objects that no branch, tag, HEAD, reflog-free history or index entry reaches,
+/// but never one younger than the grace period, so a pach command writing at the same time
+/// is safe. Also removes stale temporary files.
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Examples:\n  pach gc\n  pach gc --grace 0   # only when no other pach command runs"
+)]
+pub struct GcArgs {
+    /// Keep unreachable objects younger than this (e.g. 30m, 2h, 7d; 0 keeps none)
+    #[arg(long, default_value = "1h", value_name = "DURATION")]
+    grace: String,
+}
+
+pub fn gc(cx: &Context, a: &GcArgs) -> Result<()> {
+    let grace = parse_duration(&a.grace)?;
+    let mut repo = cx.repo(Access::Write)?;
+    let out = repo.gc(grace)?;
+    cx.ui.note(format!(
+        "deleted {} object(s) ({}); kept {} younger than {}; removed {} temp file(s)",
+        out.deleted,
+        human_bytes(out.bytes),
+        out.kept_young,
+        a.grace,
+        out.temp_files
+    ));
+    Ok(())
+}
+
+/// Parses `30s`, `10m`, `2h`, `7d` or a bare number of seconds.
+pub fn parse_duration(text: &str) -> Result<Duration> {
+    let bad = || Error::BadDuration { text: text.into() };
+    let t = text.trim();
+    let (num, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len()));
+    let n: u64 = num.parse().map_err(|_| bad())?;
+    let secs = match unit {
+        "" | "s" => n,
+        "m" => n * 60,
+        "h" => n * 3600,
+        "d" => n * 86_400,
+        _ => return Err(bad()),
+    };
+    Ok(Duration::from_secs(secs))
+}
+
+/// Print a shell completion script
+///
+/// The same scripts are kept in the source tree under `completions/`.
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Examples:\n  pach completions bash > ~/.local/share/bash-completion/completions/pach\n  pach completions zsh > ~/.zfunc/_pach"
+)]
+pub struct CompletionsArgs {
+    /// The shell to generate for
+    shell: clap_complete::Shell,
+}
+
+pub fn completions(cx: &Context, a: &CompletionsArgs) -> Result<()> {
+    cx.ui.raw(&completion_script(a.shell))
+}
+
+/// Returns the completion script for `shell`.
+pub fn completion_script(shell: clap_complete::Shell) -> Vec<u8> {
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "pach", &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_parse_and_bad_ones_are_named() {
+        assert_eq!(parse_duration("90").unwrap(), Duration::from_secs(90));
+        assert_eq!(parse_duration("2h").unwrap(), Duration::from_secs(7200));
+        assert!(
+            parse_duration("2 weeks")
+                .unwrap_err()
+                .to_string()
+                .contains("`2 weeks`")
+        );
+    }
+}

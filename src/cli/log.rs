@@ -1,0 +1,169 @@
+//! `pach log` and `pach show`: history and one commit.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use super::Context;
+use crate::error::Result;
+use crate::repo::{Access, Change, ChangeKind, Repo};
+use crate::store::{Commit, ObjectId};
+use crate::ui::{Ui, format_time, human_bytes};
+
+/// Show commit history, with the code version of each commit
+///
+/// Starts at HEAD (or REV) and follows first parents. With `-- PATH`, lists only the commits
+/// that changed that file or directory.
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Examples:\n  pach log -n 5 --oneline\n  pach log -- data/labels.csv\n  pach log --json main~3"
+)]
+pub struct LogArgs {
+    /// Where to start (default: HEAD)
+    rev: Option<String>,
+    /// Show at most N commits
+    #[arg(short = 'n', value_name = "N")]
+    max: Option<usize>,
+    /// One line per commit: short id and first line of the message
+    #[arg(long)]
+    oneline: bool,
+    /// Print the commits as JSON
+    #[arg(long)]
+    json: bool,
+    /// Only commits that changed this path
+    #[arg(last = true, value_name = "PATH")]
+    path: Option<PathBuf>,
+}
+
+/// A commit with its id, for JSON output.
+#[derive(Serialize)]
+struct Shown<'a> {
+    id: ObjectId,
+    #[serde(flatten)]
+    commit: &'a Commit,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    changes: Option<&'a [Change]>,
+}
+
+pub fn run(cx: &Context, args: &LogArgs) -> Result<()> {
+    let repo = cx.repo(Access::Read)?;
+    let start = match &args.rev {
+        Some(r) => repo.resolve_rev(r)?,
+        None => match repo.head_commit()? {
+            Some(id) => id,
+            None if args.json => return cx.ui.line("[]"),
+            None => return Ok(()),
+        },
+    };
+    let path = match &args.path {
+        Some(p) => Some(crate::repo::resolve_path(repo.root(), &cx.cwd, p)?),
+        None => None,
+    };
+    let commits = repo.log(start, path.as_deref(), args.max)?;
+    if args.json {
+        let shown: Vec<Shown> = commits
+            .iter()
+            .map(|(id, c)| Shown {
+                id: *id,
+                commit: c,
+                changes: None,
+            })
+            .collect();
+        return cx.ui.json(&shown);
+    }
+    for (i, (id, c)) in commits.iter().enumerate() {
+        if args.oneline {
+            cx.ui.line(format!(
+                "{} {}",
+                cx.ui.paint("33", &id.short()),
+                c.message.lines().next().unwrap_or("")
+            ))?;
+        } else {
+            if i > 0 {
+                cx.ui.line("")?;
+            }
+            print_commit(&cx.ui, id, c)?;
+        }
+    }
+    Ok(())
+}
+
+fn print_commit(ui: &Ui, id: &ObjectId, c: &Commit) -> Result<()> {
+    ui.line(ui.paint("33", &format!("commit {id}")))?;
+    ui.line(format!("Author: {} <{}>", c.author.name, c.author.email))?;
+    ui.line(format!("Date:   {}", format_time(c.time)))?;
+    match &c.code {
+        Some(code) => {
+            let at = code
+                .git_commit
+                .as_deref()
+                .map(|g| &g[..g.len().min(12)])
+                .unwrap_or("(no commits)");
+            ui.line(format!(
+                "Code:   git {at}{}",
+                if code.dirty { " (dirty)" } else { "" }
+            ))?;
+        }
+        None => ui.line("Code:   (not in a git repository)")?,
+    }
+    ui.line("")?;
+    for l in c.message.lines() {
+        ui.line(format!("    {l}"))?;
+    }
+    Ok(())
+}
+
+/// Show a commit: its metadata and the files it changed
+#[derive(clap::Args, Debug)]
+#[command(after_help = "Examples:\n  pach show\n  pach show v1 --json")]
+pub struct ShowArgs {
+    /// The commit to show (default: HEAD)
+    #[arg(default_value = "HEAD")]
+    rev: String,
+    /// Print the commit and its changes as JSON
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn show(cx: &Context, args: &ShowArgs) -> Result<()> {
+    let repo = cx.repo(Access::Read)?;
+    let id = repo.resolve_rev(&args.rev)?;
+    let c = repo.commit_obj(&id)?;
+    let changes = changes_of(&repo, &c)?;
+    if args.json {
+        return cx.ui.json(&Shown {
+            id,
+            commit: &c,
+            changes: Some(&changes),
+        });
+    }
+    print_commit(&cx.ui, &id, &c)?;
+    cx.ui.line("")?;
+    print_changes(&cx.ui, &changes)
+}
+
+fn changes_of(repo: &Repo, c: &Commit) -> Result<Vec<Change>> {
+    let parent_tree = match c.parents.first() {
+        Some(p) => Some(repo.commit_obj(p)?.tree),
+        None => None,
+    };
+    repo.diff_trees(parent_tree.as_ref(), Some(&c.tree))
+}
+
+/// Prints changes as `A|M|D  path  (sizes)`.
+pub fn print_changes(ui: &Ui, changes: &[Change]) -> Result<()> {
+    for c in changes {
+        let (tag, code) = match c.kind {
+            ChangeKind::Added => ("A", "32"),
+            ChangeKind::Modified => ("M", "33"),
+            ChangeKind::Deleted => ("D", "31"),
+        };
+        let sizes = match (c.old_size, c.new_size) {
+            (Some(a), Some(b)) => format!("{} -> {}", human_bytes(a), human_bytes(b)),
+            (Some(a), None) | (None, Some(a)) => human_bytes(a),
+            (None, None) => String::new(),
+        };
+        ui.line(format!("{}  {}  ({sizes})", ui.paint(code, tag), c.path))?;
+    }
+    Ok(())
+}

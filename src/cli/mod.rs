@@ -1,0 +1,152 @@
+//! The command line: the clap definitions, global flags, and one flat dispatch.
+
+mod branch;
+mod check;
+mod commit;
+mod diff;
+mod init;
+mod log;
+mod read;
+mod stage;
+mod status;
+
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::error::Result;
+use crate::repo::{Access, Repo};
+use crate::ui::Ui;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  1  failure (the message says what and where)
+  2  usage error (bad flags or arguments)
+  3  the repository is locked by another pach process
+  4  a check failed (`pach fsck` found problems)";
+
+/// Git for data: version large files beside git, run pipeline stages in local containers,
+/// and trace every output to the exact bytes it came from.
+#[derive(Parser, Debug)]
+#[command(name = "pach", version, after_help = EXIT_CODES, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags every command takes.
+#[derive(Args, Debug)]
+pub struct Global {
+    /// Print nothing but results and errors
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Print more about what is happening (can be repeated)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Run as if pach was started in DIR
+    #[arg(short = 'C', value_name = "DIR", global = true)]
+    pub dir: Option<PathBuf>,
+    /// When to colour output (NO_COLOR in the environment means never, for auto)
+    #[arg(long, value_enum, default_value_t = Color::Auto, global = true)]
+    pub color: Color,
+}
+
+/// Colour choice.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Every subcommand.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    Init(init::InitArgs),
+    Add(stage::AddArgs),
+    Rm(stage::RmArgs),
+    Status(status::StatusArgs),
+    Commit(commit::CommitArgs),
+    Log(log::LogArgs),
+    Branch(branch::BranchArgs),
+    Tag(branch::TagArgs),
+    Checkout(branch::CheckoutArgs),
+    Diff(diff::DiffArgs),
+    Ls(read::LsArgs),
+    Cat(read::CatArgs),
+    Show(log::ShowArgs),
+    Fsck(check::FsckArgs),
+    Gc(check::GcArgs),
+    Completions(check::CompletionsArgs),
+}
+
+/// What every command needs: output settings and where it runs.
+pub struct Context {
+    pub ui: Ui,
+    pub cwd: PathBuf,
+}
+
+impl Context {
+    /// Opens the project enclosing the working directory.
+    pub fn repo(&self, access: Access) -> Result<Repo> {
+        Repo::discover(&self.cwd, access)
+    }
+
+    /// Resolves user paths to project paths.
+    pub fn paths(&self, repo: &Repo, args: &[PathBuf]) -> Result<Vec<String>> {
+        args.iter()
+            .map(|a| crate::repo::resolve_path(repo.root(), &self.cwd, a))
+            .collect()
+    }
+
+    /// Returns a project path for display relative to nothing (project-rooted).
+    pub fn show_path(p: &str) -> &str {
+        if p.is_empty() { "." } else { p }
+    }
+}
+
+/// Runs one parsed command line.
+pub fn dispatch(cli: Cli, ui: Ui) -> Result<()> {
+    let cwd = match &cli.global.dir {
+        Some(d) => std::fs::canonicalize(d).map_err(|source| crate::Error::Io {
+            path: d.clone(),
+            source,
+        })?,
+        None => std::env::current_dir().map_err(|source| crate::Error::Io {
+            path: Path::new(".").into(),
+            source,
+        })?,
+    };
+    let cx = Context { ui, cwd };
+    match cli.command {
+        Command::Init(a) => init::run(&cx, &a),
+        Command::Add(a) => stage::add(&cx, &a),
+        Command::Rm(a) => stage::rm(&cx, &a),
+        Command::Status(a) => status::run(&cx, &a),
+        Command::Commit(a) => commit::run(&cx, &a),
+        Command::Log(a) => log::run(&cx, &a),
+        Command::Branch(a) => branch::branch(&cx, &a),
+        Command::Tag(a) => branch::tag(&cx, &a),
+        Command::Checkout(a) => branch::checkout(&cx, &a),
+        Command::Diff(a) => diff::run(&cx, &a),
+        Command::Ls(a) => read::ls(&cx, &a),
+        Command::Cat(a) => read::cat(&cx, &a),
+        Command::Show(a) => log::show(&cx, &a),
+        Command::Fsck(a) => check::fsck(&cx, &a),
+        Command::Gc(a) => check::gc(&cx, &a),
+        Command::Completions(a) => check::completions(&cx, &a),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,340 @@
+//! `pach.db`: refs, the staging index with its stat cache, and query indexes.
+//!
+//! SQLite in WAL mode. Refs and index entries move inside transactions, so a crash leaves the
+//! old state or the new one. The `commits` table is derived from objects and can be rebuilt
+//! (`Db::rebuild_commits`); refs and the index are state of their own.
+
+mod migrations;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::store::{EntryKind, ObjectId};
+
+pub use migrations::SCHEMA_VERSION;
+
+/// Errors of the index database.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("database `{path}`: {source}")]
+    Sql {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error(
+        "database `{path}` has schema version {found}, newer than this pach understands ({known}); upgrade pach"
+    )]
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
+    #[error("database `{path}` holds a bad value for {what}: `{value}`")]
+    BadValue {
+        path: PathBuf,
+        what: &'static str,
+        value: String,
+    },
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// One staged file: what will be committed, plus the stat data it was hashed from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IndexEntry {
+    pub kind: EntryKind,
+    pub id: ObjectId,
+    pub size: u64,
+    pub exec: bool,
+    pub stat: Stat,
+    /// When the stat data was last checked against the content (ns since the epoch); an
+    /// entry whose mtime is this close to it is "racy" and gets re-hashed (see `repo::status`).
+    pub verified_ns: i64,
+}
+
+/// The stat data that tells an unchanged file without reading it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Stat {
+    pub size: u64,
+    pub mtime_ns: i64,
+    pub ino: u64,
+}
+
+/// The open database.
+pub struct Db {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Db {
+    /// Opens (creating and migrating if needed) the database at `path`.
+    pub fn open(path: &Path) -> Result<Db> {
+        let sql = |source| Error::Sql {
+            path: path.to_owned(),
+            source,
+        };
+        let conn = Connection::open(path).map_err(sql)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))
+            .map_err(sql)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(sql)?;
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(sql)?;
+        let mut db = Db {
+            conn,
+            path: path.to_owned(),
+        };
+        migrations::migrate(&mut db)?;
+        Ok(db)
+    }
+
+    fn err(&self) -> impl Fn(rusqlite::Error) -> Error + '_ {
+        move |source| Error::Sql {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    /// Runs `f` inside one transaction; nothing it did survives an error.
+    pub fn transaction<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+        let path = self.path.clone();
+        let sql = |source| Error::Sql {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(sql)?;
+        let out = f(&Tx {
+            tx: &tx,
+            path: &path,
+        })?;
+        tx.commit().map_err(sql)?;
+        Ok(out)
+    }
+
+    /// Returns a read view (no transaction) for queries.
+    pub fn read(&self) -> Tx<'_> {
+        Tx {
+            tx: &self.conn,
+            path: &self.path,
+        }
+    }
+}
+
+/// Queries and updates, inside a transaction or not.
+pub struct Tx<'a> {
+    tx: &'a Connection,
+    path: &'a Path,
+}
+
+impl Tx<'_> {
+    fn err(&self) -> impl Fn(rusqlite::Error) -> Error + '_ {
+        move |source| Error::Sql {
+            path: self.path.to_owned(),
+            source,
+        }
+    }
+
+    fn bad(&self, what: &'static str, value: &str) -> Error {
+        Error::BadValue {
+            path: self.path.to_owned(),
+            what,
+            value: value.to_owned(),
+        }
+    }
+
+    /// Returns a ref's raw target (`ref: refs/heads/x` or a commit id).
+    pub fn get_ref(&self, name: &str) -> Result<Option<String>> {
+        self.tx
+            .query_row("SELECT target FROM refs WHERE name = ?1", [name], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(self.err())
+    }
+
+    /// Sets a ref.
+    pub fn set_ref(&self, name: &str, target: &str) -> Result<()> {
+        self.tx
+            .execute(
+                "INSERT INTO refs(name, target) VALUES (?1, ?2)
+                 ON CONFLICT(name) DO UPDATE SET target = excluded.target",
+                params![name, target],
+            )
+            .map(drop)
+            .map_err(self.err())
+    }
+
+    /// Deletes a ref; returns whether it existed.
+    pub fn delete_ref(&self, name: &str) -> Result<bool> {
+        let n = self
+            .tx
+            .execute("DELETE FROM refs WHERE name = ?1", [name])
+            .map_err(self.err())?;
+        Ok(n > 0)
+    }
+
+    /// Returns every ref whose name starts with `prefix`, sorted, with its target.
+    pub fn refs(&self, prefix: &str) -> Result<Vec<(String, String)>> {
+        let mut st = self
+            .tx
+            .prepare_cached("SELECT name, target FROM refs WHERE substr(name, 1, length(?1)) = ?1 ORDER BY name")
+            .map_err(self.err())?;
+        let rows = st
+            .query_map([prefix], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(self.err())?;
+        rows.collect::<rusqlite::Result<_>>().map_err(self.err())
+    }
+
+    /// Loads the whole staging index, sorted by path.
+    pub fn index(&self) -> Result<BTreeMap<String, IndexEntry>> {
+        let mut st = self
+            .tx
+            .prepare_cached(
+                "SELECT path, kind, oid, size, exec, mtime_ns, ino, verified_ns FROM idx",
+            )
+            .map_err(self.err())?;
+        let mut rows = st.query([]).map_err(self.err())?;
+        let mut out = BTreeMap::new();
+        while let Some(r) = rows.next().map_err(self.err())? {
+            let get = |i| -> rusqlite::Result<i64> { r.get(i) };
+            let path: String = r.get(0).map_err(self.err())?;
+            let kind = match get(1).map_err(self.err())? {
+                0 => EntryKind::File,
+                2 => EntryKind::Symlink,
+                k => return Err(self.bad("an index entry kind", &k.to_string())),
+            };
+            let oid: Vec<u8> = r.get(2).map_err(self.err())?;
+            let id = ObjectId::from_bytes(&oid)
+                .ok_or_else(|| self.bad("an object id", &format!("{oid:02x?}")))?;
+            let size = get(3).map_err(self.err())? as u64;
+            let stat = Stat {
+                size,
+                mtime_ns: get(5).map_err(self.err())?,
+                ino: get(6).map_err(self.err())? as u64,
+            };
+            let exec = get(4).map_err(self.err())? != 0;
+            let verified_ns = get(7).map_err(self.err())?;
+            out.insert(
+                path,
+                IndexEntry {
+                    kind,
+                    id,
+                    size,
+                    exec,
+                    stat,
+                    verified_ns,
+                },
+            );
+        }
+        Ok(out)
+    }
+
+    /// Inserts or replaces index entries.
+    pub fn put_entries<'e>(
+        &self,
+        entries: impl IntoIterator<Item = (&'e str, &'e IndexEntry)>,
+    ) -> Result<()> {
+        let mut st = self
+            .tx
+            .prepare_cached(
+                "INSERT OR REPLACE INTO idx(path, kind, oid, size, exec, mtime_ns, ino, verified_ns)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )
+            .map_err(self.err())?;
+        for (path, e) in entries {
+            let kind = if e.kind == EntryKind::Symlink { 2 } else { 0 };
+            st.execute(params![
+                path,
+                kind,
+                e.id.as_bytes(),
+                e.size as i64,
+                e.exec as i64,
+                e.stat.mtime_ns,
+                e.stat.ino as i64,
+                e.verified_ns
+            ])
+            .map_err(self.err())?;
+        }
+        Ok(())
+    }
+
+    /// Removes index entries.
+    pub fn remove_entries<'e>(&self, paths: impl IntoIterator<Item = &'e str>) -> Result<()> {
+        let mut st = self
+            .tx
+            .prepare_cached("DELETE FROM idx WHERE path = ?1")
+            .map_err(self.err())?;
+        for p in paths {
+            st.execute([p]).map_err(self.err())?;
+        }
+        Ok(())
+    }
+
+    /// Empties the index.
+    pub fn clear_index(&self) -> Result<()> {
+        self.tx
+            .execute("DELETE FROM idx", [])
+            .map(drop)
+            .map_err(self.err())
+    }
+
+    /// Reads a `meta` value.
+    pub fn meta(&self, key: &str) -> Result<Option<String>> {
+        self.tx
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()
+            .map_err(self.err())
+    }
+
+    /// Writes a `meta` value.
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {
+        self.tx
+            .execute(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)",
+                params![key, value],
+            )
+            .map(drop)
+            .map_err(self.err())
+    }
+
+    /// Records a commit in the query index.
+    pub fn add_commit(&self, id: &ObjectId, time: i64) -> Result<()> {
+        self.tx
+            .execute(
+                "INSERT OR IGNORE INTO commits(id, time) VALUES (?1, ?2)",
+                params![id.hex(), time],
+            )
+            .map(drop)
+            .map_err(self.err())
+    }
+
+    /// Returns the known commit ids starting with the hex `prefix`.
+    pub fn commits_with_prefix(&self, prefix: &str) -> Result<Vec<ObjectId>> {
+        let mut st = self
+            .tx
+            .prepare_cached("SELECT id FROM commits WHERE id >= ?1 AND id < ?1 || 'g' LIMIT 2")
+            .map_err(self.err())?;
+        let rows = st
+            .query_map([prefix], |r| r.get::<_, String>(0))
+            .map_err(self.err())?;
+        let mut out = Vec::new();
+        for r in rows {
+            let s = r.map_err(self.err())?;
+            out.push(s.parse().map_err(|_| self.bad("a commit id", &s))?);
+        }
+        Ok(out)
+    }
+
+    /// Replaces the commit query index with `commits` (after `gc`, or to rebuild it).
+    pub fn rebuild_commits(&self, commits: &[(ObjectId, i64)]) -> Result<()> {
+        self.tx
+            .execute("DELETE FROM commits", [])
+            .map_err(self.err())?;
+        for (id, time) in commits {
+            self.add_commit(id, *time)?;
+        }
+        Ok(())
+    }
+}

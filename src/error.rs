@@ -1,0 +1,119 @@
+//! The crate error: wraps each layer's error, and owns exit codes and hints.
+
+use std::path::PathBuf;
+
+/// Exit code of a success.
+pub const EXIT_OK: i32 = 0;
+/// Exit code of any failure not listed below.
+pub const EXIT_FAILURE: i32 = 1;
+/// Exit code of a usage error (bad flags or arguments), as clap reports them.
+pub const EXIT_USAGE: i32 = 2;
+/// Exit code when another pach process holds the repository lock.
+pub const EXIT_LOCKED: i32 = 3;
+/// Exit code when a check (`fsck`) found problems.
+pub const EXIT_CHECK: i32 = 4;
+
+/// Every error pach reports.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Store(#[from] crate::store::Error),
+    #[error(transparent)]
+    Db(#[from] crate::db::Error),
+    #[error("not a pach project (no `.pach/` in `{}` or any parent)", start.display())]
+    NotAProject { start: PathBuf },
+    #[error("`{}` is already inside the pach project at `{}`", path.display(), root.display())]
+    AlreadyProject { path: PathBuf, root: PathBuf },
+    #[error("repository is locked by pid {pid} (`{}`)", lock.display())]
+    Locked { pid: String, lock: PathBuf },
+    #[error("`{path}`: {reason}")]
+    BadPath { path: String, reason: String },
+    #[error("`{path}` does not exist")]
+    NoSuchPath { path: String },
+    #[error("`{path}` is not tracked")]
+    NotTracked { path: String },
+    #[error("unknown revision `{rev}`")]
+    UnknownRev { rev: String },
+    #[error("ambiguous revision `{rev}`: it matches several commits ({candidates})")]
+    AmbiguousRev { rev: String, candidates: String },
+    #[error("no commits yet on `{branch}`")]
+    NoCommits { branch: String },
+    #[error("nothing to commit (use `pach add` first, or --allow-empty)")]
+    NothingToCommit,
+    #[error("branch `{name}` already exists")]
+    BranchExists { name: String },
+    #[error("tag `{name}` already exists")]
+    TagExists { name: String },
+    #[error("no branch named `{name}`")]
+    NoSuchBranch { name: String },
+    #[error("no tag named `{name}`")]
+    NoSuchTag { name: String },
+    #[error("cannot delete branch `{name}`: it is checked out")]
+    DeleteCurrentBranch { name: String },
+    #[error("`{name}` is not a valid {what} name: {reason}")]
+    BadName {
+        name: String,
+        what: &'static str,
+        reason: &'static str,
+    },
+    #[error("checkout would overwrite local changes to {}", list_paths(paths))]
+    WouldOverwrite { paths: Vec<String> },
+    #[error("`{rev}:{path}` {reason}")]
+    NotAFile {
+        rev: String,
+        path: String,
+        reason: &'static str,
+    },
+    #[error("config `{}`: {message}", path.display())]
+    Config { path: PathBuf, message: String },
+    #[error("`{}`: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("fsck found {count} problem(s)")]
+    CheckFailed { count: usize },
+    #[error("bad duration `{text}`: use a number with s, m, h or d (e.g. `30m`)")]
+    BadDuration { text: String },
+}
+
+fn list_paths(paths: &[String]) -> String {
+    let mut s: Vec<String> = paths.iter().take(5).map(|p| format!("`{p}`")).collect();
+    if paths.len() > 5 {
+        s.push(format!("and {} more", paths.len() - 5));
+    }
+    s.join(", ")
+}
+
+/// Result with the crate error.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// Returns the process exit code for this error.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Locked { .. } => EXIT_LOCKED,
+            Error::CheckFailed { .. } => EXIT_CHECK,
+            _ => EXIT_FAILURE,
+        }
+    }
+
+    /// Returns advice for the user, where there is some.
+    pub fn hint(&self) -> Option<String> {
+        Some(match self {
+            Error::NotAProject { .. } => "run `pach init` to create one here".into(),
+            Error::Locked { .. } => "wait for the other pach command to finish; if no pach is running, the lock is released on its own".into(),
+            Error::WouldOverwrite { .. } => "commit them, or use --force to discard them".into(),
+            Error::AmbiguousRev { .. } => "give more characters of the commit id".into(),
+            Error::Store(crate::store::Error::Write { source, .. })
+                if source.raw_os_error() == Some(28) =>
+            {
+                "the disk is full: free some space and run the command again; nothing was changed".into()
+            }
+            Error::Store(crate::store::Error::Missing { .. } | crate::store::Error::Corrupt { .. }) => {
+                "run `pach fsck` to check the whole store".into()
+            }
+            _ => return None,
+        })
+    }
+}

@@ -1,0 +1,10 @@
+//! pach: git for data. The library behind the `pach` binary; tests use it directly.
+pub mod cli;
+pub mod db;
+pub mod error;
+pub mod git;
+pub mod repo;
+pub mod store;
+pub mod ui;
+
+pub use error::{Error, Result};

@@ -1,0 +1,365 @@
+//! `add` and `rm`: moving paths into and out of the staging index.
+//!
+//! An add either stages every path it was given or changes nothing: objects are written in
+//! one batch, made durable, and only then does the index move, in one transaction.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::paths::is_safe_link_target;
+use super::status::{Seen, rel_of, stat_of, walk_error};
+use super::tree::is_under;
+use super::{Progress, Repo, now_ns};
+use crate::db::IndexEntry;
+use crate::error::{Error, Result};
+use crate::store::{Batch, EntryKind};
+
+/// What `pach add` did.
+#[derive(Debug, Default, Serialize)]
+pub struct AddOutcome {
+    /// Paths newly staged or restaged with new content.
+    pub staged: Vec<String>,
+    /// Paths whose removal was staged (gone from the working tree).
+    pub removed: Vec<String>,
+    /// Files looked at whose content was already staged.
+    pub unchanged: u64,
+    /// Bytes read and hashed.
+    pub bytes_hashed: u64,
+    /// New objects written to the store.
+    pub objects_written: usize,
+    /// Entries skipped because they are neither files, directories nor symlinks.
+    pub skipped: Vec<String>,
+}
+
+/// What `pach rm` did.
+#[derive(Debug, Default, Serialize)]
+pub struct RmOutcome {
+    pub removed: Vec<String>,
+    pub deleted_files: usize,
+}
+
+/// A file found on disk that may need staging.
+struct Candidate {
+    path: String,
+    kind: EntryKind,
+    size: u64,
+}
+
+/// Decides, from a project path and whether it is a directory, if a walk goes there.
+pub(crate) type Keep = std::sync::Arc<dyn Fn(&str, bool) -> bool + Send + Sync>;
+
+/// Returns a walker over `dir` that honours `.pachignore` files and skips `.git` and `.pach`
+/// (and whatever `keep` refuses).
+pub(crate) fn walker(root: &Path, dir: &Path, keep: Option<Keep>) -> ignore::WalkBuilder {
+    let mut w = ignore::WalkBuilder::new(dir);
+    w.standard_filters(false)
+        .hidden(false)
+        .follow_links(false)
+        .add_custom_ignore_filename(".pachignore")
+        .sort_by_file_name(|a, b| a.cmp(b));
+    let root = root.to_path_buf();
+    w.filter_entry(move |e| {
+        let name = e.file_name();
+        if name == ".git" || (name == ".pach" && e.path().parent() == Some(root.as_path())) {
+            return false;
+        }
+        match &keep {
+            Some(k) => k(
+                &rel_of(&root, e.path()),
+                e.file_type().is_some_and(|t| t.is_dir()),
+            ),
+            None => true,
+        }
+    });
+    w
+}
+
+impl Repo {
+    /// Stages the given project paths (files, symlinks, directories, recursively).
+    pub fn add(&mut self, paths: &[String], progress: &dyn Progress) -> Result<AddOutcome> {
+        let mut index = self.db_ref().read().index()?;
+        let mut out = AddOutcome::default();
+        let mut found = BTreeMap::new();
+        let mut gone = Vec::new();
+        for p in paths {
+            let before = found.len();
+            self.collect(p, &mut found, &mut out.skipped)?;
+            let tracked_here: Vec<&String> = index.keys().filter(|k| is_under(k, p)).collect();
+            if found.len() == before && tracked_here.is_empty() && !self.root().join(p).exists() {
+                return Err(Error::NoSuchPath { path: p.clone() });
+            }
+            gone.extend(
+                tracked_here
+                    .into_iter()
+                    .filter(|k| !self.root().join(k).symlink_metadata().is_ok())
+                    .cloned(),
+            );
+        }
+        let mode = self.link_mode();
+        let batch = Batch::default();
+        let hashed = AtomicU64::new(0);
+        let todo: Vec<&Candidate> = found.values().collect();
+        let bytes: u64 = todo.iter().map(|c| c.size).sum();
+        progress.begin("adding", todo.len() as u64, bytes);
+        let results: Vec<Option<(String, IndexEntry)>> = todo
+            .par_iter()
+            .map(|c| {
+                let r = self.stage_one(c, index.get(&c.path), mode, &batch, &hashed);
+                progress.advance(c.size);
+                r
+            })
+            .collect::<Result<_>>()?;
+        progress.end();
+        out.objects_written = batch.len();
+        batch.finish(self.store())?;
+        let mut changed = Vec::new();
+        for (c, r) in todo.iter().zip(results) {
+            match r {
+                Some((p, e)) => {
+                    if index.get(&p).is_none_or(|old| {
+                        old.id != e.id || old.kind != e.kind || old.exec != e.exec
+                    }) {
+                        out.staged.push(p.clone());
+                    } else {
+                        out.unchanged += 1;
+                    }
+                    changed.push((p, e));
+                }
+                None => {
+                    let _ = c;
+                    out.unchanged += 1;
+                }
+            }
+        }
+        gone.sort();
+        gone.dedup();
+        for (p, e) in &changed {
+            index.insert(p.clone(), e.clone());
+        }
+        for p in &gone {
+            index.remove(p);
+        }
+        out.removed = gone;
+        out.bytes_hashed = hashed.into_inner();
+        self.write_index(&index, &changed, &out.removed)?;
+        Ok(out)
+    }
+
+    /// Writes index changes and the index's tree id in one transaction.
+    pub(crate) fn write_index(
+        &mut self,
+        index: &BTreeMap<String, IndexEntry>,
+        put: &[(String, IndexEntry)],
+        removed: &[String],
+    ) -> Result<()> {
+        self.write_index_and_head(index, put, removed, None)
+    }
+
+    /// Finds the files and symlinks at or under project path `p`.
+    fn collect(
+        &self,
+        p: &str,
+        found: &mut BTreeMap<String, Candidate>,
+        skipped: &mut Vec<String>,
+    ) -> Result<()> {
+        let full = self.root().join(p);
+        let meta = match full.symlink_metadata() {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(source) => return Err(Error::Io { path: full, source }),
+        };
+        if !meta.is_dir() {
+            return match kind_of(&meta) {
+                Some(kind) => {
+                    found.insert(
+                        p.to_string(),
+                        Candidate {
+                            path: p.to_string(),
+                            kind,
+                            size: meta.len(),
+                        },
+                    );
+                    Ok(())
+                }
+                None => Err(Error::BadPath {
+                    path: p.into(),
+                    reason: "is not a regular file, directory or symlink".into(),
+                }),
+            };
+        }
+        for entry in walker(self.root(), &full, None).build() {
+            let entry = entry.map_err(walk_error)?;
+            let ft = entry
+                .file_type()
+                .expect("only stdin entries lack a file type");
+            if ft.is_dir() {
+                continue;
+            }
+            let Some(rel) = entry
+                .path()
+                .strip_prefix(self.root())
+                .ok()
+                .and_then(|r| r.to_str())
+            else {
+                return Err(Error::BadPath {
+                    path: rel_of(self.root(), entry.path()),
+                    reason: "name is not valid UTF-8; pach stores UTF-8 names only".into(),
+                });
+            };
+            let kind = if ft.is_symlink() {
+                EntryKind::Symlink
+            } else if ft.is_file() {
+                EntryKind::File
+            } else {
+                skipped.push(rel.to_string());
+                continue;
+            };
+            let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+            found.insert(
+                rel.to_string(),
+                Candidate {
+                    path: rel.to_string(),
+                    kind,
+                    size,
+                },
+            );
+        }
+        Ok(())
+    }
+
+    /// Stages one file: `None` when the cached stat data proves it unchanged.
+    fn stage_one(
+        &self,
+        c: &Candidate,
+        old: Option<&IndexEntry>,
+        mode: crate::store::LinkMode,
+        batch: &Batch,
+        hashed: &AtomicU64,
+    ) -> Result<Option<(String, IndexEntry)>> {
+        if let Some(old) = old {
+            let counter = AtomicU64::new(0);
+            if matches!(self.check_entry(&c.path, old, &counter)?, Seen::Same) {
+                return Ok(None);
+            }
+        }
+        let full = self.root().join(&c.path);
+        let verified_ns = now_ns();
+        let io = |source| Error::Io {
+            path: full.clone(),
+            source,
+        };
+        let (id, size, exec) = match c.kind {
+            EntryKind::Symlink => {
+                let target = fs::read_link(&full).map_err(io)?;
+                let text = target.to_str().ok_or_else(|| Error::BadPath {
+                    path: c.path.clone(),
+                    reason: "is a symlink whose target is not valid UTF-8".into(),
+                })?;
+                if !is_safe_link_target(&c.path, text) {
+                    return Err(Error::BadPath {
+                        path: c.path.clone(),
+                        reason: format!(
+                            "is a symlink to `{text}`, outside the project; pach stores only links that stay inside it"
+                        ),
+                    });
+                }
+                let id = self.store().put_bytes(text.as_bytes(), batch)?;
+                (id, text.len() as u64, false)
+            }
+            _ => {
+                let (id, size) = self.store().ingest(&full, mode, batch)?;
+                hashed.fetch_add(size, Ordering::Relaxed);
+                let exec = full.symlink_metadata().map_err(io)?.permissions().mode() & 0o111 != 0;
+                (id, size, exec)
+            }
+        };
+        let stat = stat_of(&full.symlink_metadata().map_err(io)?);
+        let entry = IndexEntry {
+            kind: c.kind,
+            id,
+            size,
+            exec,
+            stat,
+            verified_ns,
+        };
+        Ok(Some((c.path.clone(), entry)))
+    }
+
+    /// Stops tracking the given paths; without `cached`, deletes the files too.
+    ///
+    /// Refuses (changing nothing) when a file to delete has changes that are not staged,
+    /// unless `force`.
+    pub fn rm(&mut self, paths: &[String], cached: bool, force: bool) -> Result<RmOutcome> {
+        let mut index = self.db_ref().read().index()?;
+        let mut out = RmOutcome::default();
+        for p in paths {
+            let hits: Vec<String> = index.keys().filter(|k| is_under(k, p)).cloned().collect();
+            if hits.is_empty() {
+                return Err(Error::NotTracked {
+                    path: if p.is_empty() { ".".into() } else { p.clone() },
+                });
+            }
+            out.removed.extend(hits);
+        }
+        out.removed.sort();
+        out.removed.dedup();
+        if !cached && !force {
+            let counter = AtomicU64::new(0);
+            let mut dirty = Vec::new();
+            for p in &out.removed {
+                if let Seen::Changed { .. } = self.check_entry(p, &index[p], &counter)? {
+                    dirty.push(p.clone());
+                }
+            }
+            if !dirty.is_empty() {
+                return Err(Error::BadPath {
+                    path: dirty.join("`, `"),
+                    reason: "has changes that are not staged; use --force to delete anyway, or --cached to keep the file".into(),
+                });
+            }
+        }
+        for p in &out.removed {
+            index.remove(p);
+        }
+        self.write_index(&index, &[], &out.removed)?;
+        if !cached {
+            for p in &out.removed {
+                let full = self.root().join(p);
+                match fs::remove_file(&full) {
+                    Ok(()) => out.deleted_files += 1,
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(source) => return Err(Error::Io { path: full, source }),
+                }
+                remove_empty_parents(self.root(), &full);
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn kind_of(m: &fs::Metadata) -> Option<EntryKind> {
+    if m.file_type().is_symlink() {
+        Some(EntryKind::Symlink)
+    } else if m.is_file() {
+        Some(EntryKind::File)
+    } else {
+        None
+    }
+}
+
+/// Removes directories left empty between `file` and the project root.
+pub(crate) fn remove_empty_parents(root: &Path, file: &Path) {
+    let mut dir = file.parent();
+    while let Some(d) = dir {
+        if d == root || fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
+    }
+}

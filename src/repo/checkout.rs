@@ -1,0 +1,310 @@
+//! `checkout`: switching branches or commits, and restoring paths, touching only files that
+//! differ and never overwriting local changes unless forced.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicU64;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::add::remove_empty_parents;
+use super::paths::is_safe_link_target;
+use super::status::{Seen, stat_of};
+use super::tree::{FileEntry, FlatTree};
+use super::{RefKind, Repo, now_ns};
+use crate::db::IndexEntry;
+use crate::error::{Error, Result};
+use crate::store::{EntryKind, ObjectId};
+
+/// What `pach checkout` did.
+#[derive(Debug, Serialize)]
+pub struct CheckoutOutcome {
+    pub commit: ObjectId,
+    pub branch: Option<String>,
+    pub written: usize,
+    pub deleted: usize,
+}
+
+impl Repo {
+    /// Switches to a branch (or detaches at a commit) and updates the working tree.
+    pub fn checkout(&mut self, rev: &str, force: bool) -> Result<CheckoutOutcome> {
+        let (target, branch) = match self.get_ref(RefKind::Branch, rev)? {
+            Some(id) => (id, Some(rev.to_string())),
+            None => (self.resolve_rev(rev)?, None),
+        };
+        let wanted = self.flatten(&self.commit_obj(&target)?.tree)?;
+        self.check_links(&wanted)?;
+        let index = self.db_ref().read().index()?;
+        let current = Self::index_snapshot(&index);
+        let to_delete: Vec<String> = current
+            .keys()
+            .filter(|p| !wanted.contains_key(*p))
+            .cloned()
+            .collect();
+        let to_write: Vec<(&String, &FileEntry)> = wanted
+            .iter()
+            .filter(|(p, e)| current.get(*p) != Some(e))
+            .collect();
+        if !force {
+            let touched: Vec<&String> = to_delete
+                .iter()
+                .chain(to_write.iter().map(|(p, _)| *p))
+                .collect();
+            self.refuse_local_changes(&index, &touched)?;
+        }
+        let (written, mut entries) = self.write_files(&to_write, force)?;
+        for p in &to_delete {
+            let full = self.root().join(p);
+            match fs::remove_file(&full) {
+                Ok(()) => remove_empty_parents(self.root(), &full),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(source) => return Err(Error::Io { path: full, source }),
+            }
+        }
+        let mut new_index = index;
+        for p in &to_delete {
+            new_index.remove(p);
+        }
+        for (p, e) in &entries {
+            new_index.insert(p.clone(), e.clone());
+        }
+        let head = match &branch {
+            Some(b) => format!("ref: refs/heads/{b}"),
+            None => target.hex(),
+        };
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        self.write_index_and_head(&new_index, &entries, &to_delete, Some(&head))?;
+        Ok(CheckoutOutcome {
+            commit: target,
+            branch,
+            written,
+            deleted: to_delete.len(),
+        })
+    }
+
+    /// Restores `paths` from `rev` into the working tree and the index; `HEAD` stays.
+    pub fn restore(&mut self, rev: &str, paths: &[String]) -> Result<CheckoutOutcome> {
+        let target = self.resolve_rev(rev)?;
+        let tree = self.commit_obj(&target)?.tree;
+        let mut wanted = FlatTree::new();
+        for p in paths {
+            let part = self.flatten_at(&tree, p)?;
+            if part.is_empty() {
+                return Err(Error::NotAFile {
+                    rev: rev.into(),
+                    path: p.clone(),
+                    reason: "does not exist at that revision",
+                });
+            }
+            wanted.extend(part);
+        }
+        self.check_links(&wanted)?;
+        let list: Vec<(&String, &FileEntry)> = wanted.iter().collect();
+        let (written, entries) = self.write_files(&list, true)?;
+        let mut index = self.db_ref().read().index()?;
+        for (p, e) in &entries {
+            index.insert(p.clone(), e.clone());
+        }
+        self.write_index_and_head(&index, &entries, &[], None)?;
+        Ok(CheckoutOutcome {
+            commit: target,
+            branch: None,
+            written,
+            deleted: 0,
+        })
+    }
+
+    fn refuse_local_changes(
+        &self,
+        index: &BTreeMap<String, IndexEntry>,
+        touched: &[&String],
+    ) -> Result<()> {
+        let head = self.head_commit()?;
+        let staged: Vec<String> = self
+            .staged_changes(index, head.as_ref())?
+            .into_iter()
+            .map(|c| c.path)
+            .collect();
+        let counter = AtomicU64::new(0);
+        let mut dirty: Vec<String> = touched
+            .par_iter()
+            .filter_map(|p| match index.get(*p) {
+                Some(e) => match self.check_entry(p, e, &counter) {
+                    Ok(Seen::Same | Seen::Refreshed(..)) => None,
+                    _ => Some((*p).clone()),
+                },
+                // Not tracked here: anything on disk at that path is an untracked file.
+                None => self
+                    .root()
+                    .join(p)
+                    .symlink_metadata()
+                    .is_ok()
+                    .then(|| (*p).clone()),
+            })
+            .collect();
+        dirty.extend(
+            touched
+                .iter()
+                .filter(|p| staged.contains(p))
+                .map(|p| (*p).clone()),
+        );
+        dirty.sort();
+        dirty.dedup();
+        if dirty.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::WouldOverwrite { paths: dirty })
+        }
+    }
+
+    /// Places files from the store, each through a temp name and a rename.
+    fn write_files(
+        &self,
+        files: &[(&String, &FileEntry)],
+        force: bool,
+    ) -> Result<(usize, Vec<(String, IndexEntry)>)> {
+        let mode = self.link_mode();
+        let entries = files
+            .par_iter()
+            .map(|(p, e)| {
+                let full = self.root().join(p);
+                self.ensure_parent(p, force)?;
+                let tmp = temp_beside(&full);
+                let placed = match e.kind {
+                    EntryKind::Symlink => {
+                        let target =
+                            String::from_utf8(self.store().read(&e.id)?).map_err(|_| {
+                                Error::BadPath {
+                                    path: (*p).clone(),
+                                    reason: "is a symlink whose stored target is not UTF-8".into(),
+                                }
+                            })?;
+                        std::os::unix::fs::symlink(target, &tmp).map_err(|source| Error::Io {
+                            path: tmp.clone(),
+                            source,
+                        })
+                    }
+                    _ => self
+                        .store()
+                        .materialize(&e.id, &tmp, mode, e.exec)
+                        .map_err(Error::from),
+                };
+                let placed = placed.and_then(|()| {
+                    if full.symlink_metadata().is_ok_and(|m| m.is_dir()) {
+                        fs::remove_dir_all(&full).map_err(|source| Error::Io {
+                            path: full.clone(),
+                            source,
+                        })?;
+                    }
+                    fs::rename(&tmp, &full).map_err(|source| Error::Io {
+                        path: full.clone(),
+                        source,
+                    })
+                });
+                if let Err(err) = placed {
+                    let _ = fs::remove_file(&tmp);
+                    return Err(err);
+                }
+                let m = full.symlink_metadata().map_err(|source| Error::Io {
+                    path: full.clone(),
+                    source,
+                })?;
+                let entry = IndexEntry {
+                    kind: e.kind,
+                    id: e.id,
+                    size: e.size,
+                    exec: e.exec,
+                    stat: stat_of(&m),
+                    verified_ns: now_ns(),
+                };
+                Ok(((*p).clone(), entry))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok((entries.len(), entries))
+    }
+
+    /// Makes every directory above project path `p` a real directory (never a symlink).
+    fn ensure_parent(&self, p: &str, force: bool) -> Result<()> {
+        let mut dir = self.root().to_path_buf();
+        let parts: Vec<&str> = p.split('/').collect();
+        for part in &parts[..parts.len() - 1] {
+            dir.push(part);
+            match dir.symlink_metadata() {
+                Ok(m) if m.is_dir() => continue,
+                Ok(_) if force => fs::remove_file(&dir).map_err(|source| Error::Io {
+                    path: dir.clone(),
+                    source,
+                })?,
+                Ok(_) => {
+                    return Err(Error::BadPath {
+                        path: super::status::rel_of(self.root(), &dir),
+                        reason: "is in the way of a directory the checkout needs; move it or use --force".into(),
+                    });
+                }
+                Err(_) => {}
+            }
+            match fs::create_dir(&dir) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && dir.is_dir() => {}
+                Err(source) => {
+                    return Err(Error::Io {
+                        path: dir.clone(),
+                        source,
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes index changes, the index's tree id and optionally `HEAD` in one transaction.
+    pub(crate) fn write_index_and_head(
+        &mut self,
+        index: &BTreeMap<String, IndexEntry>,
+        put: &[(String, IndexEntry)],
+        removed: &[String],
+        head: Option<&str>,
+    ) -> Result<()> {
+        let snapshot = Self::index_snapshot(index);
+        let (tree, _) = super::tree::build(
+            self.store(),
+            snapshot.iter().map(|(k, v)| (k.as_str(), v)),
+            None,
+        )?;
+        self.db().transaction(|tx| {
+            tx.put_entries(put.iter().map(|(p, e)| (p.as_str(), e)))?;
+            tx.remove_entries(removed.iter().map(String::as_str))?;
+            if let Some(h) = head {
+                tx.set_ref("HEAD", h)?;
+            }
+            tx.set_meta("index_tree", &tree.hex())
+        })?;
+        Ok(())
+    }
+
+    /// Refuses a snapshot holding a symlink that would point outside the project, so a
+    /// checkout can never plant a link to `/etc/…` (trees may come from elsewhere).
+    fn check_links(&self, files: &FlatTree) -> Result<()> {
+        for (p, e) in files.iter().filter(|(_, e)| e.kind == EntryKind::Symlink) {
+            let target = self.store().read(&e.id)?;
+            let text = String::from_utf8_lossy(&target);
+            if !is_safe_link_target(p, &text) {
+                return Err(Error::BadPath {
+                    path: p.clone(),
+                    reason: format!(
+                        "is a symlink to `{text}`, outside the project; refusing to check it out"
+                    ),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+fn temp_beside(full: &Path) -> PathBuf {
+    static SEQ: AtomicU64 = AtomicU64::new(0);
+    let n = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    full.with_file_name(format!(".pach-tmp-{}-{n}", std::process::id()))
+}

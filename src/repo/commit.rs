@@ -1,0 +1,84 @@
+//! `commit`: the index becomes trees and a commit, and the branch moves.
+
+use serde::Serialize;
+
+use super::{Head, Repo};
+use crate::error::{Error, Result};
+use crate::store::{Author, Batch, CodeVersion, Commit, ObjectId};
+
+/// What `pach commit` made.
+#[derive(Debug, Serialize)]
+pub struct CommitOutcome {
+    pub id: ObjectId,
+    pub branch: Option<String>,
+    pub files: usize,
+    pub changes: usize,
+    pub code: Option<CodeVersion>,
+}
+
+/// Inputs of a commit that come from outside the repository.
+pub struct CommitOptions<'a> {
+    pub message: &'a str,
+    pub allow_empty: bool,
+    pub author: Author,
+    pub time: i64,
+    pub code: Option<CodeVersion>,
+}
+
+impl Repo {
+    /// Records the index as a new commit on the current branch (or detached `HEAD`).
+    pub fn commit(&mut self, opts: CommitOptions<'_>) -> Result<CommitOutcome> {
+        if opts.message.trim().is_empty() {
+            return Err(Error::BadName {
+                name: String::new(),
+                what: "commit message",
+                reason: "it is empty",
+            });
+        }
+        let index = self.db_ref().read().index()?;
+        let head = self.head_commit()?;
+        let changes = self.staged_changes(&index, head.as_ref())?.len();
+        if changes == 0 && !opts.allow_empty && (head.is_some() || index.is_empty()) {
+            return Err(Error::NothingToCommit);
+        }
+        let snapshot = Self::index_snapshot(&index);
+        let batch = Batch::default();
+        let (tree, _) = super::tree::build(
+            self.store(),
+            snapshot.iter().map(|(k, v)| (k.as_str(), v)),
+            Some(&batch),
+        )?;
+        let commit = Commit {
+            tree,
+            parents: head.into_iter().collect(),
+            author: opts.author,
+            time: opts.time,
+            message: opts.message.to_string(),
+            code: opts.code.clone(),
+            runs: Vec::new(),
+        };
+        let id = self.store().put(&commit, &batch)?;
+        // Objects first, durable; then the ref, in one transaction.
+        batch.finish(self.store())?;
+        let head_state = self.head()?;
+        let branch = match &head_state {
+            Head::Branch(b) => Some(b.clone()),
+            Head::Detached(_) => None,
+        };
+        self.db().transaction(|tx| {
+            match &branch {
+                Some(b) => tx.set_ref(&format!("refs/heads/{b}"), &id.hex())?,
+                None => tx.set_ref("HEAD", &id.hex())?,
+            }
+            tx.add_commit(&id, opts.time)?;
+            tx.set_meta("index_tree", &tree.hex())
+        })?;
+        Ok(CommitOutcome {
+            id,
+            branch,
+            files: index.len(),
+            changes,
+            code: opts.code,
+        })
+    }
+}

@@ -1,0 +1,71 @@
+//! `.pach/config.toml`: local settings.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+use crate::store::LinkMode;
+
+/// Local settings of one project.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// How files pass between store and working tree; `None` means reflink where supported.
+    pub link: Option<LinkMode>,
+}
+
+impl Config {
+    /// The file `pach init` writes.
+    pub const TEMPLATE: &'static str = "\
+# pach settings for this project.
+# link: how files pass between the store and the working tree:
+#   \"copy\", \"reflink\" (copy-on-write where the filesystem supports it, else copy),
+#   or \"hardlink\" (store and working tree share read-only files; fastest, least disk).
+# Unset: reflink where supported, else copy.
+# link = \"copy\"
+";
+
+    /// Reads and validates the config file.
+    pub fn load(path: &Path) -> Result<Config> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(source) => {
+                return Err(Error::Io {
+                    path: path.into(),
+                    source,
+                });
+            }
+        };
+        toml::from_str(&text).map_err(|e| {
+            let at = e
+                .span()
+                .map(|s| {
+                    let line = text[..s.start].matches('\n').count() + 1;
+                    format!("line {line}: ")
+                })
+                .unwrap_or_default();
+            Error::Config {
+                path: path.into(),
+                message: format!("{at}{}", e.message()),
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn template_parses_and_bad_mode_names_the_line() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("config.toml");
+        std::fs::write(&p, Config::TEMPLATE).unwrap();
+        assert_eq!(Config::load(&p).unwrap().link, None);
+        std::fs::write(&p, "# x\nlink = \"symlink\"\n").unwrap();
+        let e = Config::load(&p).unwrap_err().to_string();
+        assert!(e.contains("line 2"), "{e}");
+    }
+}

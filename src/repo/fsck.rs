@@ -1,0 +1,318 @@
+//! `fsck` (re-hash every object, check every reference) and `gc` (delete what no ref, no
+//! index entry and no recent writer can need).
+
+use std::collections::{HashMap, HashSet};
+use std::fs;
+use std::time::{Duration, SystemTime};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::{RefKind, Repo};
+use crate::error::{Error, Result};
+use crate::store::{Commit, EntryKind, ObjectId, Tree, loose::hash_file};
+
+/// One problem `fsck` found.
+#[derive(Debug, Serialize, Clone)]
+pub struct Problem {
+    /// `corrupt`, `missing`, `malformed`, `bad-name` or `bad-ref`.
+    pub kind: &'static str,
+    pub id: Option<ObjectId>,
+    /// Where the object is referred to from (`refs/heads/main`, `<commit>:<path>`, `index:<path>`) or lives.
+    pub at: String,
+    pub detail: String,
+}
+
+/// What `pach fsck` found.
+#[derive(Debug, Serialize)]
+pub struct FsckOutcome {
+    pub objects: usize,
+    pub reachable: usize,
+    pub unreachable: usize,
+    pub problems: Vec<Problem>,
+}
+
+/// What `pach gc` removed.
+#[derive(Debug, Serialize)]
+pub struct GcOutcome {
+    pub deleted: usize,
+    pub bytes: u64,
+    pub kept_young: usize,
+    pub temp_files: usize,
+}
+
+/// Objects reachable from refs and the index, with the kinds they were reached as.
+struct Reach {
+    seen: HashSet<ObjectId>,
+    commits: Vec<(ObjectId, i64)>,
+    problems: Vec<Problem>,
+}
+
+impl Repo {
+    /// Lists every object file as (id, path); names that are not ids become problems.
+    fn all_objects(
+        &self,
+        problems: &mut Vec<Problem>,
+    ) -> Result<Vec<(ObjectId, std::path::PathBuf)>> {
+        let mut out = Vec::new();
+        let dir = self.store().objects_dir();
+        let io = |p: &std::path::Path| {
+            let path = p.to_owned();
+            move |source| Error::Io { path, source }
+        };
+        for fan in fs::read_dir(dir).map_err(io(dir))? {
+            let fan = fan.map_err(io(dir))?;
+            for obj in fs::read_dir(fan.path()).map_err(io(&fan.path()))? {
+                let obj = obj.map_err(io(&fan.path()))?;
+                let name = format!(
+                    "{}{}",
+                    fan.file_name().to_string_lossy(),
+                    obj.file_name().to_string_lossy()
+                );
+                match name.parse() {
+                    Ok(id) => out.push((id, obj.path())),
+                    Err(()) => problems.push(Problem {
+                        kind: "bad-name",
+                        id: None,
+                        at: obj.path().display().to_string(),
+                        detail: "file in the object store whose name is not an object id".into(),
+                    }),
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Walks everything reachable from refs and the index.
+    fn reach(&self, present: &dyn Fn(&ObjectId) -> bool) -> Result<Reach> {
+        let mut r = Reach {
+            seen: HashSet::new(),
+            commits: Vec::new(),
+            problems: Vec::new(),
+        };
+        let mut roots = Vec::new();
+        if let Ok(Some(h)) = self.head_commit() {
+            roots.push(("HEAD".to_string(), h));
+        }
+        for kind in [RefKind::Branch, RefKind::Tag] {
+            let prefix = if kind == RefKind::Branch {
+                "refs/heads/"
+            } else {
+                "refs/tags/"
+            };
+            for (n, id) in self.list_refs(kind)? {
+                roots.push((format!("{prefix}{n}"), id));
+            }
+        }
+        let mut stack: Vec<(String, ObjectId)> = roots;
+        while let Some((at, id)) = stack.pop() {
+            if !r.seen.insert(id) {
+                continue;
+            }
+            if !present(&id) {
+                r.problems.push(Problem {
+                    kind: "missing",
+                    id: Some(id),
+                    at,
+                    detail: "commit is missing".into(),
+                });
+                continue;
+            }
+            match self.store().get::<Commit>(&id) {
+                Ok(c) => {
+                    r.commits.push((id, c.time));
+                    self.reach_tree(&c.tree, &id.short(), "", present, &mut r);
+                    for p in c.parents {
+                        stack.push((format!("parent of {}", id.short()), p));
+                    }
+                }
+                Err(e) => r.problems.push(Problem {
+                    kind: "malformed",
+                    id: Some(id),
+                    at,
+                    detail: e.to_string(),
+                }),
+            }
+        }
+        for (path, e) in self.db_ref().read().index()? {
+            if r.seen.insert(e.id) && !present(&e.id) {
+                r.problems.push(Problem {
+                    kind: "missing",
+                    id: Some(e.id),
+                    at: format!("index:{path}"),
+                    detail: "staged file is missing".into(),
+                });
+            }
+        }
+        Ok(r)
+    }
+
+    fn reach_tree(
+        &self,
+        id: &ObjectId,
+        commit: &str,
+        path: &str,
+        present: &dyn Fn(&ObjectId) -> bool,
+        r: &mut Reach,
+    ) {
+        let at = format!("{commit}:{}", if path.is_empty() { "/" } else { path });
+        if !r.seen.insert(*id) {
+            return;
+        }
+        if !present(id) {
+            r.problems.push(Problem {
+                kind: "missing",
+                id: Some(*id),
+                at,
+                detail: "tree is missing".into(),
+            });
+            return;
+        }
+        let tree: Tree = match self.store().get(id) {
+            Ok(t) => t,
+            Err(e) => {
+                r.problems.push(Problem {
+                    kind: "malformed",
+                    id: Some(*id),
+                    at,
+                    detail: e.to_string(),
+                });
+                return;
+            }
+        };
+        for e in tree.entries {
+            let child = if path.is_empty() {
+                e.name.clone()
+            } else {
+                format!("{path}/{}", e.name)
+            };
+            if let Err(reason) = super::validate_name(&e.name) {
+                r.problems.push(Problem {
+                    kind: "bad-name",
+                    id: Some(*id),
+                    at: format!("{commit}:{child}"),
+                    detail: reason.into(),
+                });
+                continue;
+            }
+            match e.kind {
+                EntryKind::Dir => self.reach_tree(&e.id, commit, &child, present, r),
+                _ => {
+                    if r.seen.insert(e.id) && !present(&e.id) {
+                        r.problems.push(Problem {
+                            kind: "missing",
+                            id: Some(e.id),
+                            at: format!("{commit}:{child}"),
+                            detail: "file content is missing".into(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    /// Re-hashes every object and checks every reference.
+    pub fn fsck(&self) -> Result<FsckOutcome> {
+        let mut problems = Vec::new();
+        let objects = self.all_objects(&mut problems)?;
+        let checked: Vec<(ObjectId, Option<Problem>)> = objects
+            .par_iter()
+            .map(|(id, path)| {
+                let p = match hash_file(path) {
+                    Ok((h, _)) if ObjectId::from_hash(h) == *id => None,
+                    Ok((h, _)) => Some(Problem {
+                        kind: "corrupt",
+                        id: Some(*id),
+                        at: path.display().to_string(),
+                        detail: format!("content hashes to {}", ObjectId::from_hash(h)),
+                    }),
+                    Err(e) => Some(Problem {
+                        kind: "corrupt",
+                        id: Some(*id),
+                        at: path.display().to_string(),
+                        detail: e.to_string(),
+                    }),
+                };
+                (*id, p)
+            })
+            .collect();
+        let mut good = HashSet::new();
+        for (id, p) in checked {
+            match p {
+                Some(p) => problems.push(p),
+                None => {
+                    good.insert(id);
+                }
+            }
+        }
+        let corrupt: HashSet<ObjectId> = problems
+            .iter()
+            .filter(|p| p.kind == "corrupt")
+            .filter_map(|p| p.id)
+            .collect();
+        let reach = self.reach(&|id| good.contains(id) || corrupt.contains(id))?;
+        problems.extend(reach.problems);
+        let reachable = reach.seen.len();
+        let unreachable = good.iter().filter(|id| !reach.seen.contains(id)).count();
+        Ok(FsckOutcome {
+            objects: objects.len(),
+            reachable,
+            unreachable,
+            problems,
+        })
+    }
+
+    /// Deletes unreachable objects older than `grace`, and stale temp files.
+    pub fn gc(&mut self, grace: Duration) -> Result<GcOutcome> {
+        let mut problems = Vec::new();
+        let objects = self.all_objects(&mut problems)?;
+        let present: HashSet<ObjectId> = objects.iter().map(|(id, _)| *id).collect();
+        let reach = self.reach(&|id| present.contains(id))?;
+        if !reach.problems.is_empty() {
+            // Deleting anything from a store that already lacks reachable objects could
+            // make things worse; have the user run fsck first.
+            return Err(Error::CheckFailed {
+                count: reach.problems.len(),
+            });
+        }
+        let cutoff = SystemTime::now() - grace;
+        let young = |m: &fs::Metadata| m.modified().map(|t| t > cutoff).unwrap_or(true);
+        let mut out = GcOutcome {
+            deleted: 0,
+            bytes: 0,
+            kept_young: 0,
+            temp_files: 0,
+        };
+        for (id, path) in &objects {
+            if reach.seen.contains(id) {
+                continue;
+            }
+            let Ok(m) = path.symlink_metadata() else {
+                continue;
+            };
+            if young(&m) {
+                out.kept_young += 1;
+                continue;
+            }
+            fs::remove_file(path).map_err(|source| Error::Io {
+                path: path.clone(),
+                source,
+            })?;
+            out.deleted += 1;
+            out.bytes += m.len();
+        }
+        for e in fs::read_dir(self.store().tmp_dir()).map_err(|source| Error::Io {
+            path: self.store().tmp_dir().into(),
+            source,
+        })? {
+            let Ok(e) = e else { continue };
+            if e.metadata().is_ok_and(|m| !young(&m)) && fs::remove_file(e.path()).is_ok() {
+                out.temp_files += 1;
+            }
+        }
+        let commits: HashMap<ObjectId, i64> = reach.commits.into_iter().collect();
+        let list: Vec<(ObjectId, i64)> = commits.into_iter().collect();
+        self.db().transaction(|tx| tx.rebuild_commits(&list))?;
+        Ok(out)
+    }
+}

@@ -1,0 +1,252 @@
+//! The repository handle: finding, creating and opening a project, its lock, its config, and
+//! turning user paths into safe project paths.
+//!
+//! The operations on it live in the sibling modules, one topic each.
+
+mod add;
+mod checkout;
+mod commit;
+mod config;
+mod fsck;
+mod history;
+mod paths;
+mod refs;
+mod status;
+mod tree;
+
+pub use add::{AddOutcome, RmOutcome};
+pub use checkout::CheckoutOutcome;
+pub use commit::CommitOptions;
+pub use commit::CommitOutcome;
+pub use config::Config;
+pub use fsck::{FsckOutcome, GcOutcome, Problem};
+pub use paths::{is_safe_link_target, resolve as resolve_path, validate_name};
+pub use refs::{Head, RefKind, validate_ref_name};
+pub use status::{Change, ChangeKind, Status};
+pub use tree::{FileEntry, FlatTree};
+
+use std::fs::{self, File};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::store::{LinkMode, Store};
+
+/// Name of the directory that holds a project's store.
+pub const PACH_DIR: &str = ".pach";
+
+/// An open pach project.
+pub struct Repo {
+    root: PathBuf,
+    dir: PathBuf,
+    store: Store,
+    db: std::sync::Mutex<Db>,
+    config: Config,
+    _lock: Option<File>,
+}
+
+/// Whether an operation needs the single-writer lock.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Access {
+    Read,
+    Write,
+}
+
+impl Repo {
+    /// Creates a new project in `dir`, refusing inside an existing one.
+    ///
+    /// Returns the repository and the `.gitignore` it updated, if any.
+    pub fn init(dir: &Path) -> Result<(Repo, Option<PathBuf>)> {
+        let dir = fs::canonicalize(dir).map_err(|source| Error::Io {
+            path: dir.into(),
+            source,
+        })?;
+        if let Some(root) = find_root(&dir) {
+            return Err(Error::AlreadyProject { path: dir, root });
+        }
+        let pach = dir.join(PACH_DIR);
+        let io = |path: &Path| {
+            let path = path.to_owned();
+            move |source| Error::Io { path, source }
+        };
+        // Build in a temp dir and rename, so a half-made `.pach/` never exists.
+        let staging = dir.join(format!(".pach-init-{}", std::process::id()));
+        let made = (|| -> Result<()> {
+            for sub in ["objects", "tmp"] {
+                fs::create_dir_all(staging.join(sub)).map_err(io(&staging))?;
+            }
+            fs::write(staging.join("config.toml"), Config::TEMPLATE).map_err(io(&staging))?;
+            let db = Db::open(&staging.join("pach.db"))?;
+            db.read().set_ref("HEAD", "ref: refs/heads/main")?;
+            drop(db);
+            fs::rename(&staging, &pach).map_err(io(&pach))
+        })();
+        if let Err(e) = made {
+            let _ = fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+        let ignored = crate::git::ignore_pach_dir(&dir).map_err(io(&dir.join(".gitignore")))?;
+        Ok((Repo::open_at(dir, Access::Write)?, ignored))
+    }
+
+    /// Opens the project enclosing `start`.
+    pub fn discover(start: &Path, access: Access) -> Result<Repo> {
+        let abs = fs::canonicalize(start).map_err(|source| Error::Io {
+            path: start.into(),
+            source,
+        })?;
+        let root = find_root(&abs).ok_or(Error::NotAProject { start: abs })?;
+        Repo::open_at(root, access)
+    }
+
+    fn open_at(root: PathBuf, access: Access) -> Result<Repo> {
+        let dir = root.join(PACH_DIR);
+        let lock = match access {
+            Access::Write => Some(take_lock(&dir)?),
+            Access::Read => None,
+        };
+        let config = Config::load(&dir.join("config.toml"))?;
+        let db = Db::open(&dir.join("pach.db"))?;
+        let store = Store::new(&dir);
+        Ok(Repo {
+            root,
+            dir,
+            store,
+            db: std::sync::Mutex::new(db),
+            config,
+            _lock: lock,
+        })
+    }
+
+    /// Returns the project directory (the parent of `.pach/`).
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Returns the `.pach/` directory.
+    pub fn pach_dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Returns the object store.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Returns the index database.
+    pub fn db(&mut self) -> &mut Db {
+        self.db.get_mut().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Returns the index database for reading.
+    pub fn db_ref(&self) -> std::sync::MutexGuard<'_, Db> {
+        self.db.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Returns the settings.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Returns the link mode in force: the configured one, else reflink where supported.
+    pub fn link_mode(&self) -> LinkMode {
+        self.config.link.unwrap_or_else(|| {
+            if reflink_supported(self.store.tmp_dir()) {
+                LinkMode::Reflink
+            } else {
+                LinkMode::Copy
+            }
+        })
+    }
+
+    /// Tries to take the write lock for a read-mostly command that may refresh the stat cache.
+    pub fn try_upgrade(&mut self) -> bool {
+        if self._lock.is_some() {
+            return true;
+        }
+        match take_lock(&self.dir) {
+            Ok(f) => {
+                self._lock = Some(f);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+}
+
+fn find_root(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .find(|d| d.join(PACH_DIR).is_dir())
+        .map(Path::to_path_buf)
+}
+
+fn take_lock(dir: &Path) -> Result<File> {
+    let path = dir.join("lock");
+    let io = |source| Error::Io {
+        path: path.clone(),
+        source,
+    };
+    let mut f = fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .map_err(io)?;
+    match f.try_lock() {
+        Ok(()) => {}
+        Err(fs::TryLockError::WouldBlock) => {
+            let pid = fs::read_to_string(&path)
+                .unwrap_or_default()
+                .trim()
+                .to_string();
+            let pid = if pid.is_empty() {
+                "unknown".into()
+            } else {
+                pid
+            };
+            return Err(Error::Locked { pid, lock: path });
+        }
+        Err(fs::TryLockError::Error(e)) => return Err(io(e)),
+    }
+    f.set_len(0).map_err(io)?;
+    write!(f, "{}", std::process::id()).map_err(io)?;
+    Ok(f)
+}
+
+fn reflink_supported(tmp: &Path) -> bool {
+    use std::sync::OnceLock;
+    static PROBE: OnceLock<bool> = OnceLock::new();
+    *PROBE.get_or_init(|| {
+        let a = tmp.join(format!("probe-{}-a", std::process::id()));
+        let b = tmp.join(format!("probe-{}-b", std::process::id()));
+        let ok = fs::write(&a, b"probe").is_ok() && reflink_copy::reflink(&a, &b).is_ok();
+        let _ = fs::remove_file(&a);
+        let _ = fs::remove_file(&b);
+        ok
+    })
+}
+
+/// Receives progress of long work; `ui` draws it, tests and `--quiet` ignore it.
+pub trait Progress: Sync {
+    /// Starts a phase of `files` files and `bytes` bytes.
+    fn begin(&self, _label: &str, _files: u64, _bytes: u64) {}
+    /// Reports one more file of `bytes` bytes done.
+    fn advance(&self, _bytes: u64) {}
+    /// Ends the phase.
+    fn end(&self) {}
+}
+
+/// Progress that shows nothing.
+pub struct NoProgress;
+impl Progress for NoProgress {}
+
+/// Returns the current time in nanoseconds since the epoch.
+pub fn now_ns() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as i64)
+        .unwrap_or(0)
+}

@@ -1,0 +1,232 @@
+//! Trees: building them from a flat list of files, and reading them back as one.
+
+use std::collections::BTreeMap;
+
+use super::Repo;
+use super::paths::validate_name;
+use crate::error::Result;
+use crate::store::{Batch, EntryKind, ObjectId, Store, Structured, Tree, TreeEntry};
+
+/// A file or symlink in a snapshot, without its directory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct FileEntry {
+    pub kind: EntryKind,
+    pub id: ObjectId,
+    pub size: u64,
+    pub exec: bool,
+}
+
+/// A whole snapshot: project path → file.
+pub type FlatTree = BTreeMap<String, FileEntry>;
+
+enum Node<'a> {
+    File(&'a FileEntry),
+    Dir(BTreeMap<&'a str, Node<'a>>),
+}
+
+/// Builds the trees of `files` and returns the root tree's id (and total size).
+///
+/// With a batch, writes every tree that is not yet stored; without one, only computes ids
+/// (to compare a snapshot with a commit without touching the store).
+pub fn build<'a>(
+    store: &Store,
+    files: impl IntoIterator<Item = (&'a str, &'a FileEntry)>,
+    batch: Option<&Batch>,
+) -> Result<(ObjectId, u64)> {
+    let mut root = BTreeMap::new();
+    for (path, entry) in files {
+        let mut dir = &mut root;
+        let mut parts = path.split('/').peekable();
+        while let Some(part) = parts.next() {
+            if parts.peek().is_none() {
+                dir.insert(part, Node::File(entry));
+                break;
+            }
+            let node = dir
+                .entry(part)
+                .or_insert_with(|| Node::Dir(BTreeMap::new()));
+            dir = match node {
+                Node::Dir(d) => d,
+                // A file and a directory of the same name cannot both be staged; the later
+                // one (in path order, the directory's contents) wins.
+                Node::File(_) => {
+                    *node = Node::Dir(BTreeMap::new());
+                    match node {
+                        Node::Dir(d) => d,
+                        Node::File(_) => unreachable!("just replaced"),
+                    }
+                }
+            };
+        }
+    }
+    write_dir(store, &root, batch)
+}
+
+fn write_dir(
+    store: &Store,
+    dir: &BTreeMap<&str, Node<'_>>,
+    batch: Option<&Batch>,
+) -> Result<(ObjectId, u64)> {
+    let mut tree = Tree {
+        entries: Vec::with_capacity(dir.len()),
+    };
+    let mut total = 0;
+    for (name, node) in dir {
+        let entry = match node {
+            Node::File(f) => TreeEntry {
+                name: name.to_string(),
+                kind: f.kind,
+                id: f.id,
+                size: f.size,
+                exec: f.exec,
+            },
+            Node::Dir(d) => {
+                let (id, size) = write_dir(store, d, batch)?;
+                TreeEntry {
+                    name: name.to_string(),
+                    kind: EntryKind::Dir,
+                    id,
+                    size,
+                    exec: false,
+                }
+            }
+        };
+        total += entry.size;
+        tree.entries.push(entry);
+    }
+    let id = match batch {
+        Some(b) => store.put(&tree, b)?,
+        None => ObjectId::of(&tree.encode()),
+    };
+    Ok((id, total))
+}
+
+impl Repo {
+    /// Reads the tree `id` and everything under it into one flat snapshot.
+    pub fn flatten(&self, id: &ObjectId) -> Result<FlatTree> {
+        let mut out = FlatTree::new();
+        self.flatten_into(id, "", &mut out)?;
+        Ok(out)
+    }
+
+    /// Reads only the part of snapshot `root` at or under `path` (`""` for all of it).
+    pub fn flatten_at(&self, root: &ObjectId, path: &str) -> Result<FlatTree> {
+        let mut out = FlatTree::new();
+        if path.is_empty() {
+            self.flatten_into(root, "", &mut out)?;
+            return Ok(out);
+        }
+        match self.lookup(root, path)? {
+            None => {}
+            Some(e) if e.kind == EntryKind::Dir => self.flatten_into(&e.id, path, &mut out)?,
+            Some(e) => {
+                out.insert(
+                    path.to_string(),
+                    FileEntry {
+                        kind: e.kind,
+                        id: e.id,
+                        size: e.size,
+                        exec: e.exec,
+                    },
+                );
+            }
+        }
+        Ok(out)
+    }
+
+    fn flatten_into(&self, id: &ObjectId, prefix: &str, out: &mut FlatTree) -> Result<()> {
+        let tree: Tree = self.store().get(id)?;
+        for e in tree.entries {
+            if let Err(reason) = validate_name(&e.name) {
+                return Err(crate::Error::BadPath {
+                    path: format!("{prefix}/{}", e.name),
+                    reason: format!("tree {id} holds a bad name ({reason})"),
+                });
+            }
+            let path = if prefix.is_empty() {
+                e.name
+            } else {
+                format!("{prefix}/{}", e.name)
+            };
+            match e.kind {
+                EntryKind::Dir => self.flatten_into(&e.id, &path, out)?,
+                kind => {
+                    out.insert(
+                        path,
+                        FileEntry {
+                            kind,
+                            id: e.id,
+                            size: e.size,
+                            exec: e.exec,
+                        },
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Returns the entry at `path` in the snapshot whose root tree is `root`.
+    pub fn lookup(&self, root: &ObjectId, path: &str) -> Result<Option<TreeEntry>> {
+        let mut current = TreeEntry {
+            name: String::new(),
+            kind: EntryKind::Dir,
+            id: *root,
+            size: 0,
+            exec: false,
+        };
+        for part in path.split('/').filter(|p| !p.is_empty()) {
+            if current.kind != EntryKind::Dir {
+                return Ok(None);
+            }
+            let tree: Tree = self.store().get(&current.id)?;
+            match tree.entries.into_iter().find(|e| e.name == part) {
+                Some(e) => current = e,
+                None => return Ok(None),
+            }
+        }
+        Ok(Some(current))
+    }
+}
+
+/// Tells whether project path `path` is `prefix` or lies under it (`""` contains everything).
+pub fn is_under(path: &str, prefix: &str) -> bool {
+    prefix.is_empty()
+        || path == prefix
+        || (path.len() > prefix.len()
+            && path.starts_with(prefix)
+            && path.as_bytes()[prefix.len()] == b'/')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn is_under_respects_component_boundaries() {
+        assert!(is_under("data/a", "data"));
+        assert!(is_under("data", "data"));
+        assert!(!is_under("database", "data"));
+        assert!(is_under("x", ""));
+    }
+
+    #[test]
+    fn equal_snapshots_build_equal_root_ids() {
+        let d = tempfile::tempdir().unwrap();
+        let store = Store::new(d.path());
+        let f = FileEntry {
+            kind: EntryKind::File,
+            id: ObjectId::of(b"1"),
+            size: 1,
+            exec: false,
+        };
+        let a: FlatTree = [("x/y".to_string(), f), ("z".to_string(), f)].into();
+        let mut b = a.clone();
+        let (ia, sa) = build(&store, a.iter().map(|(k, v)| (k.as_str(), v)), None).unwrap();
+        let (ib, _) = build(&store, b.iter().map(|(k, v)| (k.as_str(), v)), None).unwrap();
+        assert_eq!((ia, sa), (ib, 2));
+        b.insert("x/w".into(), f);
+        let (ic, _) = build(&store, b.iter().map(|(k, v)| (k.as_str(), v)), None).unwrap();
+        assert_ne!(ia, ic);
+    }
+}
