@@ -4,6 +4,7 @@ mod branch;
 mod check;
 mod commit;
 mod diff;
+pub mod generated;
 mod init;
 mod log;
 mod read;

@@ -1,0 +1,202 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_pach_global_optspecs
+    string join \n q/quiet v/verbose C= color= h/help V/version
+end
+
+function __fish_pach_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_pach_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_pach_using_subcommand
+    set -l cmd (__fish_pach_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c pach -n "__fish_pach_needs_command" -s C -d 'Run as if pach was started in DIR' -r -F
+complete -c pach -n "__fish_pach_needs_command" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pach -n "__fish_pach_needs_command" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c pach -n "__fish_pach_needs_command" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
+complete -c pach -n "__fish_pach_needs_command" -s h -l help -d 'Print help'
+complete -c pach -n "__fish_pach_needs_command" -s V -l version -d 'Print version'
+complete -c pach -n "__fish_pach_needs_command" -f -a "init" -d 'Create an empty pach project in the current directory'
+complete -c pach -n "__fish_pach_needs_command" -f -a "add" -d 'Stage files and directories for the next commit'
+complete -c pach -n "__fish_pach_needs_command" -f -a "rm" -d 'Stop tracking files (and delete them, unless --cached)'
+complete -c pach -n "__fish_pach_needs_command" -f -a "status" -d 'Show staged changes, changes not staged, and untracked files'
+complete -c pach -n "__fish_pach_needs_command" -f -a "commit" -d 'Record the staged changes as a new commit'
+complete -c pach -n "__fish_pach_needs_command" -f -a "log" -d 'Show commit history, with the code version of each commit'
+complete -c pach -n "__fish_pach_needs_command" -f -a "branch" -d 'List, create or delete branches'
+complete -c pach -n "__fish_pach_needs_command" -f -a "tag" -d 'List, create or delete tags'
+complete -c pach -n "__fish_pach_needs_command" -f -a "checkout" -d 'Switch branches or commits, or restore paths from a commit'
+complete -c pach -n "__fish_pach_needs_command" -f -a "diff" -d 'Show added, modified and deleted files between versions'
+complete -c pach -n "__fish_pach_needs_command" -f -a "ls" -d 'List the files of a version'
+complete -c pach -n "__fish_pach_needs_command" -f -a "cat" -d 'Print a file of any version to standard output'
+complete -c pach -n "__fish_pach_needs_command" -f -a "show" -d 'Show a commit: its metadata and the files it changed'
+complete -c pach -n "__fish_pach_needs_command" -f -a "fsck" -d 'Verify the store: re-hash every object and check every reference'
+complete -c pach -n "__fish_pach_needs_command" -f -a "gc" -d 'Delete objects that nothing refers to'
+complete -c pach -n "__fish_pach_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c pach -n "__fish_pach_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pach -n "__fish_pach_using_subcommand init" -s C -d 'Run as if pach was started in DIR' -r -F
+complete -c pach -n "__fish_pach_using_subcommand init" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pach -n "__fish_pach_using_subcommand init" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c pach -n "__fish_pach_using_subcommand init" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
+complete -c pach -n "__fish_pach_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pach -n "__fish_pach_using_subcommand add" -s C -d 'Run as if pach was started in DIR' -r -F
+complete -c pach -n "__fish_pach_using_subcommand add" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pach -n "__fish_pach_using_subcommand add" -l json -d 'Print what was staged as JSON'
+complete -c pach -n "__fish_pach_using_subcommand add" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c pach -n "__fish_pach_using_subcommand add" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
+complete -c pach -n "__fish_pach_using_subcommand add" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pach -n "__fish_pach_using_subcommand rm" -s C -d 'Run as if pach was started in DIR' -r -F
+complete -c pach -n "__fish_pach_using_subcommand rm" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pach -n "__fish_pach_using_subcommand rm" -l cached -d 'Keep the files in the working tree; only stop tracking them'
+complete -c pach -n "__fish_pach_using_subcommand rm" -s f -l force -d 'Delete files even if they have changes that are not staged'
+complete -c pach -n "__fish_pach_using_subcommand rm" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c pach -n "__fish_pach_using_subcommand rm" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
+complete -c pach -n "__fish_pach_using_subcommand rm" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pach -n "__fish_pach_using_subcommand status" -s C -d 'Run as if pach was started in DIR' -r -F
+complete -c pach -n "__fish_pach_using_subcommand status" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pach -n "__fish_pach_using_subcommand status" -l json -d 'Print the status as JSON'
+complete -c pach -n "__fish_pach_using_subcommand status" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c pach -n "__fish_pach_using_subcommand status" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
+complete -c pach -n "__fish_pach_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pach -n "__fish_pach_using_subcommand commit" -s m -l message -d 'Message describing the change' -r
+complete -c pach -n "__fish_pach_using_subcommand commit" -s C -d 'Run as if pach was started in DIR' -r -F
+complete -c pach -n "__fish_pach_using_subcommand commit" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pach -n "__fish_pach_using_subcommand commit" -l allow-empty -d 'Commit even if nothing changed'
+complete -c pach -n "__fish_pach_using_subcommand commit" -l json -d 'Print the new commit as JSON'
+complete -c pach -n "__fish_pach_using_subcommand commit" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c pach -n "__fish_pach_using_subcommand commit" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
+complete -c pach -n "__fish_pach_using_subcommand commit" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pach -n "__fish_pach_using_subcommand log" -s n -d 'Show at most N commits' -r
+complete -c pach -n "__fish_pach_using_subcommand log" -s C -d 'Run as if pach was started in DIR' -r -F
+complete -c pach -n "__fish_pach_using_subcommand log" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pach -n "__fish_pach_using_subcommand log" -l oneline -d 'One line per commit: short id and first line of the message'
+complete -c pach -n "__fish_pach_using_subcommand log" -l json -d 'Print the commits as JSON'
+complete -c pach -n "__fish_pach_using_subcommand log" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c pach -n "__fish_pach_using_subcommand log" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
+complete -c pach -n "__fish_pach_using_subcommand log" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pach -n "__fish_pach_using_subcommand branch" -s C -d 'Run as if pach was started in DIR' -r -F
+complete -c pach -n "__fish_pach_using_subcommand branch" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pach -n "__fish_pach_using_subcommand branch" -s d -l delete -d 'Delete the branch NAME (never the current one)'
+complete -c pach -n "__fish_pach_using_subcommand branch" -l json -d 'Print the list as JSON'
+complete -c pach -n "__fish_pach_using_subcommand branch" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c pach -n "__fish_pach_using_subcommand branch" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
+complete -c pach -n "__fish_pach_using_subcommand branch" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pach -n "__fish_pach_using_subcommand tag" -s C -d 'Run as if pach was started in DIR' -r -F
+complete -c pach -n "__fish_pach_using_subcommand tag" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pach -n "__fish_pach_using_subcommand tag" -s d -l delete -d 'Delete the tag NAME'
+complete -c pach -n "__fish_pach_using_subcommand tag" -l json -d 'Print the list as JSON'
+complete -c pach -n "__fish_pach_using_subcommand tag" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c pach -n "__fish_pach_using_subcommand tag" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
+complete -c pach -n "__fish_pach_using_subcommand tag" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pach -n "__fish_pach_using_subcommand checkout" -s b -d 'Create a branch named B at REV (default: HEAD) and switch to it' -r
+complete -c pach -n "__fish_pach_using_subcommand checkout" -s C -d 'Run as if pach was started in DIR' -r -F
+complete -c pach -n "__fish_pach_using_subcommand checkout" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pach -n "__fish_pach_using_subcommand checkout" -s f -l force -d 'Discard local changes that the checkout would overwrite'
+complete -c pach -n "__fish_pach_using_subcommand checkout" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c pach -n "__fish_pach_using_subcommand checkout" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
+complete -c pach -n "__fish_pach_using_subcommand checkout" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pach -n "__fish_pach_using_subcommand diff" -s C -d 'Run as if pach was started in DIR' -r -F
+complete -c pach -n "__fish_pach_using_subcommand diff" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pach -n "__fish_pach_using_subcommand diff" -l stat -d 'Print only a summary: counts and bytes added and removed'
+complete -c pach -n "__fish_pach_using_subcommand diff" -l json -d 'Print the changes as JSON'
+complete -c pach -n "__fish_pach_using_subcommand diff" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c pach -n "__fish_pach_using_subcommand diff" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
+complete -c pach -n "__fish_pach_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pach -n "__fish_pach_using_subcommand ls" -s C -d 'Run as if pach was started in DIR' -r -F
+complete -c pach -n "__fish_pach_using_subcommand ls" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pach -n "__fish_pach_using_subcommand ls" -l json -d 'Print the listing as JSON'
+complete -c pach -n "__fish_pach_using_subcommand ls" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c pach -n "__fish_pach_using_subcommand ls" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
+complete -c pach -n "__fish_pach_using_subcommand ls" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pach -n "__fish_pach_using_subcommand cat" -s C -d 'Run as if pach was started in DIR' -r -F
+complete -c pach -n "__fish_pach_using_subcommand cat" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pach -n "__fish_pach_using_subcommand cat" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c pach -n "__fish_pach_using_subcommand cat" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
+complete -c pach -n "__fish_pach_using_subcommand cat" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pach -n "__fish_pach_using_subcommand show" -s C -d 'Run as if pach was started in DIR' -r -F
+complete -c pach -n "__fish_pach_using_subcommand show" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pach -n "__fish_pach_using_subcommand show" -l json -d 'Print the commit and its changes as JSON'
+complete -c pach -n "__fish_pach_using_subcommand show" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c pach -n "__fish_pach_using_subcommand show" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
+complete -c pach -n "__fish_pach_using_subcommand show" -s h -l help -d 'Print help'
+complete -c pach -n "__fish_pach_using_subcommand fsck" -s C -d 'Run as if pach was started in DIR' -r -F
+complete -c pach -n "__fish_pach_using_subcommand fsck" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pach -n "__fish_pach_using_subcommand fsck" -l json -d 'Print the report as JSON'
+complete -c pach -n "__fish_pach_using_subcommand fsck" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c pach -n "__fish_pach_using_subcommand fsck" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
+complete -c pach -n "__fish_pach_using_subcommand fsck" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pach -n "__fish_pach_using_subcommand gc" -l grace -d 'Keep unreachable objects younger than this (e.g. 30m, 2h, 7d; 0 keeps none)' -r
+complete -c pach -n "__fish_pach_using_subcommand gc" -s C -d 'Run as if pach was started in DIR' -r -F
+complete -c pach -n "__fish_pach_using_subcommand gc" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pach -n "__fish_pach_using_subcommand gc" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c pach -n "__fish_pach_using_subcommand gc" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
+complete -c pach -n "__fish_pach_using_subcommand gc" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pach -n "__fish_pach_using_subcommand completions" -s C -d 'Run as if pach was started in DIR' -r -F
+complete -c pach -n "__fish_pach_using_subcommand completions" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pach -n "__fish_pach_using_subcommand completions" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c pach -n "__fish_pach_using_subcommand completions" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
+complete -c pach -n "__fish_pach_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout diff ls cat show fsck gc completions help" -f -a "init" -d 'Create an empty pach project in the current directory'
+complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout diff ls cat show fsck gc completions help" -f -a "add" -d 'Stage files and directories for the next commit'
+complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout diff ls cat show fsck gc completions help" -f -a "rm" -d 'Stop tracking files (and delete them, unless --cached)'
+complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout diff ls cat show fsck gc completions help" -f -a "status" -d 'Show staged changes, changes not staged, and untracked files'
+complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout diff ls cat show fsck gc completions help" -f -a "commit" -d 'Record the staged changes as a new commit'
+complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout diff ls cat show fsck gc completions help" -f -a "log" -d 'Show commit history, with the code version of each commit'
+complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout diff ls cat show fsck gc completions help" -f -a "branch" -d 'List, create or delete branches'
+complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout diff ls cat show fsck gc completions help" -f -a "tag" -d 'List, create or delete tags'
+complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout diff ls cat show fsck gc completions help" -f -a "checkout" -d 'Switch branches or commits, or restore paths from a commit'
+complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout diff ls cat show fsck gc completions help" -f -a "diff" -d 'Show added, modified and deleted files between versions'
+complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout diff ls cat show fsck gc completions help" -f -a "ls" -d 'List the files of a version'
+complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout diff ls cat show fsck gc completions help" -f -a "cat" -d 'Print a file of any version to standard output'
+complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout diff ls cat show fsck gc completions help" -f -a "show" -d 'Show a commit: its metadata and the files it changed'
+complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout diff ls cat show fsck gc completions help" -f -a "fsck" -d 'Verify the store: re-hash every object and check every reference'
+complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout diff ls cat show fsck gc completions help" -f -a "gc" -d 'Delete objects that nothing refers to'
+complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout diff ls cat show fsck gc completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout diff ls cat show fsck gc completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

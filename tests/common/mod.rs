@@ -1,0 +1,366 @@
+//! Shared test support: a temporary project and a `pach` command with a fixed environment.
+//!
+//! Every command runs with a temp `HOME`, no colour, a fixed author and clock, and with the
+//! machine's git configuration hidden, so output is byte-stable and nothing leaks in.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use assert_cmd::Command;
+
+/// A temporary directory holding a pach project (or about to).
+pub struct TestRepo {
+    tmp: tempfile::TempDir,
+    dir: PathBuf,
+}
+
+/// Returns the path of the built `pach` binary.
+pub fn pach_bin() -> &'static Path {
+    assert_cmd::cargo::cargo_bin!("pach")
+}
+
+/// Applies the fixed test environment to any command.
+pub fn fix_env(cmd: &mut std::process::Command, home: &Path) {
+    for (k, _) in std::env::vars_os() {
+        let k = k.to_string_lossy().into_owned();
+        if k.starts_with("GIT_") || k.starts_with("PACH_") || k == "NO_COLOR" {
+            cmd.env_remove(&k);
+        }
+    }
+    cmd.env("HOME", home)
+        .env("NO_COLOR", "1")
+        .env("RUST_BACKTRACE", "0")
+        .env("PACH_AUTHOR_NAME", "Test")
+        .env("PACH_AUTHOR_EMAIL", "test@example.com")
+        .env("PACH_AUTHOR_DATE", "1700000000")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1");
+}
+
+impl TestRepo {
+    /// Returns an empty temp directory (no `pach init`).
+    pub fn new() -> TestRepo {
+        let tmp = tempfile::tempdir().expect("create temp dir");
+        let base = tmp.path().canonicalize().expect("canonical temp dir");
+        std::fs::create_dir_all(base.join("home")).expect("create home");
+        let dir = base.join("proj");
+        std::fs::create_dir_all(&dir).expect("create project dir");
+        TestRepo { tmp, dir }
+    }
+
+    /// Returns a temp directory with `pach init` already run.
+    pub fn init() -> TestRepo {
+        let r = TestRepo::new();
+        r.pach(["init"]).assert().success();
+        r
+    }
+
+    /// Returns a project in `dir` (which must exist), sharing nothing with a temp dir.
+    pub fn at(dir: &Path) -> TestRepo {
+        let tmp = tempfile::tempdir().expect("create temp dir");
+        std::fs::create_dir_all(tmp.path().join("home")).expect("create home");
+        TestRepo {
+            tmp,
+            dir: dir.to_path_buf(),
+        }
+    }
+
+    /// Returns the project directory.
+    pub fn path(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Returns the temp directory that holds the project and the fake HOME.
+    pub fn base(&self) -> &Path {
+        self.tmp.path()
+    }
+
+    /// Returns the fake HOME.
+    pub fn home(&self) -> PathBuf {
+        self.tmp.path().join("home")
+    }
+
+    /// Returns `.pach/` of the project.
+    pub fn pach_dir(&self) -> PathBuf {
+        self.dir.join(".pach")
+    }
+
+    /// Returns a `pach` command run in the project directory.
+    pub fn pach<I, S>(&self, args: I) -> Command
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        self.pach_in(&self.dir, args)
+    }
+
+    /// Returns a `pach` command run in `cwd`.
+    pub fn pach_in<I, S>(&self, cwd: &Path, args: I) -> Command
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut std_cmd = std::process::Command::new(pach_bin());
+        std_cmd.current_dir(cwd).args(args);
+        fix_env(&mut std_cmd, &self.home());
+        Command::from_std(std_cmd)
+    }
+
+    /// Returns a plain `std` `pach` command (for spawning and killing).
+    pub fn pach_std<I, S>(&self, args: I) -> std::process::Command
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut c = std::process::Command::new(pach_bin());
+        c.current_dir(&self.dir).args(args);
+        fix_env(&mut c, &self.home());
+        c
+    }
+
+    /// Returns a `git` command in the project directory with the test environment.
+    pub fn git<I, S>(&self, args: I) -> Command
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut c = std::process::Command::new("git");
+        c.current_dir(&self.dir)
+            .args(["-c", "user.name=x", "-c", "user.email=y@z"])
+            .args(args);
+        fix_env(&mut c, &self.home());
+        Command::from_std(c)
+    }
+
+    /// Runs pach and returns stdout, asserting success.
+    pub fn ok<I, S>(&self, args: I) -> String
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let out = self.pach(args).assert().success().get_output().clone();
+        String::from_utf8(out.stdout).expect("utf-8 stdout")
+    }
+
+    /// Runs pach with `--json` output already in `args` and parses stdout.
+    pub fn json<I, S>(&self, args: I) -> serde_json::Value
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let s = self.ok(args);
+        serde_json::from_str(&s).unwrap_or_else(|e| panic!("bad JSON ({e}): {s}"))
+    }
+
+    /// Writes a file (creating parent directories).
+    pub fn write(&self, rel: impl AsRef<Path>, content: impl AsRef<[u8]>) {
+        let p = self.dir.join(rel);
+        if let Some(d) = p.parent() {
+            std::fs::create_dir_all(d).expect("create parents");
+        }
+        std::fs::write(&p, content).unwrap_or_else(|e| panic!("write {}: {e}", p.display()));
+    }
+
+    /// Reads a file of the working tree.
+    pub fn read(&self, rel: impl AsRef<Path>) -> Vec<u8> {
+        let p = self.dir.join(rel);
+        std::fs::read(&p).unwrap_or_else(|e| panic!("read {}: {e}", p.display()))
+    }
+
+    /// Reads a file of the working tree as text.
+    pub fn read_str(&self, rel: impl AsRef<Path>) -> String {
+        String::from_utf8(self.read(rel)).expect("utf-8 file")
+    }
+
+    /// Tells whether a path exists (without following a final symlink).
+    pub fn exists(&self, rel: impl AsRef<Path>) -> bool {
+        self.dir.join(rel).symlink_metadata().is_ok()
+    }
+
+    /// Sets the mtime of a file.
+    pub fn set_mtime(&self, rel: impl AsRef<Path>, t: SystemTime) {
+        set_mtime(&self.dir.join(rel), t);
+    }
+
+    /// Adds and commits the given files; returns the new commit id.
+    pub fn commit_files(&self, msg: &str, files: &[(&str, &str)]) -> String {
+        for (p, c) in files {
+            self.write(p, c);
+        }
+        let paths: Vec<&str> = files.iter().map(|(p, _)| *p).collect();
+        let mut args = vec!["add"];
+        args.extend(&paths);
+        self.pach(args).assert().success();
+        self.commit(msg)
+    }
+
+    /// Commits what is staged; returns the new commit id.
+    pub fn commit(&self, msg: &str) -> String {
+        let v = self.json(["commit", "--json", "-m", msg]);
+        v["id"].as_str().expect("commit id").to_string()
+    }
+
+    /// Returns the id of HEAD.
+    pub fn head(&self) -> String {
+        let v = self.json(["log", "--json", "-n", "1"]);
+        v[0]["id"].as_str().expect("head id").to_string()
+    }
+
+    /// Returns the ids of every object file in the store, sorted.
+    pub fn objects(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let dir = self.pach_dir().join("objects");
+        for fan in std::fs::read_dir(&dir).expect("read objects") {
+            let fan = fan.expect("fan entry");
+            for obj in std::fs::read_dir(fan.path()).expect("read fan") {
+                let obj = obj.expect("obj entry");
+                out.push(format!(
+                    "{}{}",
+                    fan.file_name().to_string_lossy(),
+                    obj.file_name().to_string_lossy()
+                ));
+            }
+        }
+        out.sort();
+        out
+    }
+
+    /// Returns the path of an object file.
+    pub fn object_path(&self, id: &str) -> PathBuf {
+        self.pach_dir().join("objects").join(&id[..2]).join(&id[2..])
+    }
+
+    /// Returns the names in `.pach/tmp`.
+    pub fn tmp_files(&self) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(self.pach_dir().join("tmp"))
+            .expect("read tmp")
+            .map(|e| e.expect("tmp entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    /// Returns every file of the working tree (outside `.pach/`) with its content or link target.
+    pub fn worktree(&self) -> BTreeMap<PathBuf, Vec<u8>> {
+        let mut out = BTreeMap::new();
+        walk(&self.dir, &self.dir, &mut out);
+        out
+    }
+
+    /// Captures everything a failed command must leave alone.
+    pub fn snapshot(&self) -> Snapshot {
+        let mut status = self.json(["status", "--json"]);
+        status
+            .as_object_mut()
+            .expect("status object")
+            .remove("files_hashed");
+        let log = self.pach(["log", "--json"]).output().expect("run pach log");
+        Snapshot {
+            objects: self.objects(),
+            tmp: self.tmp_files(),
+            branches: self.ok(["branch", "--json"]),
+            tags: self.ok(["tag", "--json"]),
+            log: String::from_utf8_lossy(&log.stdout).into_owned(),
+            status,
+            worktree: self.worktree(),
+        }
+    }
+
+    /// Asserts that nothing changed since `before`.
+    pub fn assert_unchanged(&self, before: &Snapshot) {
+        let now = self.snapshot();
+        assert_eq!(before.objects, now.objects, "object store changed");
+        assert_eq!(before.tmp, now.tmp, ".pach/tmp changed");
+        assert_eq!(before.branches, now.branches, "branches changed");
+        assert_eq!(before.tags, now.tags, "tags changed");
+        assert_eq!(before.log, now.log, "history changed");
+        assert_eq!(before.status, now.status, "status changed");
+        assert_eq!(before.worktree, now.worktree, "working tree changed");
+    }
+}
+
+/// State of a project, for "nothing changed" assertions.
+#[derive(Debug)]
+pub struct Snapshot {
+    pub objects: Vec<String>,
+    pub tmp: Vec<String>,
+    pub branches: String,
+    pub tags: String,
+    pub log: String,
+    pub status: serde_json::Value,
+    pub worktree: BTreeMap<PathBuf, Vec<u8>>,
+}
+
+fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in rd {
+        let e = e.expect("dir entry");
+        let p = e.path();
+        let rel = p.strip_prefix(root).expect("under root").to_path_buf();
+        if rel == Path::new(".pach") || rel == Path::new(".git") {
+            continue;
+        }
+        let ft = e.file_type().expect("file type");
+        if ft.is_dir() {
+            walk(root, &p, out);
+        } else if ft.is_symlink() {
+            let t = std::fs::read_link(&p).expect("read link");
+            let mut v = b"symlink:".to_vec();
+            v.extend(t.as_os_str().as_encoded_bytes());
+            out.insert(rel, v);
+        } else if ft.is_file() {
+            out.insert(rel, std::fs::read(&p).unwrap_or_else(|_| b"<unreadable>".to_vec()));
+        } else {
+            out.insert(rel, b"<special>".to_vec());
+        }
+    }
+}
+
+/// Sets the mtime of a file (not following a final symlink is not needed here).
+pub fn set_mtime(p: &Path, t: SystemTime) {
+    let f = std::fs::File::options()
+        .write(true)
+        .open(p)
+        .unwrap_or_else(|e| panic!("open {}: {e}", p.display()));
+    f.set_modified(t).expect("set mtime");
+}
+
+/// Returns a time `secs` seconds after the epoch.
+pub fn epoch(secs: u64) -> SystemTime {
+    UNIX_EPOCH + Duration::from_secs(secs)
+}
+
+/// Tells whether the tests run as root (where permissions do not stop reads).
+pub fn is_root() -> bool {
+    rustix::process::geteuid().is_root()
+}
+
+/// Returns stderr of an assert as text.
+pub fn stderr_of(a: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8_lossy(&a.get_output().stderr).into_owned()
+}
+
+/// Returns stdout of an assert as text.
+pub fn stdout_of(a: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8_lossy(&a.get_output().stdout).into_owned()
+}
+
+/// A tiny deterministic random generator (no rand crate).
+pub struct Lcg(pub u64);
+
+impl Lcg {
+    /// Returns the next value in `0..n`.
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+}
