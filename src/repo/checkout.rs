@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+
 use std::sync::atomic::AtomicU64;
 
 use rayon::prelude::*;
@@ -171,7 +171,7 @@ impl Repo {
             .map(|(p, e)| {
                 let full = self.root().join(p);
                 self.ensure_parent(p, force)?;
-                let tmp = temp_beside(&full);
+                let tmp = crate::store::loose::temp_beside(&full);
                 let placed = match e.kind {
                     EntryKind::Symlink => {
                         let target =
@@ -301,10 +301,4 @@ impl Repo {
         }
         Ok(())
     }
-}
-
-fn temp_beside(full: &Path) -> PathBuf {
-    static SEQ: AtomicU64 = AtomicU64::new(0);
-    let n = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    full.with_file_name(format!(".pach-tmp-{}-{n}", std::process::id()))
 }

@@ -301,12 +301,13 @@ impl Repo {
             out.deleted += 1;
             out.bytes += m.len();
         }
-        for e in fs::read_dir(self.store().tmp_dir()).map_err(|source| Error::Io {
-            path: self.store().tmp_dir().into(),
-            source,
-        })? {
+        // Temp files sit in shard directories under tmp/ (and old ones maybe directly in it).
+        for e in walkdir::WalkDir::new(self.store().tmp_dir()).min_depth(1).max_depth(2) {
             let Ok(e) = e else { continue };
-            if e.metadata().is_ok_and(|m| !young(&m)) && fs::remove_file(e.path()).is_ok() {
+            if e.file_type().is_file()
+                && e.metadata().is_ok_and(|m| !young(&m))
+                && fs::remove_file(e.path()).is_ok()
+            {
                 out.temp_files += 1;
             }
         }

@@ -9,7 +9,7 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -45,7 +45,13 @@ pub struct Store {
 /// Objects written to `tmp/` and not yet durable; see the module docs.
 #[derive(Default)]
 pub struct Batch {
-    pending: Mutex<Vec<(PathBuf, ObjectId)>>,
+    pending: Mutex<Pending>,
+}
+
+#[derive(Default)]
+struct Pending {
+    files: Vec<(PathBuf, ObjectId)>,
+    ids: std::collections::HashSet<ObjectId>,
 }
 
 impl Store {
@@ -135,7 +141,13 @@ impl Store {
                 LinkMode::Hardlink => self.ingest_by_link(path, batch)?,
                 _ => self.ingest_by_copy(path, mode, batch)?,
             };
-            if stat(path)? == before && got.1 == before.0 {
+            let after = stat(path)?;
+            // Hardlink mode makes the file read-only itself, which moves its ctime.
+            let same = match mode {
+                LinkMode::Hardlink => (after.0, after.1, after.3) == (before.0, before.1, before.3),
+                _ => after == before,
+            };
+            if same && got.1 == before.0 {
                 return Ok(got);
             }
         }
@@ -162,6 +174,7 @@ impl Store {
             drop(out);
             fs::remove_file(&tmp.0).ok();
             reflink_copy::reflink_or_copy(path, &tmp.0).map_err(read_err)?;
+            set_read_only(&tmp.0)?;
             hash_file(&tmp.0)?
         } else {
             let src = File::open(path).map_err(read_err)?;
@@ -183,7 +196,7 @@ impl Store {
             // Share the stored inode so the working copy cannot drift from it.
             replace_with_link(&obj, path)?;
         } else if !batch.has(&id) {
-            let tmp = self.tmp.join(temp_name());
+            let tmp = self.temp_path()?;
             fs::hard_link(path, &tmp).map_err(|source| Error::Write {
                 path: tmp.clone(),
                 source,
@@ -195,11 +208,30 @@ impl Store {
         Ok((id, size))
     }
 
+    /// Returns a fresh temp path in one of 64 shard directories of `tmp/`.
+    ///
+    /// Creating thousands of files in one directory from several threads serialises them on
+    /// that directory's lock (measured: a third of `add`'s time); shards spread the load.
+    fn temp_path(&self) -> Result<PathBuf> {
+        static SEQ: AtomicU64 = AtomicU64::new(0);
+        let n = SEQ.fetch_add(1, Ordering::Relaxed);
+        let dir = self.tmp.join(format!("{:02x}", n % 64));
+        if !dir.is_dir() {
+            fs::create_dir_all(&dir).map_err(|source| Error::Write {
+                path: dir.clone(),
+                source,
+            })?;
+        }
+        Ok(dir.join(format!("obj-{}-{n}", std::process::id())))
+    }
+
     fn temp_file(&self) -> Result<(PathBuf, File)> {
-        let path = self.tmp.join(temp_name());
+        let path = self.temp_path()?;
+        // Created read-only: the open descriptor can still write, and no chmod is needed later.
         let file = OpenOptions::new()
             .write(true)
             .create_new(true)
+            .mode(0o444)
             .open(&path)
             .map_err(|source| Error::Write {
                 path: path.clone(),
@@ -239,23 +271,23 @@ impl Store {
 
 impl Batch {
     fn has(&self, id: &ObjectId) -> bool {
-        self.pending
-            .lock()
-            .expect("no panics while locked")
-            .iter()
-            .any(|(_, i)| i == id)
+        self.pending.lock().expect("no panics while locked").ids.contains(id)
     }
 
+    /// Queues a temp file; a second file with the same id is removed at once.
     fn push(&self, tmp: PathBuf, id: ObjectId) {
-        self.pending
-            .lock()
-            .expect("no panics while locked")
-            .push((tmp, id));
+        let mut p = self.pending.lock().expect("no panics while locked");
+        if p.ids.insert(id) {
+            p.files.push((tmp, id));
+        } else {
+            drop(p);
+            let _ = fs::remove_file(tmp);
+        }
     }
 
     /// Returns how many objects this batch will add.
     pub fn len(&self) -> usize {
-        self.pending.lock().expect("no panics while locked").len()
+        self.pending.lock().expect("no panics while locked").files.len()
     }
 
     /// Tells whether the batch adds nothing.
@@ -265,7 +297,7 @@ impl Batch {
 
     /// Makes every pending object durable and visible: sync, rename into place, sync.
     pub fn finish(self, store: &Store) -> Result<()> {
-        let pending = std::mem::take(&mut *self.pending.lock().expect("no panics while locked"));
+        let pending = std::mem::take(&mut self.pending.lock().expect("no panics while locked").files);
         if pending.is_empty() {
             return Ok(());
         }
@@ -282,7 +314,6 @@ impl Batch {
                     source,
                 })?;
             }
-            set_read_only(tmp)?;
             fs::rename(tmp, &dest).map_err(|source| Error::Write {
                 path: dest.clone(),
                 source,
@@ -296,7 +327,7 @@ impl Drop for Batch {
     fn drop(&mut self) {
         // An abandoned batch (error, ENOSPC) leaves no partial object behind.
         if let Ok(pending) = self.pending.get_mut() {
-            for (tmp, _) in pending.drain(..) {
+            for (tmp, _) in pending.files.drain(..) {
                 let _ = fs::remove_file(tmp);
             }
         }
@@ -317,15 +348,6 @@ impl Drop for Guard {
     fn drop(&mut self) {
         let _ = fs::remove_file(&self.0);
     }
-}
-
-fn temp_name() -> String {
-    static SEQ: AtomicU64 = AtomicU64::new(0);
-    format!(
-        "obj-{}-{}",
-        std::process::id(),
-        SEQ.fetch_add(1, Ordering::Relaxed)
-    )
 }
 
 /// (size, mtime ns, ctime ns, inode): what must stay equal while a file is read.
@@ -438,9 +460,15 @@ fn set_read_only(path: &Path) -> Result<()> {
     })
 }
 
+/// Returns an unused hidden name beside `path`, for writing it whole and renaming over it.
+pub fn temp_beside(path: &Path) -> PathBuf {
+    static SEQ: AtomicU64 = AtomicU64::new(0);
+    let n = SEQ.fetch_add(1, Ordering::Relaxed);
+    path.with_file_name(format!(".pach-tmp-{}-{n}", std::process::id()))
+}
+
 fn replace_with_link(obj: &Path, path: &Path) -> Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let tmp = dir.join(format!(".pach-{}", temp_name()));
+    let tmp = temp_beside(path);
     fs::hard_link(obj, &tmp).map_err(|source| Error::Write {
         path: tmp.clone(),
         source,
