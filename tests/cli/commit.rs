@@ -59,7 +59,9 @@ fn commit_records_the_git_code_version_and_dirty_flag() {
     repo.pach(["init"]).assert().success();
     // Commit .gitignore so the git worktree is clean.
     repo.git(["add", ".gitignore"]).assert().success();
-    repo.git(["commit", "-q", "-m", "ignore"]).assert().success();
+    repo.git(["commit", "-q", "-m", "ignore"])
+        .assert()
+        .success();
     let head = stdout_of(&repo.git(["rev-parse", "HEAD"]).assert().success())
         .trim()
         .to_string();

@@ -16,7 +16,10 @@ fn ids(v: &serde_json::Value) -> Vec<String> {
 fn log_on_an_empty_repo_prints_nothing_and_succeeds() {
     let repo = TestRepo::init();
     repo.pach(["log"]).assert().success().stdout("");
-    repo.pach(["log", "--oneline"]).assert().success().stdout("");
+    repo.pach(["log", "--oneline"])
+        .assert()
+        .success()
+        .stdout("");
     let v = repo.json(["log", "--json"]);
     assert_eq!(v, serde_json::json!([]));
 }
@@ -36,7 +39,12 @@ fn log_lists_newest_first_with_n_oneline_and_json() {
     let one = repo.ok(["log", "--oneline"]);
     assert_eq!(
         one,
-        format!("{} three\n{} two\n{} one\n", &c3[..12], &c2[..12], &c1[..12])
+        format!(
+            "{} three\n{} two\n{} one\n",
+            &c3[..12],
+            &c2[..12],
+            &c1[..12]
+        )
     );
     let text = repo.ok(["log", "-n", "1"]);
     assert!(text.contains(&format!("commit {c3}")), "{text}");
@@ -60,7 +68,7 @@ fn log_with_a_path_lists_only_commits_that_changed_it() {
         ids(&repo.json(["log", "--json", "--", "a"])),
         [c5, c3, c1.clone()]
     );
-    assert_eq!(ids(&repo.json(["log", "--json", "--", "d"])), [c1.clone()]);
+    assert_eq!(ids(&repo.json(["log", "--json", "--", "d"])), [c1.as_str()]);
     assert_eq!(ids(&repo.json(["log", "--json", "--", "d/x"])), [c1]);
     let none = repo.json(["log", "--json", "--", "never"]);
     assert_eq!(none, serde_json::json!([]));

@@ -1,5 +1,8 @@
 //! End-to-end tests of the `pach` binary, one module per subcommand area (one test binary).
 
+// Tests may unwrap: a panic is the failure report (STYLE.md: no `unwrap()` outside tests).
+#![allow(clippy::unwrap_used)]
+
 #[path = "../common/mod.rs"]
 mod common;
 

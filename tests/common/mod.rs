@@ -231,14 +231,22 @@ impl TestRepo {
 
     /// Returns the path of an object file.
     pub fn object_path(&self, id: &str) -> PathBuf {
-        self.pach_dir().join("objects").join(&id[..2]).join(&id[2..])
+        self.pach_dir()
+            .join("objects")
+            .join(&id[..2])
+            .join(&id[2..])
     }
 
     /// Returns the names in `.pach/tmp`.
     pub fn tmp_files(&self) -> Vec<String> {
         let mut v: Vec<String> = std::fs::read_dir(self.pach_dir().join("tmp"))
             .expect("read tmp")
-            .map(|e| e.expect("tmp entry").file_name().to_string_lossy().into_owned())
+            .map(|e| {
+                e.expect("tmp entry")
+                    .file_name()
+                    .to_string_lossy()
+                    .into_owned()
+            })
             .collect();
         v.sort();
         v
@@ -315,7 +323,10 @@ fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
             v.extend(t.as_os_str().as_encoded_bytes());
             out.insert(rel, v);
         } else if ft.is_file() {
-            out.insert(rel, std::fs::read(&p).unwrap_or_else(|_| b"<unreadable>".to_vec()));
+            out.insert(
+                rel,
+                std::fs::read(&p).unwrap_or_else(|_| b"<unreadable>".to_vec()),
+            );
         } else {
             out.insert(rel, b"<special>".to_vec());
         }

@@ -1,0 +1,208 @@
+//! `pach status`, and the global flags (shown through status).
+
+use std::time::{Duration, SystemTime};
+
+use predicates::str::contains;
+
+use crate::common::{TestRepo, epoch, stderr_of};
+
+fn paths(v: &serde_json::Value, section: &str) -> Vec<(String, String)> {
+    v[section]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["path"].as_str().unwrap().to_string(),
+                c["kind"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn status_of_a_fresh_project_says_no_commits() {
+    let repo = TestRepo::init();
+    let out = repo.ok(["status"]);
+    assert!(out.contains("On branch main"), "{out}");
+    assert!(out.contains("No commits yet"), "{out}");
+}
+
+#[test]
+fn status_shows_staged_unstaged_and_untracked_sections() {
+    let repo = TestRepo::init();
+    repo.commit_files(
+        "one",
+        &[
+            ("d/keep", "k"),
+            ("d/mod", "m"),
+            ("d/del", "x"),
+            ("d/st", "s"),
+        ],
+    );
+    repo.write("d/mod", "modified, longer");
+    std::fs::remove_file(repo.path().join("d/del")).unwrap();
+    repo.write("d/st", "staged change");
+    repo.write("d/new", "new");
+    repo.pach(["add", "d/st", "d/new"]).assert().success();
+    repo.write("d/untracked", "u");
+    repo.write("elsewhere/not-listed", "u");
+
+    let v = repo.json(["status", "--json"]);
+    assert_eq!(v["branch"], "main");
+    assert_eq!(
+        paths(&v, "staged"),
+        [
+            ("d/new".into(), "added".into()),
+            ("d/st".into(), "modified".into())
+        ]
+    );
+    assert_eq!(
+        paths(&v, "unstaged"),
+        [
+            ("d/del".into(), "deleted".into()),
+            ("d/mod".into(), "modified".into())
+        ]
+    );
+    assert_eq!(v["untracked"], serde_json::json!(["d/untracked"]));
+
+    let text = repo.ok(["status"]);
+    let staged_at = text.find("Changes to be committed:").expect(&text);
+    let unstaged_at = text.find("Changes not staged for commit:").expect(&text);
+    let untracked_at = text.find("Untracked files:").expect(&text);
+    assert!(
+        staged_at < unstaged_at && unstaged_at < untracked_at,
+        "{text}"
+    );
+    assert!(text.contains("new file:  d/new"), "{text}");
+    assert!(text.contains("modified:  d/mod"), "{text}");
+    assert!(text.contains("deleted:   d/del"), "{text}");
+}
+
+#[test]
+fn status_clean_says_so() {
+    let repo = TestRepo::init();
+    repo.commit_files("one", &[("a", "1")]);
+    let out = repo.ok(["status"]);
+    assert!(
+        out.contains("nothing to commit, working tree clean"),
+        "{out}"
+    );
+}
+
+#[test]
+fn noop_status_reads_no_file_content() {
+    let repo = TestRepo::init();
+    for i in 0..50 {
+        let p = format!("d/f{i}");
+        repo.write(&p, format!("content {i}"));
+        repo.set_mtime(&p, epoch(1_600_000_000));
+    }
+    repo.pach(["add", "d"]).assert().success();
+    repo.commit("one");
+    repo.pach(["-v", "status"])
+        .assert()
+        .success()
+        .stderr(contains("status: 0 file(s) read to compare content"));
+    let v = repo.json(["status", "--json"]);
+    assert_eq!(v["files_hashed"], 0);
+}
+
+#[test]
+fn status_detects_a_same_size_rewrite_with_the_same_mtime_of_a_racy_entry() {
+    let repo = TestRepo::init();
+    repo.write("racy", "aaaa");
+    // An mtime not older than the moment `add` verified the file: racily clean.
+    let t = SystemTime::now() + Duration::from_secs(2);
+    repo.set_mtime("racy", t);
+    repo.pach(["add", "racy"]).assert().success();
+    repo.commit("one");
+    let ino_before =
+        std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(repo.path().join("racy")).unwrap());
+    // Same size, same inode, same mtime: only the content tells.
+    repo.write("racy", "bbbb");
+    repo.set_mtime("racy", t);
+    let ino_after =
+        std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(repo.path().join("racy")).unwrap());
+    assert_eq!(ino_before, ino_after);
+    let v = repo.json(["status", "--json"]);
+    assert_eq!(
+        paths(&v, "unstaged"),
+        [("racy".into(), "modified".into())],
+        "{v}"
+    );
+    repo.pach(["diff"])
+        .assert()
+        .success()
+        .stdout(contains("racy"));
+}
+
+#[test]
+fn global_dash_c_runs_in_another_directory() {
+    let repo = TestRepo::init();
+    repo.commit_files("one", &[("a", "1")]);
+    let elsewhere = repo.home();
+    let dir = repo.path().to_str().unwrap().to_string();
+    let out = repo
+        .pach_in(&elsewhere, ["-C", &dir, "log", "--oneline"])
+        .assert()
+        .success();
+    assert!(crate::common::stdout_of(&out).ends_with(" one\n"));
+    repo.pach_in(&elsewhere, ["-C", "/nonexistent-dir-xyz", "status"])
+        .assert()
+        .failure()
+        .stderr(contains("nonexistent-dir-xyz"));
+}
+
+#[test]
+fn color_always_paints_and_no_color_or_pipes_do_not() {
+    let repo = TestRepo::init();
+    repo.write("a", "1");
+    repo.pach(["add", "a"]).assert().success();
+    repo.pach(["--color", "always", "status"])
+        .assert()
+        .success()
+        .stdout(contains("\x1b["));
+    // NO_COLOR is set by the harness; stdout is a pipe: auto means none.
+    repo.pach(["status"])
+        .assert()
+        .success()
+        .stdout(contains("\x1b[").not());
+    repo.pach(["--color", "auto", "status"])
+        .env_remove("NO_COLOR")
+        .assert()
+        .success()
+        .stdout(contains("\x1b[").not());
+    repo.pach(["--color", "never", "status"])
+        .assert()
+        .success()
+        .stdout(contains("\x1b[").not());
+    repo.pach(["--color", "always", "nosuchcmd"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn quiet_silences_notes() {
+    let repo = TestRepo::new();
+    let a = repo.pach(["-q", "init"]).assert().success();
+    assert_eq!(stderr_of(&a), "");
+    repo.write("a", "1");
+    let a = repo.pach(["-q", "add", "a"]).assert().success();
+    assert_eq!(stderr_of(&a), "");
+    let a = repo.pach(["-q", "commit", "-m", "x"]).assert().success();
+    assert_eq!(stderr_of(&a), "");
+    // Errors still show.
+    repo.pach(["-q", "commit", "-m", "x"])
+        .assert()
+        .code(1)
+        .stderr(contains("nothing to commit"));
+    // Without -q, notes go to stderr.
+    repo.write("b", "2");
+    repo.pach(["add", "b"])
+        .assert()
+        .success()
+        .stderr(contains("staged"));
+}
+
+use predicates::prelude::PredicateBooleanExt;
