@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Reproduces the figures in docs/PERFORMANCE.md.
+#
+#   bench/run.sh peers  [TOOLS_S] [TOOLS_L]  side-by-side run of ../shared/bench/peers.sh
+#                                            (default tools: "pach dvc lfs annex oxen")
+#   bench/run.sh pach                        pach-only extras: hardlink mode, peak memory of
+#                                            a 4 GiB add, bytes read by a no-op status
+#
+# Needs the shared benchmark kit beside the checkout (../shared/bench: dataset generator,
+# peers.sh, setup.sh); it is not part of this repository. Results go to $ROOT (default
+# /tmp/pachbench). Quote medians; compare tools measured in the same run.
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+KIT=${KIT:-$here/../shared/bench}
+export ROOT=${ROOT:-${TMPDIR:-/tmp}/pachbench}
+if [ ! -f "$KIT/peers.sh" ]; then
+  echo "bench: the shared benchmark kit is not at $KIT (set KIT=...); nothing to do" >&2
+  exit 2
+fi
+(cd "$here" && cargo build --release --locked -q)
+export PACH="$here/target/release/pach"
+mkdir -p "$ROOT"
+S="$ROOT/data_S" L="$ROOT/data_L"
+gen() {
+  [ -d "$S" ] || python3 "$KIT/gen_dataset.py" gen "$S" --small 20000 --min-kib 1 --max-kib 64 --large 2 --large-mib 512 --fanout 16 --depth 2 --seed 42
+  [ -f "$L/large/big00.bin" ] || python3 "$KIT/gen_dataset.py" gen "$L" --small 0 --large 1 --large-mib 4096 --seed 42
+}
+
+case "${1:-pach}" in
+peers)
+  [ -x "$ROOT/venv/bin/dvc" ] || bash "$KIT/setup.sh"
+  gen
+  N="nice -n -15 ionice -c2 -n0"
+  $N bash "$KIT/peers.sh" S "$S" "${RUNS_S:-3}" "${2:-pach dvc lfs annex oxen}"
+  $N bash "$KIT/peers.sh" floors S "$S"
+  FR=2 FR5=3 $N bash "$KIT/peers.sh" floors L "$L"
+  $N bash "$KIT/peers.sh" L "$L" "${RUNS_L:-2}" "${3:-pach dvc lfs annex oxen}"
+  python3 "$KIT/summarize.py" "$ROOT/results" S L
+  ;;
+pach)
+  gen
+  W="$ROOT/work-pach"
+  out="$ROOT/results/pach-extras.txt"
+  mkdir -p "$ROOT/results"
+  : > "$out"
+  export PATH="$ROOT/venv/bin:$PATH" DVC_NO_ANALYTICS=1
+  fresh() { rm -rf "$W" && mkdir -p "$W" && cp -a "$1" "$W/data" && sync && cd "$W"; }
+  t() { /usr/bin/time -f "%e s wall, %M KiB max RSS" "$@"; }
+  for run in 1 2 3; do
+    for mode in copy hardlink; do
+      fresh "$S"
+      "$PACH" init -q && { [ $mode = copy ] || echo "link = \"$mode\"" >> .pach/config.toml; }
+      echo "S add+commit link=$mode run$run: $( { t sh -c "$PACH add -q data && $PACH commit -q -m v1"; } 2>&1 | tail -1)" | tee -a "$out"
+    done
+    if command -v dvc > /dev/null; then
+      fresh "$S"
+      git init -q && dvc init -q && dvc config cache.type hardlink
+      echo "S add+commit dvc cache.type=hardlink run$run: $( { t sh -c "dvc add -q data && git add data.dvc .gitignore && git -c user.name=b -c user.email=b@b commit -qm v1"; } 2>&1 | tail -1)" | tee -a "$out"
+    fi
+  done
+  fresh "$S"
+  "$PACH" init -q && "$PACH" add -q data && "$PACH" commit -q -m v1
+  echo "S no-op status: $("$PACH" -v status 2>&1 >/dev/null | grep 'file(s) read')" | tee -a "$out"
+  if command -v hyperfine > /dev/null; then
+    git init -q . && git add -A data > /dev/null 2>&1 && git -c user.name=b -c user.email=b@b commit -qm x > /dev/null
+    hyperfine --style basic --warmup 2 --runs 15 --export-json "$ROOT/results/status_vs_git.json" \
+      "$PACH status" "git status --porcelain" | tee -a "$out"
+  fi
+  fresh "$L"
+  "$PACH" init -q
+  echo "L add of one 4 GiB file: $( { t "$PACH" add -q data; } 2>&1 | tail -1)" | tee -a "$out"
+  cd /; rm -rf "$W"
+  echo "written to $out"
+  ;;
+*) echo "usage: bench/run.sh peers|pach" >&2; exit 2 ;;
+esac
