@@ -105,12 +105,17 @@ impl Error {
             Error::Locked { .. } => "wait for the other pach command to finish; if no pach is running, the lock is released on its own".into(),
             Error::WouldOverwrite { .. } => "commit them, or use --force to discard them".into(),
             Error::AmbiguousRev { .. } => "give more characters of the commit id".into(),
+            Error::Db(crate::db::Error::DiskFull { .. }) => {
+                "free some space and run the command again; nothing was changed".into()
+            }
             Error::Store(crate::store::Error::Write { source, .. })
                 if source.raw_os_error() == Some(28) =>
             {
                 "the disk is full: free some space and run the command again; nothing was changed".into()
             }
-            Error::Store(crate::store::Error::Missing { .. } | crate::store::Error::Corrupt { .. }) => {
+            Error::Store(crate::store::Error::Missing { .. }
+                | crate::store::Error::Corrupt { .. }
+                | crate::store::Error::Mismatch { .. }) => {
                 "run `pach fsck` to check the whole store".into()
             }
             _ => return None,

@@ -17,13 +17,20 @@ pub fn files() -> Vec<(String, Vec<u8>)> {
         (Shell::Elvish, "pach.elv"),
         (Shell::PowerShell, "_pach.ps1"),
     ] {
-        out.push((format!("completions/{name}"), super::check::completion_script(shell)));
+        out.push((
+            format!("completions/{name}"),
+            super::check::completion_script(shell),
+        ));
     }
     let cmd = Cli::command();
     out.push(("man/pach.1".into(), render_man(cmd.clone())));
     for sub in cmd.get_subcommands() {
         let name = format!("pach-{}", sub.get_name());
-        let page = sub.clone().name(name.clone()).display_name(name.clone()).bin_name(name.clone());
+        let page = sub
+            .clone()
+            .name(name.clone())
+            .display_name(name.clone())
+            .bin_name(name.clone());
         out.push((format!("man/{name}.1"), render_man(page)));
     }
     out
@@ -31,7 +38,9 @@ pub fn files() -> Vec<(String, Vec<u8>)> {
 
 fn render_man(cmd: clap::Command) -> Vec<u8> {
     let mut buf = Vec::new();
-    clap_mangen::Man::new(cmd).render(&mut buf).expect("rendering to memory cannot fail");
+    clap_mangen::Man::new(cmd)
+        .render(&mut buf)
+        .expect("rendering to memory cannot fail");
     buf
 }
 
@@ -55,6 +64,9 @@ mod tests {
                 }
             }
         }
-        assert!(stale.is_empty(), "stale generated files (run `PACH_BLESS=1 cargo test generated`): {stale:?}");
+        assert!(
+            stale.is_empty(),
+            "stale generated files (run `PACH_BLESS=1 cargo test generated`): {stale:?}"
+        );
     }
 }

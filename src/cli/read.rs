@@ -114,6 +114,8 @@ pub fn cat(cx: &Context, args: &CatArgs) -> Result<()> {
             reason: "is a directory; use `pach ls`",
         });
     }
+    // Verify first, so a corrupt object is an error and never output.
+    repo.store().verify(&entry.id)?;
     let mut f = repo.store().open(&entry.id)?;
     let mut out = std::io::stdout().lock();
     std::io::copy(&mut f, &mut out).map_err(|source| Error::Io {

@@ -2,7 +2,7 @@
 
 use rusqlite::OptionalExtension;
 
-use super::{Db, Error, Result};
+use super::{Db, Error, Result, sql_error};
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = 1;
@@ -50,26 +50,19 @@ pub(super) fn migrate(db: &mut Db) -> Result<()> {
         });
     }
     for (i, step) in STEPS.iter().enumerate().skip(current as usize) {
-        let tx = db.conn.transaction().map_err(|source| Error::Sql {
-            path: path.clone(),
-            source,
-        })?;
-        tx.execute_batch(step).map_err(|source| Error::Sql {
-            path: path.clone(),
-            source,
-        })?;
+        let tx = db
+            .conn
+            .transaction()
+            .map_err(|source| sql_error(path.clone(), source))?;
+        tx.execute_batch(step)
+            .map_err(|source| sql_error(path.clone(), source))?;
         tx.execute(
             "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?1)",
             [(i as i64 + 1).to_string()],
         )
-        .map_err(|source| Error::Sql {
-            path: path.clone(),
-            source,
-        })?;
-        tx.commit().map_err(|source| Error::Sql {
-            path: path.clone(),
-            source,
-        })?;
+        .map_err(|source| sql_error(path.clone(), source))?;
+        tx.commit()
+            .map_err(|source| sql_error(path.clone(), source))?;
     }
     Ok(())
 }

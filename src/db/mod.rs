@@ -23,6 +23,11 @@ pub enum Error {
         path: PathBuf,
         source: rusqlite::Error,
     },
+    #[error("database `{path}`: the disk is full (no space left on device)")]
+    DiskFull {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
     #[error(
         "database `{path}` has schema version {found}, newer than this pach understands ({known}); upgrade pach"
     )]
@@ -40,6 +45,24 @@ pub enum Error {
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
+
+/// Wraps an SQLite error, telling a full disk apart: SQLite reports one as `SQLITE_FULL` or,
+/// when it cannot even grow its shared-memory file, as a generic I/O error.
+fn sql_error(path: impl AsRef<Path>, source: rusqlite::Error) -> Error {
+    let path = path.as_ref().to_owned();
+    let io_like = matches!(
+        source.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DiskFull | rusqlite::ErrorCode::SystemIoFailure)
+    );
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let full = io_like
+        && rustix::fs::statvfs(dir).is_ok_and(|s| s.f_bavail.saturating_mul(s.f_frsize) < 1 << 20);
+    if full {
+        Error::DiskFull { path, source }
+    } else {
+        Error::Sql { path, source }
+    }
+}
 
 /// One staged file: what will be committed, plus the stat data it was hashed from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -71,10 +94,7 @@ pub struct Db {
 impl Db {
     /// Opens (creating and migrating if needed) the database at `path`.
     pub fn open(path: &Path) -> Result<Db> {
-        let sql = |source| Error::Sql {
-            path: path.to_owned(),
-            source,
-        };
+        let sql = |source| sql_error(path, source);
         let conn = Connection::open(path).map_err(sql)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))
             .map_err(sql)?;
@@ -91,19 +111,13 @@ impl Db {
     }
 
     fn err(&self) -> impl Fn(rusqlite::Error) -> Error + '_ {
-        move |source| Error::Sql {
-            path: self.path.clone(),
-            source,
-        }
+        move |source| sql_error(self.path.clone(), source)
     }
 
     /// Runs `f` inside one transaction; nothing it did survives an error.
     pub fn transaction<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
         let path = self.path.clone();
-        let sql = |source| Error::Sql {
-            path: path.clone(),
-            source,
-        };
+        let sql = |source| sql_error(path.clone(), source);
         let tx = self.conn.transaction().map_err(sql)?;
         let out = f(&Tx {
             tx: &tx,
@@ -130,10 +144,7 @@ pub struct Tx<'a> {
 
 impl Tx<'_> {
     fn err(&self) -> impl Fn(rusqlite::Error) -> Error + '_ {
-        move |source| Error::Sql {
-            path: self.path.to_owned(),
-            source,
-        }
+        move |source| sql_error(self.path, source)
     }
 
     fn bad(&self, what: &'static str, value: &str) -> Error {

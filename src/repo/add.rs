@@ -90,16 +90,42 @@ impl Repo {
         for p in paths {
             let before = found.len();
             self.collect(p, &mut found, &mut out.skipped)?;
-            let tracked_here: Vec<&String> = index.keys().filter(|k| is_under(k, p)).collect();
+            let tracked_here: Vec<String> =
+                index.keys().filter(|k| is_under(k, p)).cloned().collect();
             if found.len() == before && tracked_here.is_empty() && !self.root().join(p).exists() {
                 return Err(Error::NoSuchPath { path: p.clone() });
             }
-            gone.extend(
-                tracked_here
-                    .into_iter()
-                    .filter(|k| !self.root().join(k).symlink_metadata().is_ok())
-                    .cloned(),
-            );
+            for k in tracked_here {
+                if found.contains_key(&k) {
+                    continue;
+                }
+                match self.root().join(&k).symlink_metadata() {
+                    // A tracked file stays tracked when a `.pachignore` now matches it, as in git.
+                    Ok(m) if kind_of(&m).is_some() => {
+                        let kind = kind_of(&m).expect("just checked");
+                        found.insert(
+                            k.clone(),
+                            Candidate {
+                                path: k,
+                                kind,
+                                size: m.len(),
+                            },
+                        );
+                    }
+                    // Gone, or now a directory (its files were collected above).
+                    _ => gone.push(k),
+                }
+            }
+        }
+        // A file staged where a tracked file was a parent directory replaces that file.
+        for path in found.keys() {
+            let mut d = path.as_str();
+            while let Some(i) = d.rfind('/') {
+                d = &d[..i];
+                if index.contains_key(d) {
+                    gone.push(d.to_string());
+                }
+            }
         }
         let mode = self.link_mode();
         let batch = Batch::default();

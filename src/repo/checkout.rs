@@ -54,7 +54,8 @@ impl Repo {
                 .collect();
             self.refuse_local_changes(&index, &touched)?;
         }
-        let (written, mut entries) = self.write_files(&to_write, force)?;
+        // Deletions first: a tracked file may stand where the target needs a directory.
+        // Everything deleted here is committed and was checked clean above.
         for p in &to_delete {
             let full = self.root().join(p);
             match fs::remove_file(&full) {
@@ -63,6 +64,7 @@ impl Repo {
                 Err(source) => return Err(Error::Io { path: full, source }),
             }
         }
+        let (written, mut entries) = self.write_files(&to_write, force)?;
         let mut new_index = index;
         for p in &to_delete {
             new_index.remove(p);
@@ -135,13 +137,9 @@ impl Repo {
                     Ok(Seen::Same | Seen::Refreshed(..)) => None,
                     _ => Some((*p).clone()),
                 },
-                // Not tracked here: anything on disk at that path is an untracked file.
-                None => self
-                    .root()
-                    .join(p)
-                    .symlink_metadata()
-                    .is_ok()
-                    .then(|| (*p).clone()),
+                // Not tracked here: anything on disk at that path is in the way, except a
+                // directory holding only tracked files (which the checkout deletes first).
+                None => self.untracked_in_the_way(p, index).then(|| (*p).clone()),
             })
             .collect();
         dirty.extend(
@@ -156,6 +154,24 @@ impl Repo {
             Ok(())
         } else {
             Err(Error::WouldOverwrite { paths: dirty })
+        }
+    }
+
+    /// Tells whether something not tracked occupies project path `p`.
+    fn untracked_in_the_way(&self, p: &str, index: &BTreeMap<String, IndexEntry>) -> bool {
+        let full = self.root().join(p);
+        match full.symlink_metadata() {
+            Err(_) => false,
+            Ok(m) if m.is_dir() => walkdir::WalkDir::new(&full)
+                .min_depth(1)
+                .into_iter()
+                .any(|e| {
+                    e.map_or(true, |e| {
+                        !e.file_type().is_dir()
+                            && !index.contains_key(&super::status::rel_of(self.root(), e.path()))
+                    })
+                }),
+            Ok(_) => true,
         }
     }
 

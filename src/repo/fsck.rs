@@ -302,7 +302,10 @@ impl Repo {
             out.bytes += m.len();
         }
         // Temp files sit in shard directories under tmp/ (and old ones maybe directly in it).
-        for e in walkdir::WalkDir::new(self.store().tmp_dir()).min_depth(1).max_depth(2) {
+        for e in walkdir::WalkDir::new(self.store().tmp_dir())
+            .min_depth(1)
+            .max_depth(2)
+        {
             let Ok(e) = e else { continue };
             if e.file_type().is_file()
                 && e.metadata().is_ok_and(|m| !young(&m))

@@ -85,15 +85,39 @@ impl Store {
     }
 
     /// Reads a whole object.
+    ///
+    /// The bytes are checked against the id: a corrupt object is an error, never data.
     pub fn read(&self, id: &ObjectId) -> Result<Vec<u8>> {
         let path = self.path(id);
-        fs::read(&path).map_err(|source| match source.kind() {
+        let bytes = fs::read(&path).map_err(|source| match source.kind() {
             io::ErrorKind::NotFound => Error::Missing { id: *id },
             _ => Error::Read { path, source },
-        })
+        })?;
+        let actual = ObjectId::of(&bytes);
+        if actual != *id {
+            return Err(Error::Mismatch { id: *id, actual });
+        }
+        Ok(bytes)
     }
 
-    /// Opens an object for streaming.
+    /// Re-hashes an object, failing if it is missing or its bytes do not match its id.
+    pub fn verify(&self, id: &ObjectId) -> Result<()> {
+        let path = self.path(id);
+        let (hash, _) = hash_file(&path).map_err(|e| match e {
+            Error::Read { source, .. } if source.kind() == io::ErrorKind::NotFound => {
+                Error::Missing { id: *id }
+            }
+            e => e,
+        })?;
+        let actual = ObjectId::from_hash(hash);
+        if actual != *id {
+            return Err(Error::Mismatch { id: *id, actual });
+        }
+        Ok(())
+    }
+
+    /// Opens an object for streaming, unverified: call [`Store::verify`] first where it
+    /// matters.
     pub fn open(&self, id: &ObjectId) -> Result<File> {
         let path = self.path(id);
         File::open(&path).map_err(|source| match source.kind() {
@@ -256,22 +280,40 @@ impl Store {
             path: dest.to_owned(),
             source,
         };
+        let perm = if exec { 0o755 } else { 0o644 };
+        if mode == LinkMode::Copy {
+            // One pass: the bytes written are the bytes hashed.
+            let from = self.open(id)?;
+            let mut out = OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(perm)
+                .open(dest)
+                .map_err(write_err)?;
+            let (hash, _) = copy_hashing(from, &mut out, &src, dest)?;
+            let actual = ObjectId::from_hash(hash);
+            if actual != *id {
+                let _ = fs::remove_file(dest);
+                return Err(Error::Mismatch { id: *id, actual });
+            }
+            return Ok(());
+        }
+        self.verify(id)?;
         if mode == LinkMode::Hardlink && !exec {
             return fs::hard_link(&src, dest).map_err(write_err);
         }
-        if mode == LinkMode::Copy {
-            fs::copy(&src, dest).map_err(write_err)?;
-        } else {
-            reflink_copy::reflink_or_copy(&src, dest).map_err(write_err)?;
-        }
-        let perm = fs::Permissions::from_mode(if exec { 0o755 } else { 0o644 });
-        fs::set_permissions(dest, perm).map_err(write_err)
+        reflink_copy::reflink_or_copy(&src, dest).map_err(write_err)?;
+        fs::set_permissions(dest, fs::Permissions::from_mode(perm)).map_err(write_err)
     }
 }
 
 impl Batch {
     fn has(&self, id: &ObjectId) -> bool {
-        self.pending.lock().expect("no panics while locked").ids.contains(id)
+        self.pending
+            .lock()
+            .expect("no panics while locked")
+            .ids
+            .contains(id)
     }
 
     /// Queues a temp file; a second file with the same id is removed at once.
@@ -287,7 +329,11 @@ impl Batch {
 
     /// Returns how many objects this batch will add.
     pub fn len(&self) -> usize {
-        self.pending.lock().expect("no panics while locked").files.len()
+        self.pending
+            .lock()
+            .expect("no panics while locked")
+            .files
+            .len()
     }
 
     /// Tells whether the batch adds nothing.
@@ -297,7 +343,8 @@ impl Batch {
 
     /// Makes every pending object durable and visible: sync, rename into place, sync.
     pub fn finish(self, store: &Store) -> Result<()> {
-        let pending = std::mem::take(&mut self.pending.lock().expect("no panics while locked").files);
+        let pending =
+            std::mem::take(&mut self.pending.lock().expect("no panics while locked").files);
         if pending.is_empty() {
             return Ok(());
         }
@@ -495,6 +542,13 @@ pub fn sync_fs(dir: &Path) -> Result<()> {
 mod tests {
     use super::*;
 
+    fn temp_files(d: &tempfile::TempDir) -> usize {
+        walkdir::WalkDir::new(d.path().join("tmp"))
+            .into_iter()
+            .filter(|e| e.as_ref().unwrap().file_type().is_file())
+            .count()
+    }
+
     fn store() -> (tempfile::TempDir, Store) {
         let d = tempfile::tempdir().unwrap();
         fs::create_dir_all(d.path().join("objects")).unwrap();
@@ -517,7 +571,7 @@ mod tests {
             batch.finish(&s).unwrap();
             assert_eq!(s.read(&id).unwrap(), data);
         }
-        assert_eq!(fs::read_dir(d.path().join("tmp")).unwrap().count(), 0);
+        assert_eq!(temp_files(&d), 0);
     }
 
     #[test]
@@ -525,9 +579,9 @@ mod tests {
         let (d, s) = store();
         let batch = Batch::default();
         s.put_bytes(b"abc", &batch).unwrap();
-        assert_eq!(fs::read_dir(d.path().join("tmp")).unwrap().count(), 1);
+        assert_eq!(temp_files(&d), 1);
         drop(batch);
-        assert_eq!(fs::read_dir(d.path().join("tmp")).unwrap().count(), 0);
+        assert_eq!(temp_files(&d), 0);
         assert!(!s.contains(&ObjectId::of(b"abc")));
     }
 }

@@ -28,6 +28,8 @@ pub enum Error {
     },
     #[error("object {id} is missing from the store")]
     Missing { id: ObjectId },
+    #[error("object {id} is corrupt: its content hashes to {actual}")]
+    Mismatch { id: ObjectId, actual: ObjectId },
     #[error("object {id} is corrupt: {source}")]
     Corrupt {
         id: ObjectId,

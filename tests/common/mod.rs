@@ -238,12 +238,17 @@ impl TestRepo {
     }
 
     /// Returns the names in `.pach/tmp`.
+    /// Lists temp files under `.pach/tmp` (in its shard directories too).
     pub fn tmp_files(&self) -> Vec<String> {
-        let mut v: Vec<String> = std::fs::read_dir(self.pach_dir().join("tmp"))
-            .expect("read tmp")
+        let tmp = self.pach_dir().join("tmp");
+        let mut v: Vec<String> = walkdir::WalkDir::new(&tmp)
+            .into_iter()
+            .map(|e| e.expect("tmp entry"))
+            .filter(|e| !e.file_type().is_dir())
             .map(|e| {
-                e.expect("tmp entry")
-                    .file_name()
+                e.path()
+                    .strip_prefix(&tmp)
+                    .unwrap()
                     .to_string_lossy()
                     .into_owned()
             })
