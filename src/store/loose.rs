@@ -32,6 +32,9 @@ pub enum LinkMode {
 /// Bytes read at once when streaming a file into the store.
 const CHUNK: usize = 8 << 20;
 
+/// Files at least this big are copied by the kernel and hashed beside the copy.
+const LARGE: u64 = 16 << 20;
+
 /// Counts file bytes read for hashing, so `-v` can prove a no-op status reads nothing.
 pub static BYTES_HASHED: AtomicU64 = AtomicU64::new(0);
 
@@ -191,6 +194,8 @@ impl Store {
             path: path.to_owned(),
             source,
         };
+        let mut src = File::open(path).map_err(read_err)?;
+        let len = src.metadata().map_err(read_err)?.len();
         let (tmp, mut out) = self.temp_file()?;
         let tmp = Guard(tmp);
         let (hash, size) = if mode == LinkMode::Reflink {
@@ -200,8 +205,25 @@ impl Store {
             reflink_copy::reflink_or_copy(path, &tmp.0).map_err(read_err)?;
             set_read_only(&tmp.0)?;
             hash_file(&tmp.0)?
+        } else if len >= LARGE {
+            // Large file: the kernel copies (copy_file_range, no trip through user space),
+            // then the stored copy is hashed from the page cache while its writeback to disk
+            // runs beside it. The id always names the bytes stored.
+            io::copy(&mut src, &mut out).map_err(|source| Error::Write {
+                path: tmp.0.clone(),
+                source,
+            })?;
+            std::thread::scope(|s| {
+                let flushing = s.spawn(|| out.sync_data());
+                let hashed = hash_file(&tmp.0);
+                let flushed = flushing.join().expect("sync_data does not panic");
+                flushed.map_err(|source| Error::Write {
+                    path: tmp.0.clone(),
+                    source,
+                })?;
+                hashed
+            })?
         } else {
-            let src = File::open(path).map_err(read_err)?;
             copy_hashing(src, &mut out, path, &tmp.0)?
         };
         let id = ObjectId::from_hash(hash);
@@ -282,21 +304,39 @@ impl Store {
         };
         let perm = if exec { 0o755 } else { 0o644 };
         if mode == LinkMode::Copy {
-            // One pass: the bytes written are the bytes hashed.
-            let from = self.open(id)?;
+            let mut from = self.open(id)?;
             let mut out = OpenOptions::new()
                 .write(true)
                 .create_new(true)
                 .mode(perm)
                 .open(dest)
                 .map_err(write_err)?;
-            let (hash, _) = copy_hashing(from, &mut out, &src, dest)?;
-            let actual = ObjectId::from_hash(hash);
-            if actual != *id {
+            let len = from.metadata().map(|m| m.len()).unwrap_or(0);
+            let hashed = if len >= LARGE {
+                // Objects never change, so hashing the object beside the kernel's copy
+                // verifies the bytes copied, in the time of the slower of the two.
+                std::thread::scope(|s| {
+                    // One core hashes while the other copies.
+                    let hashing = s.spawn(|| hash_file_with(&src, false));
+                    let copied = io::copy(&mut from, &mut out).map_err(write_err);
+                    let hashed = hashing.join().expect("hashing does not panic");
+                    copied.and(hashed)
+                })
+            } else {
+                copy_hashing(from, &mut out, &src, dest)
+            };
+            let verified = hashed.and_then(|(hash, _)| {
+                let actual = ObjectId::from_hash(hash);
+                if actual == *id {
+                    Ok(())
+                } else {
+                    Err(Error::Mismatch { id: *id, actual })
+                }
+            });
+            if verified.is_err() {
                 let _ = fs::remove_file(dest);
-                return Err(Error::Mismatch { id: *id, actual });
             }
-            return Ok(());
+            return verified;
         }
         self.verify(id)?;
         if mode == LinkMode::Hardlink && !exec {
@@ -446,8 +486,13 @@ fn copy_hashing(
     Ok((hasher.finalize(), total))
 }
 
-/// Hashes a file by streaming it (flat memory whatever its size).
+/// Hashes a file by streaming it (flat memory whatever its size), on all cores for large files.
 pub fn hash_file(path: &Path) -> Result<(blake3::Hash, u64)> {
+    hash_file_with(path, true)
+}
+
+/// Hashes a file by streaming it; `parallel` spreads large chunks over rayon's threads.
+fn hash_file_with(path: &Path, parallel: bool) -> Result<(blake3::Hash, u64)> {
     let mut f = File::open(path).map_err(|source| Error::Read {
         path: path.into(),
         source,
@@ -463,7 +508,11 @@ pub fn hash_file(path: &Path) -> Result<(blake3::Hash, u64)> {
         if n == 0 {
             break;
         }
-        update(&mut hasher, &buf[..n]);
+        if parallel {
+            update(&mut hasher, &buf[..n]);
+        } else {
+            hasher.update(&buf[..n]);
+        }
         total += n as u64;
     }
     BYTES_HASHED.fetch_add(total, Ordering::Relaxed);
