@@ -44,6 +44,8 @@ Register-ArgumentCompleter -Native -CommandName 'pach' -ScriptBlock {
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List the files of a version')
             [CompletionResult]::new('cat', 'cat', [CompletionResultType]::ParameterValue, 'Print a file of any version to standard output')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show a commit: its metadata and the files it changed')
+            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Run the stale pipeline stages of pach.toml in local Docker containers')
+            [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Print the stored container logs of a stage')
             [CompletionResult]::new('fsck', 'fsck', [CompletionResultType]::ParameterValue, 'Verify the store: re-hash every object and check every reference')
             [CompletionResult]::new('gc', 'gc', [CompletionResultType]::ParameterValue, 'Delete objects that nothing refers to')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -106,6 +108,7 @@ Register-ArgumentCompleter -Native -CommandName 'pach' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR in the environment means never, for auto)')
             [CompletionResult]::new('--allow-empty', '--allow-empty', [CompletionResultType]::ParameterName, 'Commit even if nothing changed')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the new commit as JSON')
+            [CompletionResult]::new('--run', '--run', [CompletionResultType]::ParameterName, 'Then run the stages the commit made stale (also `run_on_commit = true` in pach.toml)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about what is happening (can be repeated)')
@@ -218,6 +221,35 @@ Register-ArgumentCompleter -Native -CommandName 'pach' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'pach;run' {
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Datums at once per stage (default: the stage''s parallelism, else the number of cores)')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Datums at once per stage (default: the stage''s parallelism, else the number of cores)')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if pach was started in DIR')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR in the environment means never, for auto)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'List each datum that would run and why; run nothing')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Ignore the run cache: run every datum again')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print what ran as JSON')
+            [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'After running, wait for new commits on the current branch and run what they make stale, until stopped')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about what is happening (can be repeated)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about what is happening (can be repeated)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pach;logs' {
+            [CompletionResult]::new('--datum', '--datum', [CompletionResultType]::ParameterName, 'Only this datum (id prefix)')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if pach was started in DIR')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR in the environment means never, for auto)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about what is happening (can be repeated)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about what is happening (can be repeated)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'pach;fsck' {
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if pach was started in DIR')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR in the environment means never, for auto)')
@@ -267,6 +299,8 @@ Register-ArgumentCompleter -Native -CommandName 'pach' -ScriptBlock {
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List the files of a version')
             [CompletionResult]::new('cat', 'cat', [CompletionResultType]::ParameterValue, 'Print a file of any version to standard output')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show a commit: its metadata and the files it changed')
+            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Run the stale pipeline stages of pach.toml in local Docker containers')
+            [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Print the stored container logs of a stage')
             [CompletionResult]::new('fsck', 'fsck', [CompletionResultType]::ParameterValue, 'Verify the store: re-hash every object and check every reference')
             [CompletionResult]::new('gc', 'gc', [CompletionResultType]::ParameterValue, 'Delete objects that nothing refers to')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -310,6 +344,12 @@ Register-ArgumentCompleter -Native -CommandName 'pach' -ScriptBlock {
             break
         }
         'pach;help;show' {
+            break
+        }
+        'pach;help;run' {
+            break
+        }
+        'pach;help;logs' {
             break
         }
         'pach;help;fsck' {

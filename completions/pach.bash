@@ -52,11 +52,17 @@ _pach() {
             pach,log)
                 cmd="pach__subcmd__log"
                 ;;
+            pach,logs)
+                cmd="pach__subcmd__logs"
+                ;;
             pach,ls)
                 cmd="pach__subcmd__ls"
                 ;;
             pach,rm)
                 cmd="pach__subcmd__rm"
+                ;;
+            pach,run)
+                cmd="pach__subcmd__run"
                 ;;
             pach,show)
                 cmd="pach__subcmd__show"
@@ -103,11 +109,17 @@ _pach() {
             pach__subcmd__help,log)
                 cmd="pach__subcmd__help__subcmd__log"
                 ;;
+            pach__subcmd__help,logs)
+                cmd="pach__subcmd__help__subcmd__logs"
+                ;;
             pach__subcmd__help,ls)
                 cmd="pach__subcmd__help__subcmd__ls"
                 ;;
             pach__subcmd__help,rm)
                 cmd="pach__subcmd__help__subcmd__rm"
+                ;;
+            pach__subcmd__help,run)
+                cmd="pach__subcmd__help__subcmd__run"
                 ;;
             pach__subcmd__help,show)
                 cmd="pach__subcmd__help__subcmd__show"
@@ -125,7 +137,7 @@ _pach() {
 
     case "${cmd}" in
         pach)
-            opts="-q -v -C -h -V --quiet --verbose --color --help --version init add rm status commit log branch tag checkout diff ls cat show fsck gc completions help"
+            opts="-q -v -C -h -V --quiet --verbose --color --help --version init add rm status commit log branch tag checkout diff ls cat show run logs fsck gc completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -239,7 +251,7 @@ _pach() {
             return 0
             ;;
         pach__subcmd__commit)
-            opts="-m -q -v -C -h --message --allow-empty --json --quiet --verbose --color --help"
+            opts="-m -q -v -C -h --message --allow-empty --json --run --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -361,7 +373,7 @@ _pach() {
             return 0
             ;;
         pach__subcmd__help)
-            opts="init add rm status commit log branch tag checkout diff ls cat show fsck gc completions help"
+            opts="init add rm status commit log branch tag checkout diff ls cat show run logs fsck gc completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -542,6 +554,20 @@ _pach() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pach__subcmd__help__subcmd__logs)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pach__subcmd__help__subcmd__ls)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -557,6 +583,20 @@ _pach() {
             return 0
             ;;
         pach__subcmd__help__subcmd__rm)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pach__subcmd__help__subcmd__run)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -660,6 +700,32 @@ _pach() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pach__subcmd__logs)
+            opts="-q -v -C -h --datum --quiet --verbose --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --datum)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pach__subcmd__ls)
             opts="-q -v -C -h --json --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -689,6 +755,36 @@ _pach() {
                 return 0
             fi
             case "${prev}" in
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pach__subcmd__run)
+            opts="-j -q -v -C -h --dry-run --force --jobs --json --watch --quiet --verbose --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 -C)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

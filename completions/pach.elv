@@ -41,6 +41,8 @@ set edit:completion:arg-completer[pach] = {|@words|
             cand ls 'List the files of a version'
             cand cat 'Print a file of any version to standard output'
             cand show 'Show a commit: its metadata and the files it changed'
+            cand run 'Run the stale pipeline stages of pach.toml in local Docker containers'
+            cand logs 'Print the stored container logs of a stage'
             cand fsck 'Verify the store: re-hash every object and check every reference'
             cand gc 'Delete objects that nothing refers to'
             cand completions 'Print a shell completion script'
@@ -98,6 +100,7 @@ set edit:completion:arg-completer[pach] = {|@words|
             cand --color 'When to colour output (NO_COLOR in the environment means never, for auto)'
             cand --allow-empty 'Commit even if nothing changed'
             cand --json 'Print the new commit as JSON'
+            cand --run 'Then run the stages the commit made stale (also `run_on_commit = true` in pach.toml)'
             cand -q 'Print nothing but results and errors'
             cand --quiet 'Print nothing but results and errors'
             cand -v 'Print more about what is happening (can be repeated)'
@@ -201,6 +204,33 @@ set edit:completion:arg-completer[pach] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'pach;run'= {
+            cand -j 'Datums at once per stage (default: the stage''s parallelism, else the number of cores)'
+            cand --jobs 'Datums at once per stage (default: the stage''s parallelism, else the number of cores)'
+            cand -C 'Run as if pach was started in DIR'
+            cand --color 'When to colour output (NO_COLOR in the environment means never, for auto)'
+            cand --dry-run 'List each datum that would run and why; run nothing'
+            cand --force 'Ignore the run cache: run every datum again'
+            cand --json 'Print what ran as JSON'
+            cand --watch 'After running, wait for new commits on the current branch and run what they make stale, until stopped'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Print more about what is happening (can be repeated)'
+            cand --verbose 'Print more about what is happening (can be repeated)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pach;logs'= {
+            cand --datum 'Only this datum (id prefix)'
+            cand -C 'Run as if pach was started in DIR'
+            cand --color 'When to colour output (NO_COLOR in the environment means never, for auto)'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Print more about what is happening (can be repeated)'
+            cand --verbose 'Print more about what is happening (can be repeated)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'pach;fsck'= {
             cand -C 'Run as if pach was started in DIR'
             cand --color 'When to colour output (NO_COLOR in the environment means never, for auto)'
@@ -247,6 +277,8 @@ set edit:completion:arg-completer[pach] = {|@words|
             cand ls 'List the files of a version'
             cand cat 'Print a file of any version to standard output'
             cand show 'Show a commit: its metadata and the files it changed'
+            cand run 'Run the stale pipeline stages of pach.toml in local Docker containers'
+            cand logs 'Print the stored container logs of a stage'
             cand fsck 'Verify the store: re-hash every object and check every reference'
             cand gc 'Delete objects that nothing refers to'
             cand completions 'Print a shell completion script'
@@ -277,6 +309,10 @@ set edit:completion:arg-completer[pach] = {|@words|
         &'pach;help;cat'= {
         }
         &'pach;help;show'= {
+        }
+        &'pach;help;run'= {
+        }
+        &'pach;help;logs'= {
         }
         &'pach;help;fsck'= {
         }

@@ -73,6 +73,21 @@ pub enum Error {
     },
     #[error("fsck found {count} problem(s)")]
     CheckFailed { count: usize },
+    #[error(transparent)]
+    Spec(#[from] crate::pipeline::SpecError),
+    #[error(transparent)]
+    Runner(#[from] crate::runner::Error),
+    #[error("{message}")]
+    Pipeline { message: String },
+    #[error(
+        "stage `{stage}` failed on datum {datum} (exit {exit}); last lines of its log:\n{tail}"
+    )]
+    StageFailed {
+        stage: String,
+        datum: String,
+        exit: i64,
+        tail: String,
+    },
     #[error("bad duration `{text}`: use a number with s, m, h or d (e.g. `30m`)")]
     BadDuration { text: String },
 }
@@ -105,6 +120,15 @@ impl Error {
             Error::Locked { .. } => "wait for the other pach command to finish; if no pach is running, the lock is released on its own".into(),
             Error::WouldOverwrite { .. } => "commit them, or use --force to discard them".into(),
             Error::AmbiguousRev { .. } => "give more characters of the commit id".into(),
+            Error::Runner(crate::runner::Error::ImageMissing { .. }) => {
+                "build or load it locally: `docker build -t <tag> .`, `docker load -i image.tar`, or for the examples `examples/wordcount/build-image.sh <tag>`".into()
+            }
+            Error::Runner(crate::runner::Error::Unreachable { .. }) => {
+                "start the Docker daemon, or set DOCKER_HOST to where it listens".into()
+            }
+            Error::StageFailed { stage, datum, .. } => {
+                format!("see the whole log with `pach logs {stage} --datum {datum}`; datums that succeeded are cached, so the next run resumes")
+            }
             Error::Db(crate::db::Error::DiskFull { .. }) => {
                 "free some space and run the command again; nothing was changed".into()
             }

@@ -3,7 +3,10 @@ pub mod cli;
 pub mod db;
 pub mod error;
 pub mod git;
+pub mod ops;
+pub mod pipeline;
 pub mod repo;
+pub mod runner;
 pub mod store;
 pub mod ui;
 

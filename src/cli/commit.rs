@@ -25,15 +25,15 @@ pub struct CommitArgs {
     /// Print the new commit as JSON
     #[arg(long)]
     json: bool,
+    /// Then run the stages the commit made stale (also `run_on_commit = true` in pach.toml)
+    #[arg(long)]
+    run: bool,
 }
 
 pub fn run(cx: &Context, args: &CommitArgs) -> Result<()> {
     let mut repo = cx.repo(Access::Write)?;
     let author = author(repo.root());
-    let time = std::env::var("PACH_AUTHOR_DATE")
-        .ok()
-        .and_then(|s| s.trim().parse().ok())
-        .unwrap_or_else(|| crate::repo::now_ns() / 1_000_000_000);
+    let time = commit_time();
     let code = crate::git::code_version(repo.root());
     let opts = CommitOptions {
         message: &args.message,
@@ -44,16 +44,20 @@ pub fn run(cx: &Context, args: &CommitArgs) -> Result<()> {
     };
     let out = repo.commit(opts)?;
     if args.json {
-        return cx.ui.json(&out);
+        cx.ui.json(&out)?;
+    } else {
+        let on = out.branch.as_deref().unwrap_or("detached HEAD");
+        cx.ui.note(format!(
+            "[{on} {}] {} ({} change(s), {} file(s))",
+            out.id.short(),
+            first_line(&args.message),
+            out.changes,
+            out.files
+        ));
     }
-    let on = out.branch.as_deref().unwrap_or("detached HEAD");
-    cx.ui.note(format!(
-        "[{on} {}] {} ({} change(s), {} file(s))",
-        out.id.short(),
-        first_line(&args.message),
-        out.changes,
-        out.files
-    ));
+    if args.run || run_on_commit(repo.root()) {
+        super::run::run_once(cx, &mut repo, &[], false, false, None, args.json)?;
+    }
     Ok(())
 }
 
@@ -61,8 +65,27 @@ fn first_line(s: &str) -> &str {
     s.lines().next().unwrap_or("")
 }
 
+/// Returns `PACH_AUTHOR_DATE` (Unix seconds) if set, else now.
+pub fn commit_time() -> i64 {
+    std::env::var("PACH_AUTHOR_DATE")
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or_else(|| crate::repo::now_ns() / 1_000_000_000)
+}
+
+/// Tells whether `pach.toml` asks for a run after each commit (`[settings] run_on_commit`).
+fn run_on_commit(root: &std::path::Path) -> bool {
+    let Ok(text) = std::fs::read_to_string(root.join("pach.toml")) else {
+        return false;
+    };
+    toml::from_str::<toml::Table>(&text)
+        .ok()
+        .and_then(|t| t.get("settings")?.get("run_on_commit")?.as_bool())
+        .unwrap_or(false)
+}
+
 /// Returns the author from the environment, git config, or user@host.
-fn author(dir: &std::path::Path) -> Author {
+pub fn author(dir: &std::path::Path) -> Author {
     let env = |k| std::env::var(k).ok().filter(|v: &String| !v.is_empty());
     let git = crate::git::author(dir);
     let user = env("USER")

@@ -8,6 +8,7 @@ pub mod generated;
 mod init;
 mod log;
 mod read;
+mod run;
 mod stage;
 mod status;
 
@@ -79,6 +80,8 @@ pub enum Command {
     Ls(read::LsArgs),
     Cat(read::CatArgs),
     Show(log::ShowArgs),
+    Run(run::RunArgs),
+    Logs(run::LogsArgs),
     Fsck(check::FsckArgs),
     Gc(check::GcArgs),
     Completions(check::CompletionsArgs),
@@ -136,6 +139,8 @@ pub fn dispatch(cli: Cli, ui: Ui) -> Result<()> {
         Command::Ls(a) => read::ls(&cx, &a),
         Command::Cat(a) => read::cat(&cx, &a),
         Command::Show(a) => log::show(&cx, &a),
+        Command::Run(a) => run::run(&cx, &a),
+        Command::Logs(a) => run::logs(&cx, &a),
         Command::Fsck(a) => check::fsck(&cx, &a),
         Command::Gc(a) => check::gc(&cx, &a),
         Command::Completions(a) => check::completions(&cx, &a),

@@ -5,7 +5,7 @@ use rusqlite::OptionalExtension;
 use super::{Db, Error, Result, sql_error};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// Each step takes the schema from version `i` to `i + 1`.
 const STEPS: &[&str] = &[
@@ -17,6 +17,17 @@ const STEPS: &[&str] = &[
         exec INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, ino INTEGER NOT NULL,
         verified_ns INTEGER NOT NULL) WITHOUT ROWID;
      CREATE TABLE commits(id TEXT PRIMARY KEY, time INTEGER NOT NULL) WITHOUT ROWID;",
+    // 1 -> 2: pipeline runs. All derived from run record objects (rebuildable).
+    "CREATE TABLE runs(
+        id TEXT PRIMARY KEY, stage TEXT NOT NULL, datum TEXT NOT NULL,
+        start_ms INTEGER NOT NULL, end_ms INTEGER NOT NULL, exit INTEGER NOT NULL) WITHOUT ROWID;
+     CREATE TABLE run_cache(datum TEXT PRIMARY KEY, run TEXT NOT NULL) WITHOUT ROWID;
+     CREATE TABLE run_outputs(oid BLOB NOT NULL, path TEXT NOT NULL, run TEXT NOT NULL);
+     CREATE INDEX run_outputs_oid ON run_outputs(oid);
+     CREATE INDEX run_outputs_path ON run_outputs(path);
+     CREATE TABLE run_inputs(oid BLOB NOT NULL, path TEXT NOT NULL, run TEXT NOT NULL);
+     CREATE INDEX run_inputs_oid ON run_inputs(oid);
+     CREATE INDEX runs_stage ON runs(stage);",
 ];
 
 pub(super) fn migrate(db: &mut Db) -> Result<()> {

@@ -184,7 +184,7 @@ impl Repo {
         put: &[(String, IndexEntry)],
         removed: &[String],
     ) -> Result<()> {
-        self.write_index_and_head(index, put, removed, None)
+        self.write_index_and_move(index, put, removed, &super::checkout::Move::None)
     }
 
     /// Finds the files and symlinks at or under project path `p`.

@@ -12,11 +12,25 @@ use serde::Serialize;
 use super::add::remove_empty_parents;
 use super::paths::is_safe_link_target;
 use super::status::{Seen, stat_of};
-use super::tree::{FileEntry, FlatTree};
+use super::tree::{FileEntry, FlatTree, is_under};
 use super::{RefKind, Repo, now_ns};
 use crate::db::IndexEntry;
 use crate::error::{Error, Result};
 use crate::store::{EntryKind, ObjectId};
+
+/// How refs move together with an index update.
+pub enum Move {
+    /// Refs stay.
+    None,
+    /// `HEAD` becomes this raw value (`ref: refs/heads/x` or a commit id).
+    Head(String),
+    /// A new commit: the branch (or detached `HEAD`) moves to it and it is indexed.
+    Commit {
+        branch: Option<String>,
+        id: ObjectId,
+        time: i64,
+    },
+}
 
 /// What `pach checkout` did.
 #[derive(Debug, Serialize)]
@@ -35,17 +49,41 @@ impl Repo {
             None => (self.resolve_rev(rev)?, None),
         };
         let wanted = self.flatten(&self.commit_obj(&target)?.tree)?;
-        self.check_links(&wanted)?;
+        let head = match &branch {
+            Some(b) => format!("ref: refs/heads/{b}"),
+            None => target.hex(),
+        };
+        let (written, deleted) = self.update_worktree(&wanted, &[], force, &Move::Head(head))?;
+        Ok(CheckoutOutcome {
+            commit: target,
+            branch,
+            written,
+            deleted,
+        })
+    }
+
+    /// Makes the working tree and index match `wanted` at and under `scope` (everywhere when
+    /// empty), touching only files that differ, then moves refs as `mv` says, in the same
+    /// transaction as the index. Returns (files written, files deleted).
+    pub(crate) fn update_worktree(
+        &mut self,
+        wanted: &FlatTree,
+        scope: &[String],
+        force: bool,
+        mv: &Move,
+    ) -> Result<(usize, usize)> {
+        let in_scope = |p: &str| scope.is_empty() || scope.iter().any(|s| is_under(p, s));
+        self.check_links(wanted)?;
         let index = self.db_ref().read().index()?;
         let current = Self::index_snapshot(&index);
         let to_delete: Vec<String> = current
             .keys()
-            .filter(|p| !wanted.contains_key(*p))
+            .filter(|p| in_scope(p) && !wanted.contains_key(*p))
             .cloned()
             .collect();
         let to_write: Vec<(&String, &FileEntry)> = wanted
             .iter()
-            .filter(|(p, e)| current.get(*p) != Some(e))
+            .filter(|(p, e)| in_scope(p) && current.get(*p) != Some(e))
             .collect();
         if !force {
             let touched: Vec<&String> = to_delete
@@ -72,18 +110,9 @@ impl Repo {
         for (p, e) in &entries {
             new_index.insert(p.clone(), e.clone());
         }
-        let head = match &branch {
-            Some(b) => format!("ref: refs/heads/{b}"),
-            None => target.hex(),
-        };
         entries.sort_by(|a, b| a.0.cmp(&b.0));
-        self.write_index_and_head(&new_index, &entries, &to_delete, Some(&head))?;
-        Ok(CheckoutOutcome {
-            commit: target,
-            branch,
-            written,
-            deleted: to_delete.len(),
-        })
+        self.write_index_and_move(&new_index, &entries, &to_delete, mv)?;
+        Ok((written, to_delete.len()))
     }
 
     /// Restores `paths` from `rev` into the working tree and the index; `HEAD` stays.
@@ -109,7 +138,7 @@ impl Repo {
         for (p, e) in &entries {
             index.insert(p.clone(), e.clone());
         }
-        self.write_index_and_head(&index, &entries, &[], None)?;
+        self.write_index_and_move(&index, &entries, &[], &Move::None)?;
         Ok(CheckoutOutcome {
             commit: target,
             branch: None,
@@ -275,13 +304,13 @@ impl Repo {
         Ok(())
     }
 
-    /// Writes index changes, the index's tree id and optionally `HEAD` in one transaction.
-    pub(crate) fn write_index_and_head(
+    /// Writes index changes, the index's tree id and the ref move in one transaction.
+    pub(crate) fn write_index_and_move(
         &mut self,
         index: &BTreeMap<String, IndexEntry>,
         put: &[(String, IndexEntry)],
         removed: &[String],
-        head: Option<&str>,
+        mv: &Move,
     ) -> Result<()> {
         let snapshot = Self::index_snapshot(index);
         let (tree, _) = super::tree::build(
@@ -292,8 +321,16 @@ impl Repo {
         self.db().transaction(|tx| {
             tx.put_entries(put.iter().map(|(p, e)| (p.as_str(), e)))?;
             tx.remove_entries(removed.iter().map(String::as_str))?;
-            if let Some(h) = head {
-                tx.set_ref("HEAD", h)?;
+            match mv {
+                Move::None => {}
+                Move::Head(h) => tx.set_ref("HEAD", h)?,
+                Move::Commit { branch, id, time } => {
+                    match branch {
+                        Some(b) => tx.set_ref(&format!("refs/heads/{b}"), &id.hex())?,
+                        None => tx.set_ref("HEAD", &id.hex())?,
+                    }
+                    tx.add_commit(id, *time)?;
+                }
             }
             tx.set_meta("index_tree", &tree.hex())
         })?;

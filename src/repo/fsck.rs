@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::{RefKind, Repo};
 use crate::error::{Error, Result};
-use crate::store::{Commit, EntryKind, ObjectId, Tree, loose::hash_file};
+use crate::store::{Commit, EntryKind, ObjectId, RunRecord, Tree, loose::hash_file};
 
 /// One problem `fsck` found.
 #[derive(Debug, Serialize, Clone)]
@@ -122,6 +122,9 @@ impl Repo {
                 Ok(c) => {
                     r.commits.push((id, c.time));
                     self.reach_tree(&c.tree, &id.short(), "", present, &mut r);
+                    for run in &c.runs {
+                        self.reach_run(run, &format!("runs of {}", id.short()), present, &mut r);
+                    }
                     for p in c.parents {
                         stack.push((format!("parent of {}", id.short()), p));
                     }
@@ -132,6 +135,12 @@ impl Repo {
                     at,
                     detail: e.to_string(),
                 }),
+            }
+        }
+        // The run cache is a root too: it lets a failed run resume and branches share work.
+        for run in self.db_ref().read().cached_runs()? {
+            if present(&run) {
+                self.reach_run(&run, "run cache", present, &mut r);
             }
         }
         for (path, e) in self.db_ref().read().index()? {
@@ -145,6 +154,48 @@ impl Repo {
             }
         }
         Ok(r)
+    }
+
+    fn reach_run(
+        &self,
+        id: &ObjectId,
+        at: &str,
+        present: &dyn Fn(&ObjectId) -> bool,
+        r: &mut Reach,
+    ) {
+        if !r.seen.insert(*id) {
+            return;
+        }
+        let problem = |kind, id: ObjectId, detail: String| Problem {
+            kind,
+            id: Some(id),
+            at: at.to_string(),
+            detail,
+        };
+        if !present(id) {
+            r.problems
+                .push(problem("missing", *id, "run record is missing".into()));
+            return;
+        }
+        match self.store().get::<RunRecord>(id) {
+            Ok(rec) => {
+                let blobs = std::iter::once((rec.log, "log".to_string())).chain(
+                    rec.outputs
+                        .iter()
+                        .map(|o| (o.id, format!("output {}", o.path))),
+                );
+                for (blob, what) in blobs {
+                    if r.seen.insert(blob) && !present(&blob) {
+                        r.problems.push(problem(
+                            "missing",
+                            blob,
+                            format!("{what} of run {} is missing", id.short()),
+                        ));
+                    }
+                }
+            }
+            Err(e) => r.problems.push(problem("malformed", *id, e.to_string())),
+        }
     }
 
     fn reach_tree(

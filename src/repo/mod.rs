@@ -15,7 +15,7 @@ mod status;
 mod tree;
 
 pub use add::{AddOutcome, RmOutcome};
-pub use checkout::CheckoutOutcome;
+pub use checkout::{CheckoutOutcome, Move};
 pub use commit::CommitOptions;
 pub use commit::CommitOutcome;
 pub use config::Config;
@@ -23,7 +23,7 @@ pub use fsck::{FsckOutcome, GcOutcome, Problem};
 pub use paths::{is_safe_link_target, resolve as resolve_path, validate_name};
 pub use refs::{Head, RefKind, validate_ref_name};
 pub use status::{Change, ChangeKind, Status};
-pub use tree::{FileEntry, FlatTree};
+pub use tree::{FileEntry, FlatTree, build as build_tree, is_under};
 
 use std::fs::{self, File};
 use std::io::Write;

@@ -10,9 +10,10 @@ use serde::{Deserialize, Serialize};
 use super::ObjectId;
 
 /// The kind of a tree entry.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Hash, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum EntryKind {
+    #[default]
     File,
     Dir,
     Symlink,
@@ -62,9 +63,85 @@ pub struct Commit {
     pub message: String,
     /// Absent when the project is not inside a git repository.
     pub code: Option<CodeVersion>,
-    /// Run records of the pipeline runs whose outputs this commit holds.
+    /// Run records of the datums that `pach run` executed or reused for the stages it ran
+    /// when it made this commit (empty for commits made by `pach commit`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub runs: Vec<ObjectId>,
+}
+
+/// The container image a run used: never a tag alone.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImageRef {
+    /// The name as written in `pach.toml`.
+    pub tag: String,
+    /// `sha256:` of the image config: what actually ran.
+    pub id: String,
+    /// Registry digest (`repo@sha256:…`) where the image came from a registry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digest: Option<String>,
+}
+
+/// Where and as whom a run executed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Runner {
+    /// `docker`.
+    pub kind: String,
+    /// Engine version.
+    pub version: String,
+    pub host: String,
+    /// `uid:gid` the container ran as.
+    pub user: String,
+}
+
+/// One input file of a run.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunInput {
+    /// The stage input's name (`/pach/in/<input>`).
+    pub input: String,
+    /// Project path of the file.
+    pub path: String,
+    pub id: ObjectId,
+}
+
+/// One output file of a run.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunOutput {
+    /// Project path of the file (under the stage's output path).
+    pub path: String,
+    pub id: ObjectId,
+    pub size: u64,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub exec: bool,
+    #[serde(default, skip_serializing_if = "is_file")]
+    pub kind: EntryKind,
+}
+
+fn is_file(k: &EntryKind) -> bool {
+    *k == EntryKind::File
+}
+
+/// A run record: one stage executed on one datum, and exactly what it used and made.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunRecord {
+    pub stage: String,
+    /// Hash of the stage definition (see `pipeline::Stage::definition_hash`).
+    pub stage_hash: ObjectId,
+    /// The datum key: hash of input ids, stage definition and image ID.
+    pub datum: ObjectId,
+    pub image: ImageRef,
+    pub cmd: Vec<String>,
+    pub env: std::collections::BTreeMap<String, String>,
+    pub runner: Runner,
+    /// The code version (git HEAD) when the run was made.
+    pub code: Option<CodeVersion>,
+    pub inputs: Vec<RunInput>,
+    pub outputs: Vec<RunOutput>,
+    /// Milliseconds since the Unix epoch.
+    pub start_ms: i64,
+    pub end_ms: i64,
+    pub exit: i64,
+    /// The container's combined stdout and stderr, as a blob.
+    pub log: ObjectId,
 }
 
 /// Errors decoding an object.
@@ -109,6 +186,11 @@ pub trait Structured: Serialize + for<'de> Deserialize<'de> {
 impl Structured for Tree {
     const KIND: &'static str = "tree";
     const HEADER: &'static [u8] = b"pach-tree 1\n";
+}
+
+impl Structured for RunRecord {
+    const KIND: &'static str = "run record";
+    const HEADER: &'static [u8] = b"pach-run 1\n";
 }
 
 impl Structured for Commit {

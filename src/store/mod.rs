@@ -7,7 +7,10 @@ pub mod codec;
 pub mod id;
 pub mod loose;
 
-pub use codec::{Author, CodeVersion, Commit, EntryKind, Structured, Tree, TreeEntry};
+pub use codec::{
+    Author, CodeVersion, Commit, EntryKind, ImageRef, RunInput, RunOutput, RunRecord, Runner,
+    Structured, Tree, TreeEntry,
+};
 pub use id::ObjectId;
 pub use loose::{Batch, LinkMode, Store};
 

@@ -1,0 +1,227 @@
+//! `pach run` and `pach logs`: running the pipeline in `pach.toml` and reading its logs.
+
+use std::io::Write;
+
+use super::Context;
+use crate::error::Result;
+use crate::ops::run::{RunOptions, RunOutcome};
+use crate::repo::{Access, Repo};
+use crate::store::RunRecord;
+
+/// Run the stale pipeline stages of pach.toml in local Docker containers
+///
+/// Works from the committed data at HEAD: uncommitted changes in input paths are not used (a
+/// warning says so). Stages run in dependency order; each stage's datums (split by its input
+/// globs) run in parallel on warm containers, and a datum already computed, on any branch, is
+/// reused from the run cache without a container. The outputs are committed as one new commit
+/// ("pach run: <stages>") with a run record per datum, and the working tree's output paths are
+/// updated. Ctrl-C or SIGTERM removes every container of the run and changes nothing.
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Examples:\n  pach run\n  pach run count --dry-run\n  pach run -j 4 --json\n  pach run --force total\n  pach run --watch"
+)]
+pub struct RunArgs {
+    /// Stages to run (default: all)
+    stages: Vec<String>,
+    /// List each datum that would run and why; run nothing
+    #[arg(long)]
+    dry_run: bool,
+    /// Ignore the run cache: run every datum again
+    #[arg(long)]
+    force: bool,
+    /// Datums at once per stage (default: the stage's parallelism, else the number of cores)
+    #[arg(short = 'j', long = "jobs", value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: Option<u16>,
+    /// Print what ran as JSON
+    #[arg(long)]
+    json: bool,
+    /// After running, wait for new commits on the current branch and run what they make stale, until stopped
+    #[arg(long, conflicts_with = "dry_run")]
+    watch: bool,
+}
+
+pub fn run(cx: &Context, args: &RunArgs) -> Result<()> {
+    if args.watch {
+        return watch(cx, args);
+    }
+    let mut repo = cx.repo(Access::Write)?;
+    run_once(
+        cx,
+        &mut repo,
+        args.stages.as_slice(),
+        args.dry_run,
+        args.force,
+        args.jobs.map(usize::from),
+        args.json,
+    )
+}
+
+/// Runs the pipeline once on an open repository and reports it (also used by `commit --run`).
+pub fn run_once(
+    cx: &Context,
+    repo: &mut Repo,
+    stages: &[String],
+    dry_run: bool,
+    force: bool,
+    jobs: Option<usize>,
+    json: bool,
+) -> Result<()> {
+    let author = super::commit::author(repo.root());
+    let opts = RunOptions {
+        stages,
+        dry_run,
+        force,
+        jobs,
+        author,
+        time: super::commit::commit_time(),
+        code: crate::git::code_version(repo.root()),
+        user: format!(
+            "{}:{}",
+            rustix::process::getuid().as_raw(),
+            rustix::process::getgid().as_raw()
+        ),
+        host: rustix::system::uname()
+            .nodename()
+            .to_string_lossy()
+            .into_owned(),
+    };
+    let verbose = cx.ui.verbose > 0 && !json;
+    let sink = move |stage: &str, datum: &str, bytes: &[u8]| {
+        if verbose {
+            let mut err = std::io::stderr().lock();
+            for line in String::from_utf8_lossy(bytes).lines() {
+                let _ = writeln!(err, "{stage}/{datum}: {line}");
+            }
+        }
+    };
+    let progress = cx.ui.progress(json);
+    let out = crate::ops::run::run(repo, &opts, progress.as_ref(), &sink)?;
+    report(cx, &out, json)
+}
+
+fn report(cx: &Context, out: &RunOutcome, json: bool) -> Result<()> {
+    if !out.uncommitted_inputs.is_empty() {
+        cx.ui.warn(format!(
+            "uncommitted changes in input paths are not used (the run reads HEAD): {}",
+            out.uncommitted_inputs.join(", ")
+        ));
+    }
+    if json {
+        return cx.ui.json(out);
+    }
+    for s in &out.stages {
+        let verb = if out.dry_run { "would run" } else { "ran" };
+        cx.ui.line(format!(
+            "stage {}: {} datum(s), {} reused from the cache, {verb} {} [{} {}]",
+            s.stage,
+            s.datums,
+            s.reused,
+            s.ran.len(),
+            s.image.tag,
+            &s.image.id[..s.image.id.len().min(19)]
+        ))?;
+        if out.dry_run || cx.ui.verbose > 0 {
+            for d in &s.ran {
+                cx.ui.line(format!(
+                    "  {}  {}  ({})",
+                    d.datum,
+                    d.inputs.join(" "),
+                    d.reason
+                ))?;
+            }
+        }
+    }
+    match &out.commit {
+        Some(c) => cx
+            .ui
+            .note(format!("committed the outputs as {}", c.short())),
+        None if !out.dry_run => cx.ui.note("outputs unchanged: nothing to commit"),
+        None => {}
+    }
+    Ok(())
+}
+
+/// Runs, then waits for new commits on the current branch and runs again, until stopped.
+fn watch(cx: &Context, args: &RunArgs) -> Result<()> {
+    let mut last = None;
+    loop {
+        let head = {
+            let mut repo = cx.repo(Access::Write)?;
+            let head = repo.head_commit()?;
+            if head != last {
+                run_once(
+                    cx,
+                    &mut repo,
+                    &args.stages,
+                    false,
+                    args.force,
+                    args.jobs.map(usize::from),
+                    args.json,
+                )?;
+                // The run may itself have committed; that commit is not new work.
+                last = repo.head_commit()?;
+            }
+            last
+        };
+        let _ = head;
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        // Read-only polling: a user's `pach commit` must be able to take the lock meanwhile.
+        loop {
+            let repo = cx.repo(Access::Read)?;
+            if repo.head_commit()? != last {
+                break;
+            }
+            drop(repo);
+            std::thread::sleep(std::time::Duration::from_millis(500));
+        }
+    }
+}
+
+/// Print the stored container logs of a stage
+///
+/// Prints the log of the latest run of each datum of STAGE (failed runs included), or of one
+/// datum with --datum (an id prefix, as `pach run -v` and errors show it).
+#[derive(clap::Args, Debug)]
+#[command(after_help = "Examples:\n  pach logs count\n  pach logs count --datum 3fa9c1")]
+pub struct LogsArgs {
+    /// The stage
+    stage: String,
+    /// Only this datum (id prefix)
+    #[arg(long, value_name = "ID")]
+    datum: Option<String>,
+}
+
+pub fn logs(cx: &Context, args: &LogsArgs) -> Result<()> {
+    let repo = cx.repo(Access::Read)?;
+    let runs = repo
+        .db_ref()
+        .read()
+        .latest_runs(&args.stage, args.datum.as_deref())?;
+    if runs.is_empty() {
+        return Err(crate::Error::Pipeline {
+            message: format!(
+                "no runs of stage `{}`{} are recorded",
+                args.stage,
+                args.datum
+                    .as_deref()
+                    .map(|d| format!(" for datum {d}"))
+                    .unwrap_or_default()
+            ),
+        });
+    }
+    for id in runs {
+        let rec: RunRecord = repo.store().get(&id)?;
+        cx.ui.line(cx.ui.paint(
+            "33",
+            &format!(
+                "== {} datum {} (exit {}, run {})",
+                rec.stage,
+                rec.datum.short(),
+                rec.exit,
+                id.short()
+            ),
+        ))?;
+        cx.ui.raw(&repo.store().read(&rec.log)?)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,849 @@
+//! `pach run`: plans the stale datums of each stage from the committed data at `HEAD`, reuses
+//! the run cache, executes the rest on warm Docker workers, and commits the outputs together
+//! with one run record per datum.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::pipeline::{self, Datum, Pipeline, Stage};
+use crate::repo::{FileEntry, FlatTree, Head, Move, Progress, Repo, is_under};
+use crate::runner::{self, Docker, Job, WorkerSpec};
+use crate::store::{
+    Author, Batch, CodeVersion, Commit, EntryKind, ImageRef, LinkMode, ObjectId, RunInput,
+    RunOutput, RunRecord, Runner,
+};
+
+/// Inputs of `pach run` that come from outside the repository.
+pub struct RunOptions<'a> {
+    /// Stages to run (all when empty).
+    pub stages: &'a [String],
+    pub dry_run: bool,
+    /// Ignore the run cache.
+    pub force: bool,
+    /// Datums at once per stage; defaults to the stage's `parallelism`, else the cores.
+    pub jobs: Option<usize>,
+    pub author: Author,
+    pub time: i64,
+    pub code: Option<CodeVersion>,
+    /// `uid:gid` the containers run as.
+    pub user: String,
+    pub host: String,
+}
+
+/// Why a datum must run.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Reason {
+    NewInput,
+    ChangedInput,
+    ChangedStage,
+    ChangedImage,
+    Forced,
+}
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Reason::NewInput => "new input",
+            Reason::ChangedInput => "changed input",
+            Reason::ChangedStage => "changed stage definition",
+            Reason::ChangedImage => "changed image",
+            Reason::Forced => "forced",
+        })
+    }
+}
+
+/// One datum that ran (or would run).
+#[derive(Debug, Serialize)]
+pub struct DatumReport {
+    pub datum: String,
+    pub reason: Reason,
+    /// Input roots, e.g. `text:a.txt`.
+    pub inputs: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub run: Option<ObjectId>,
+}
+
+/// What happened to one stage.
+#[derive(Debug, Serialize)]
+pub struct StageReport {
+    pub stage: String,
+    pub image: ImageRef,
+    pub datums: usize,
+    pub reused: usize,
+    pub ran: Vec<DatumReport>,
+    pub outputs: usize,
+}
+
+/// What `pach run` did.
+#[derive(Debug, Serialize)]
+pub struct RunOutcome {
+    pub dry_run: bool,
+    pub stages: Vec<StageReport>,
+    /// The commit holding the outputs; `None` when nothing changed (or a dry run).
+    pub commit: Option<ObjectId>,
+    /// Input paths with uncommitted changes, which the run did not use.
+    pub uncommitted_inputs: Vec<String>,
+}
+
+/// Receives live container output (`-v`): stage, datum, bytes.
+pub type LogSink<'a> = &'a (dyn Fn(&str, &str, &[u8]) + Sync);
+
+/// Reads and validates `pach.toml` at the project root against the snapshot at `HEAD`.
+pub fn load_pipeline(repo: &Repo, snapshot: &FlatTree) -> Result<Pipeline> {
+    let path = repo.root().join("pach.toml");
+    let text = std::fs::read_to_string(&path).map_err(|source| Error::Io {
+        path: path.clone(),
+        source,
+    })?;
+    let tracked = |p: &str| snapshot.keys().any(|k| is_under(k, p));
+    pipeline::parse(&text, Path::new("pach.toml"), &tracked).map_err(Error::from)
+}
+
+/// Runs the stale stages; see the module docs.
+pub fn run(
+    repo: &mut Repo,
+    opts: &RunOptions<'_>,
+    progress: &dyn Progress,
+    logs: LogSink<'_>,
+) -> Result<RunOutcome> {
+    let head = repo.head_commit()?.ok_or_else(|| Error::NoCommits {
+        branch: head_name(repo),
+    })?;
+    let head_commit = repo.commit_obj(&head)?;
+    let mut snapshot = repo.flatten(&head_commit.tree)?;
+    let pipeline = load_pipeline(repo, &snapshot)?;
+    let order = pipeline::dag::order(&pipeline.stages).map_err(|cycle| Error::Pipeline {
+        message: format!("cycle between stages: {}", cycle.join(" -> ")),
+    })?;
+    for s in opts.stages {
+        if !pipeline.stages.iter().any(|st| &st.name == s) {
+            return Err(Error::Pipeline {
+                message: format!("no stage named `{s}` in pach.toml"),
+            });
+        }
+    }
+    let selected: Vec<&Stage> = order
+        .iter()
+        .map(|&i| &pipeline.stages[i])
+        .filter(|s| opts.stages.is_empty() || opts.stages.contains(&s.name))
+        .collect();
+    let uncommitted_inputs = uncommitted_under(
+        repo,
+        selected
+            .iter()
+            .flat_map(|s| s.inputs.iter().map(|i| i.path.as_str())),
+    )?;
+    let previous = previous_runs(repo, &selected)?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|source| Error::Io {
+            path: "tokio runtime".into(),
+            source,
+        })?;
+    let docker = rt.block_on(Docker::connect())?;
+    let runner = Runner {
+        kind: "docker".into(),
+        version: rt.block_on(docker.version()),
+        host: opts.host.clone(),
+        user: opts.user.clone(),
+    };
+    let run_id = format!("{}-{}", std::process::id(), runner::now_ms());
+    let work = repo.pach_dir().join("work").join(&run_id);
+    let cancelled = Arc::new(AtomicBool::new(false));
+    let guard = rt.spawn(watch_signals(
+        docker.clone(),
+        run_id.clone(),
+        cancelled.clone(),
+    ));
+    let mut reports = Vec::new();
+    let mut run_ids = Vec::new();
+    let result = (|| -> Result<()> {
+        for stage in &selected {
+            let ctx = StageCtx {
+                repo,
+                docker: &docker,
+                rt: &rt,
+                opts,
+                runner: &runner,
+                run_id: &run_id,
+                work: &work,
+                cancelled: &cancelled,
+                logs,
+                progress,
+            };
+            let (report, outputs, runs) = run_stage(&ctx, stage, &snapshot, &previous)?;
+            if !opts.dry_run {
+                snapshot.retain(|p, _| !is_under(p, &stage.output));
+                snapshot.extend(outputs);
+                run_ids.extend(runs);
+            }
+            reports.push(report);
+        }
+        Ok(())
+    })();
+    guard.abort();
+    rt.block_on(docker.remove_labelled(Some(&run_id)));
+    let _ = std::fs::remove_dir_all(&work);
+    if cancelled.load(Ordering::SeqCst) {
+        return Err(runner::Error::Interrupted.into());
+    }
+    result?;
+    let mut outcome = RunOutcome {
+        dry_run: opts.dry_run,
+        stages: reports,
+        commit: None,
+        uncommitted_inputs,
+    };
+    if opts.dry_run {
+        return Ok(outcome);
+    }
+    outcome.commit = commit_outputs(
+        repo,
+        &head,
+        &head_commit,
+        &snapshot,
+        &selected,
+        run_ids,
+        opts,
+    )?;
+    Ok(outcome)
+}
+
+fn head_name(repo: &Repo) -> String {
+    match repo.head() {
+        Ok(Head::Branch(b)) => b,
+        _ => "HEAD".into(),
+    }
+}
+
+/// Everything a stage run needs besides the stage.
+struct StageCtx<'a> {
+    repo: &'a Repo,
+    docker: &'a Docker,
+    rt: &'a tokio::runtime::Runtime,
+    opts: &'a RunOptions<'a>,
+    runner: &'a Runner,
+    run_id: &'a str,
+    work: &'a Path,
+    cancelled: &'a AtomicBool,
+    logs: LogSink<'a>,
+    progress: &'a dyn Progress,
+}
+
+/// Last known run of each (stage, input set) at HEAD, for telling why a datum is stale.
+struct Previous {
+    by_stage: BTreeMap<String, Vec<RunRecord>>,
+}
+
+/// Loads the latest run of each datum of every stage, from the run index.
+fn previous_runs(repo: &Repo, stages: &[&Stage]) -> Result<Previous> {
+    let mut by_stage: BTreeMap<String, Vec<RunRecord>> = BTreeMap::new();
+    for s in stages {
+        let ids = repo.db_ref().read().latest_runs(&s.name, None)?;
+        let recs = ids
+            .iter()
+            .filter_map(|id| repo.store().get::<RunRecord>(id).ok());
+        by_stage.insert(s.name.clone(), recs.collect());
+    }
+    Ok(Previous { by_stage })
+}
+
+fn reason(prev: &Previous, stage: &Stage, image: &ImageRef, d: &Datum, force: bool) -> Reason {
+    if force {
+        return Reason::Forced;
+    }
+    let runs = match prev.by_stage.get(&stage.name) {
+        Some(r) if !r.is_empty() => r,
+        _ => return Reason::NewInput,
+    };
+    if runs.iter().all(|r| r.stage_hash != stage.definition_hash()) {
+        return Reason::ChangedStage;
+    }
+    if runs.iter().all(|r| r.image.id != image.id) {
+        return Reason::ChangedImage;
+    }
+    let paths: HashSet<String> = datum_inputs(stage, d).into_iter().map(|i| i.path).collect();
+    let same_paths = runs.iter().any(|r| {
+        r.inputs
+            .iter()
+            .map(|i| i.path.clone())
+            .collect::<HashSet<_>>()
+            == paths
+    });
+    if same_paths {
+        Reason::ChangedInput
+    } else {
+        Reason::NewInput
+    }
+}
+
+fn datum_inputs(stage: &Stage, d: &Datum) -> Vec<RunInput> {
+    let mut out = Vec::new();
+    for di in &d.inputs {
+        let base = &stage
+            .inputs
+            .iter()
+            .find(|i| i.name == di.input)
+            .expect("datum inputs name stage inputs")
+            .path;
+        for (rel, e) in &di.files {
+            out.push(RunInput {
+                input: di.input.clone(),
+                path: join(base, rel),
+                id: e.id,
+            });
+        }
+    }
+    out
+}
+
+fn join(base: &str, rel: &str) -> String {
+    match (base.is_empty(), rel.is_empty()) {
+        (true, _) => rel.to_string(),
+        (_, true) => base.to_string(),
+        _ => format!("{base}/{rel}"),
+    }
+}
+
+type StageResult = (StageReport, FlatTree, Vec<ObjectId>);
+
+/// A datum that ran: its run record and the record's id.
+type Ran = (ObjectId, RunRecord);
+
+fn run_stage(
+    cx: &StageCtx<'_>,
+    stage: &Stage,
+    snapshot: &FlatTree,
+    prev: &Previous,
+) -> Result<StageResult> {
+    let image = cx.rt.block_on(cx.docker.resolve_image(&stage.image))?;
+    let salt = ObjectId::of(format!("{}\n{}", stage.definition_hash(), image.id).as_bytes());
+    let datums = pipeline::datums(stage, snapshot, &salt);
+    let mut cached = Vec::new();
+    let mut todo = Vec::new();
+    for d in &datums {
+        let hit = if cx.opts.force {
+            None
+        } else {
+            cx.repo.db_ref().read().cached_run(&d.key)?
+        };
+        match hit.and_then(|id| cx.repo.store().get::<RunRecord>(&id).ok().map(|r| (id, r))) {
+            Some(hit) => cached.push(hit),
+            None => todo.push(d),
+        }
+    }
+    let mut report = StageReport {
+        stage: stage.name.clone(),
+        image: image.clone(),
+        datums: datums.len(),
+        reused: cached.len(),
+        ran: Vec::new(),
+        outputs: 0,
+    };
+    for d in &todo {
+        report.ran.push(DatumReport {
+            datum: d.id(),
+            reason: reason(prev, stage, &image, d, cx.opts.force),
+            inputs: d
+                .inputs
+                .iter()
+                .map(|i| {
+                    format!(
+                        "{}:{}",
+                        i.input,
+                        if i.root.is_empty() { "/" } else { &i.root }
+                    )
+                })
+                .collect(),
+            run: None,
+        });
+    }
+    if cx.opts.dry_run {
+        return Ok((report, FlatTree::new(), Vec::new()));
+    }
+    let executed = execute(cx, stage, &image, &todo)?;
+    for (r, (id, _)) in report.ran.iter_mut().zip(&executed) {
+        r.run = Some(*id);
+    }
+    let mut runs: Vec<(ObjectId, RunRecord)> = cached;
+    runs.extend(executed);
+    let outputs = merge_outputs(stage, &runs)?;
+    report.outputs = outputs.len();
+    Ok((
+        report,
+        outputs,
+        runs.into_iter().map(|(id, _)| id).collect(),
+    ))
+}
+
+/// Unites the datums' outputs; two datums writing one path is an error naming both.
+fn merge_outputs(stage: &Stage, runs: &[(ObjectId, RunRecord)]) -> Result<FlatTree> {
+    let mut out = FlatTree::new();
+    let mut by: BTreeMap<String, String> = BTreeMap::new();
+    for (_, r) in runs {
+        for o in &r.outputs {
+            let datum = r.datum.short();
+            if let Some(other) = by.insert(o.path.clone(), datum.clone()) {
+                return Err(Error::Pipeline {
+                    message: format!(
+                        "stage `{}`: datums {other} and {datum} both wrote `{}`",
+                        stage.name, o.path
+                    ),
+                });
+            }
+            out.insert(
+                o.path.clone(),
+                FileEntry {
+                    kind: o.kind,
+                    id: o.id,
+                    size: o.size,
+                    exec: o.exec,
+                },
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// Runs the stale datums of one stage on warm workers; returns their run records in `todo`'s
+/// order. Successful datums are recorded (run cache) even when another fails.
+fn execute(
+    cx: &StageCtx<'_>,
+    stage: &Stage,
+    image: &ImageRef,
+    todo: &[&Datum],
+) -> Result<Vec<(ObjectId, RunRecord)>> {
+    if todo.is_empty() {
+        return Ok(Vec::new());
+    }
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2);
+    let n = cx
+        .opts
+        .jobs
+        .or(stage.parallelism)
+        .unwrap_or(cores)
+        .clamp(1, todo.len());
+    let labels: BTreeMap<String, String> = [
+        (runner::docker::LABEL.to_string(), "1".to_string()),
+        (runner::docker::RUN_LABEL.to_string(), cx.run_id.to_string()),
+        ("pach.stage".to_string(), stage.name.clone()),
+    ]
+    .into();
+    let spec = WorkerSpec {
+        image: image.id.clone(),
+        user: cx.opts.user.clone(),
+        network: stage.network,
+        env: stage.env.clone(),
+        labels,
+    };
+    let batch = Batch::default();
+    let next = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
+    let results: Mutex<Vec<Option<Result<Ran>>>> =
+        Mutex::new((0..todo.len()).map(|_| None).collect());
+    cx.progress.begin(&stage.name, todo.len() as u64, 0);
+    let started: Vec<Result<()>> =
+        cx.rt
+            .block_on(futures_util::future::join_all((0..n).map(|k| {
+                let (spec, batch, next, failed, results) =
+                    (&spec, &batch, &next, &failed, &results);
+                async move {
+                    let dir = cx.work.join(format!("{}-{k}", stage.name));
+                    let mut slot = Slot {
+                        spec,
+                        dir,
+                        name: format!("pach-{}-{}-{k}", cx.run_id, stage.name),
+                        restarts: 0,
+                        worker: None,
+                    };
+                    while !failed.load(Ordering::SeqCst) && !cx.cancelled.load(Ordering::SeqCst) {
+                        let i = next.fetch_add(1, Ordering::SeqCst);
+                        if i >= todo.len() {
+                            break;
+                        }
+                        let r = run_datum(cx, stage, image, &mut slot, todo[i], batch).await;
+                        if r.as_ref().map_or(true, |(_, rec)| rec.exit != 0) {
+                            failed.store(true, Ordering::SeqCst);
+                        }
+                        results.lock().expect("no panics while locked")[i] = Some(r);
+                        cx.progress.advance(0);
+                    }
+                    if let Some(w) = slot.worker.take() {
+                        cx.docker.remove(&w.id).await;
+                    }
+                    Ok(())
+                }
+            })));
+    cx.progress.end();
+    started.into_iter().collect::<Result<()>>()?;
+    let results = results.into_inner().expect("no panics while locked");
+    batch.finish(cx.repo.store())?;
+    // Record every finished datum, failed ones too (their logs), before reporting a failure.
+    let done: Vec<&(ObjectId, RunRecord)> = results
+        .iter()
+        .flatten()
+        .filter_map(|r| r.as_ref().ok())
+        .collect();
+    cx.repo.db_ref().transaction(|tx| {
+        for (id, rec) in &done {
+            tx.add_run(id, rec)?;
+        }
+        Ok(())
+    })?;
+    let mut out = Vec::new();
+    for r in results.into_iter().flatten() {
+        let (id, rec) = r?;
+        if rec.exit != 0 {
+            return Err(Error::StageFailed {
+                stage: stage.name.clone(),
+                datum: rec.datum.short(),
+                exit: rec.exit,
+                tail: log_tail(&cx.repo.store().read(&rec.log).unwrap_or_default()),
+            });
+        }
+        out.push((id, rec));
+    }
+    if out.len() < todo.len() {
+        return Err(runner::Error::Interrupted.into());
+    }
+    Ok(out)
+}
+
+fn log_tail(log: &[u8]) -> String {
+    let text = String::from_utf8_lossy(log);
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(20)..].join("\n")
+}
+
+/// A worker slot: the container is (re)started on demand, e.g. after a timeout killed it.
+struct Slot<'a> {
+    spec: &'a WorkerSpec,
+    dir: PathBuf,
+    name: String,
+    restarts: usize,
+    worker: Option<runner::Worker>,
+}
+
+impl Slot<'_> {
+    async fn get(&mut self, docker: &Docker) -> Result<&runner::Worker> {
+        if self.worker.is_none() {
+            let name = format!("{}-{}", self.name, self.restarts);
+            self.restarts += 1;
+            self.worker = Some(docker.start_worker(self.spec, &self.dir, &name).await?);
+        }
+        Ok(self.worker.as_ref().expect("just started"))
+    }
+}
+
+async fn run_datum(
+    cx: &StageCtx<'_>,
+    stage: &Stage,
+    image: &ImageRef,
+    slot: &mut Slot<'_>,
+    d: &Datum,
+    batch: &Batch,
+) -> Result<(ObjectId, RunRecord)> {
+    let (in_dir, out_dir) = (slot.dir.join("in"), slot.dir.join("out"));
+    slot.get(cx.docker).await?;
+    clear_dir(&in_dir)?;
+    stage_inputs(cx.repo, d, &in_dir)?;
+    let job = Job {
+        cmd: stage.cmd.clone(),
+        timeout: stage.timeout,
+    };
+    let datum_id = d.id();
+    let sink = |b: &[u8]| (cx.logs)(&stage.name, &datum_id, b);
+    let mut attempt = 0;
+    let exec = loop {
+        clear_dir(&out_dir)?;
+        let worker = slot.get(cx.docker).await?;
+        let e = cx.docker.exec(worker, &job, &sink).await?;
+        // A timed-out command may still run: its worker goes, a fresh one takes over.
+        if e.timed_out
+            && let Some(w) = slot.worker.take()
+        {
+            cx.docker.remove(&w.id).await;
+        }
+        if e.exit == 0 || attempt >= stage.retries || cx.cancelled.load(Ordering::SeqCst) {
+            break e;
+        }
+        attempt += 1;
+    };
+    let mut log = exec.log;
+    if exec.timed_out {
+        log.extend_from_slice(
+            format!(
+                "\npach: timed out after {:?}\n",
+                stage.timeout.unwrap_or_default()
+            )
+            .as_bytes(),
+        );
+    }
+    let outputs = if exec.exit == 0 {
+        collect_outputs(cx.repo, stage, &datum_id, &out_dir, batch)?
+    } else {
+        Vec::new()
+    };
+    clear_dir(&in_dir)?;
+    clear_dir(&out_dir)?;
+    let rec = RunRecord {
+        stage: stage.name.clone(),
+        stage_hash: stage.definition_hash(),
+        datum: d.key,
+        image: image.clone(),
+        cmd: stage.cmd.clone(),
+        env: stage.env.clone(),
+        runner: cx.runner.clone(),
+        code: cx.opts.code.clone(),
+        inputs: datum_inputs(stage, d),
+        outputs,
+        start_ms: exec.start_ms,
+        end_ms: exec.end_ms,
+        exit: exec.exit,
+        log: cx.repo.store().put_bytes(&log, batch)?,
+    };
+    let id = cx.repo.store().put(&rec, batch)?;
+    Ok((id, rec))
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
+    move |source| Error::Io {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+/// Empties a directory without removing it (it is a container's bind mount).
+fn clear_dir(dir: &Path) -> Result<()> {
+    for e in std::fs::read_dir(dir).map_err(io_err(dir))? {
+        let p = e.map_err(io_err(dir))?.path();
+        let removed = if p.symlink_metadata().is_ok_and(|m| m.is_dir()) {
+            std::fs::remove_dir_all(&p)
+        } else {
+            std::fs::remove_file(&p)
+        };
+        removed.map_err(io_err(&p))?;
+    }
+    Ok(())
+}
+
+/// Places a datum's files under `in_dir/<input>/<path in datum>`, hard-linked from the store
+/// (objects are read-only, and the mount is read-only too).
+fn stage_inputs(repo: &Repo, d: &Datum, in_dir: &Path) -> Result<()> {
+    for di in &d.inputs {
+        let base = in_dir.join(&di.input);
+        if !(di.files.len() == 1 && di.files[0].0.is_empty()) {
+            std::fs::create_dir_all(&base).map_err(io_err(&base))?;
+        }
+        for (rel, e) in &di.files {
+            // An input path that is a file is mounted as `/pach/in/<input>` itself.
+            let dest = if rel.is_empty() {
+                base.clone()
+            } else {
+                base.join(rel)
+            };
+            if let Some(parent) = dest.parent() {
+                std::fs::create_dir_all(parent).map_err(io_err(parent))?;
+            }
+            if e.kind == EntryKind::Symlink {
+                let target = String::from_utf8_lossy(&repo.store().read(&e.id)?).into_owned();
+                std::os::unix::fs::symlink(target, &dest).map_err(io_err(&dest))?;
+            } else {
+                repo.store()
+                    .materialize(&e.id, &dest, LinkMode::Hardlink, false)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Stores what a datum wrote to `/pach/out`, refusing what could escape or is not a file.
+fn collect_outputs(
+    repo: &Repo,
+    stage: &Stage,
+    datum: &str,
+    out_dir: &Path,
+    batch: &Batch,
+) -> Result<Vec<RunOutput>> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut outs = Vec::new();
+    let bad = |rel: &str, why: &str| Error::Pipeline {
+        message: format!(
+            "stage `{}` datum {datum} wrote `/pach/out/{rel}`: {why}",
+            stage.name
+        ),
+    };
+    for e in walkdir::WalkDir::new(out_dir)
+        .min_depth(1)
+        .follow_links(false)
+        .sort_by_file_name()
+    {
+        let e = e.map_err(|err| Error::Io {
+            path: out_dir.into(),
+            source: err.into(),
+        })?;
+        let Some(rel) = e
+            .path()
+            .strip_prefix(out_dir)
+            .ok()
+            .and_then(|r| r.to_str())
+            .map(str::to_owned)
+        else {
+            return Err(bad(
+                &e.path()
+                    .strip_prefix(out_dir)
+                    .unwrap_or(e.path())
+                    .to_string_lossy(),
+                "its name is not valid UTF-8",
+            ));
+        };
+        if rel
+            .split('/')
+            .any(|c| crate::repo::validate_name(c).is_err())
+        {
+            return Err(bad(&rel, "not a valid file name"));
+        }
+        let ft = e.file_type();
+        let path = join(&stage.output, &rel);
+        if ft.is_dir() {
+            continue;
+        } else if ft.is_symlink() {
+            let t = std::fs::read_link(e.path()).map_err(io_err(e.path()))?;
+            let t = t
+                .to_str()
+                .ok_or_else(|| bad(&rel, "a symlink whose target is not UTF-8"))?
+                .to_string();
+            if !crate::repo::is_safe_link_target(&rel, &t) {
+                return Err(bad(
+                    &rel,
+                    &format!("a symlink to `{t}`, which is absolute or points outside /pach/out"),
+                ));
+            }
+            let id = repo.store().put_bytes(t.as_bytes(), batch)?;
+            outs.push(RunOutput {
+                path,
+                id,
+                size: t.len() as u64,
+                exec: false,
+                kind: EntryKind::Symlink,
+            });
+        } else if ft.is_file() {
+            let exec = e
+                .metadata()
+                .map(|m| m.permissions().mode() & 0o111 != 0)
+                .unwrap_or(false);
+            let (id, size) = repo.store().ingest(e.path(), LinkMode::Hardlink, batch)?;
+            outs.push(RunOutput {
+                path,
+                id,
+                size,
+                exec,
+                kind: EntryKind::File,
+            });
+        } else {
+            return Err(bad(
+                &rel,
+                "not a regular file, directory or symlink (devices, pipes and sockets are refused)",
+            ));
+        }
+    }
+    Ok(outs)
+}
+
+/// Input paths with staged or unstaged changes, which the run (working from HEAD) ignores.
+fn uncommitted_under<'a>(
+    repo: &mut Repo,
+    inputs: impl Iterator<Item = &'a str>,
+) -> Result<Vec<String>> {
+    let inputs: Vec<&str> = inputs.collect();
+    let st = repo.status()?;
+    let mut out: Vec<String> = st
+        .staged
+        .iter()
+        .chain(&st.unstaged)
+        .map(|c| c.path.clone())
+        .filter(|p| inputs.iter().any(|i| is_under(p, i)))
+        .collect();
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// Writes the commit of the run and brings the working tree's output paths up to date.
+fn commit_outputs(
+    repo: &mut Repo,
+    head: &ObjectId,
+    head_commit: &Commit,
+    snapshot: &FlatTree,
+    selected: &[&Stage],
+    run_ids: Vec<ObjectId>,
+    opts: &RunOptions<'_>,
+) -> Result<Option<ObjectId>> {
+    let batch = Batch::default();
+    let (tree, _) = crate::repo::build_tree(
+        repo.store(),
+        snapshot.iter().map(|(k, v)| (k.as_str(), v)),
+        Some(&batch),
+    )?;
+    if tree == head_commit.tree {
+        return Ok(None);
+    }
+    let commit = Commit {
+        tree,
+        parents: vec![*head],
+        author: opts.author.clone(),
+        time: opts.time,
+        message: format!(
+            "pach run: {}",
+            selected
+                .iter()
+                .map(|s| s.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        code: opts.code.clone(),
+        runs: run_ids,
+    };
+    let id = repo.store().put(&commit, &batch)?;
+    batch.finish(repo.store())?;
+    let branch = match repo.head()? {
+        Head::Branch(b) => Some(b),
+        Head::Detached(_) => None,
+    };
+    let scope: Vec<String> = selected.iter().map(|s| s.output.clone()).collect();
+    repo.update_worktree(
+        snapshot,
+        &scope,
+        false,
+        &Move::Commit {
+            branch,
+            id,
+            time: opts.time,
+        },
+    )?;
+    Ok(Some(id))
+}
+
+/// Stops the run on Ctrl-C or SIGTERM: flags it and removes every container it started.
+async fn watch_signals(docker: Docker, run: String, cancelled: Arc<AtomicBool>) {
+    use tokio::signal::unix::{SignalKind, signal};
+    let Ok(mut term) = signal(SignalKind::terminate()) else {
+        return;
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term.recv() => {}
+    }
+    cancelled.store(true, Ordering::SeqCst);
+    docker.remove_labelled(Some(&run)).await;
+}

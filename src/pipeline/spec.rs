@@ -1,0 +1,861 @@
+//! `pach.toml`: parsing and validating a pipeline's stages into [`Pipeline`].
+//!
+//! Every error names the file, line and column. Splitting inputs into datums lives in
+//! `datum.rs`, the order stages run in in `dag.rs`; nothing here reads the disk.
+
+use std::collections::{BTreeMap, HashSet};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use super::datum::{Glob, check_join_on};
+use super::{dag, overlaps};
+use crate::store::ObjectId;
+
+/// A whole `pach.toml`: settings and stages, in file order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pipeline {
+    pub settings: Settings,
+    pub stages: Vec<Stage>,
+}
+
+/// The `[settings]` table.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Settings {
+    /// Runs the stale stages right after every commit.
+    pub run_on_commit: bool,
+}
+
+/// One `[[stage]]`: a command run in a container over datums of its inputs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stage {
+    pub name: String,
+    /// The image as written (a tag); resolved to an image ID at run time.
+    pub image: String,
+    pub cmd: Vec<String>,
+    /// Normalised project path the stage's `/pach/out` lands in (never the root).
+    pub output: String,
+    pub parallelism: Option<usize>,
+    pub env: BTreeMap<String, String>,
+    pub network: bool,
+    /// Per datum.
+    pub timeout: Option<Duration>,
+    pub retries: u32,
+    pub combine: Combine,
+    /// At least one.
+    pub inputs: Vec<Input>,
+    /// 1-based line of the stage's `[[stage]]` header.
+    pub line: usize,
+}
+
+/// One `[[stage.input]]`, mounted read-only at `/pach/in/<name>`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Input {
+    pub name: String,
+    /// Normalised project path: tracked, or at or under another stage's output.
+    pub path: String,
+    pub glob: Glob,
+    /// Set exactly when the stage's combine is [`Combine::Join`].
+    pub join_on: Option<String>,
+}
+
+/// How a stage with several inputs turns their units into datums.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Combine {
+    /// Every unit of one input with every unit of the others.
+    #[default]
+    Cross,
+    /// Each unit of each input on its own.
+    Union,
+    /// Units whose `join_on` values match, record by record.
+    Join,
+}
+
+/// A `pach.toml` that cannot be used, with where in the file the problem is.
+#[derive(Debug, thiserror::Error)]
+#[error("{}:{line}:{column}: {message}", file.display())]
+pub struct SpecError {
+    pub file: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+/// What decides a stage's outputs, in a fixed field order for hashing.
+#[derive(Serialize)]
+struct Definition<'a> {
+    name: &'a str,
+    image: &'a str,
+    cmd: &'a [String],
+    env: &'a BTreeMap<String, String>,
+    network: bool,
+    output: &'a str,
+    combine: Combine,
+    inputs: Vec<InputDefinition<'a>>,
+}
+
+#[derive(Serialize)]
+struct InputDefinition<'a> {
+    name: &'a str,
+    path: &'a str,
+    glob: &'a str,
+    join_on: Option<&'a str>,
+}
+
+impl Stage {
+    /// Returns the hash of everything that determines the stage's outputs.
+    ///
+    /// Covers the name, image (the tag as written), cmd, env, network, output, combine and each
+    /// input's name, path, glob and `join_on`; not parallelism, timeout or retries.
+    pub fn definition_hash(&self) -> ObjectId {
+        let def = Definition {
+            name: &self.name,
+            image: &self.image,
+            cmd: &self.cmd,
+            env: &self.env,
+            network: self.network,
+            output: &self.output,
+            combine: self.combine,
+            inputs: (self.inputs.iter())
+                .map(|i| InputDefinition {
+                    name: &i.name,
+                    path: &i.path,
+                    glob: i.glob.pattern(),
+                    join_on: i.join_on.as_deref(),
+                })
+                .collect(),
+        };
+        let mut bytes = b"pach-stage 1\n".to_vec();
+        serde_json::to_writer(&mut bytes, &def).expect("serialising to a Vec cannot fail");
+        ObjectId::of(&bytes)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[serde(default)]
+    settings: RawSettings,
+    #[serde(default)]
+    stage: Vec<Spanned<RawStage>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawSettings {
+    #[serde(default)]
+    run_on_commit: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStage {
+    name: Spanned<String>,
+    image: Spanned<String>,
+    cmd: Spanned<Vec<String>>,
+    output: Spanned<String>,
+    parallelism: Option<Spanned<usize>>,
+    env: Option<Spanned<BTreeMap<String, String>>>,
+    #[serde(default)]
+    network: bool,
+    timeout: Option<Spanned<String>>,
+    #[serde(default)]
+    retries: u32,
+    combine: Option<Spanned<Combine>>,
+    #[serde(default)]
+    input: Vec<Spanned<RawInput>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawInput {
+    name: Spanned<String>,
+    path: Spanned<String>,
+    glob: Option<Spanned<String>>,
+    join_on: Option<Spanned<String>>,
+}
+
+/// Where a stage's checked fields are, for errors found across stages.
+struct Spans {
+    name: Range<usize>,
+    output: Range<usize>,
+    inputs: Vec<Range<usize>>,
+}
+
+/// Turns byte offsets into errors that name the file, line and column.
+struct Source<'a> {
+    text: &'a str,
+    file: &'a Path,
+}
+
+impl Source<'_> {
+    fn error(&self, span: Range<usize>, message: impl Into<String>) -> SpecError {
+        let (line, column) = line_column(self.text, span.start);
+        SpecError {
+            file: self.file.to_path_buf(),
+            line,
+            column,
+            message: message.into(),
+        }
+    }
+}
+
+/// Returns the 1-based line and column (in characters) of byte `offset` in `text`.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line = before.matches('\n').count() + 1;
+    (line, before[line_start..].chars().count() + 1)
+}
+
+/// Parses and validates a `pach.toml`.
+///
+/// `file` is only used in messages. `tracked(path)` tells whether a project path is tracked at
+/// HEAD (has at least one file at or under it); an input path must be tracked, or at or under
+/// another stage's output, or contain one.
+pub fn parse(
+    text: &str,
+    file: &Path,
+    tracked: &dyn Fn(&str) -> bool,
+) -> Result<Pipeline, SpecError> {
+    let src = Source { text, file };
+    let raw: RawFile = toml::from_str(text).map_err(|e| {
+        let span = e.span().unwrap_or(0..0);
+        src.error(span, e.message().trim_end().to_string())
+    })?;
+    let mut stages = Vec::with_capacity(raw.stage.len());
+    let mut spans = Vec::with_capacity(raw.stage.len());
+    for stage in raw.stage {
+        let (stage, at) = convert_stage(&src, stage)?;
+        stages.push(stage);
+        spans.push(at);
+    }
+    check_names_and_outputs(&src, &stages, &spans)?;
+    check_inputs_exist(&src, &stages, &spans, tracked)?;
+    if let Err(cycle) = dag::order(&stages) {
+        let first = stages.iter().position(|s| s.name == cycle[0]).unwrap_or(0);
+        let message = format!("cycle between stages: {}", cycle.join(" -> "));
+        return Err(src.error(spans[first].name.clone(), message));
+    }
+    let settings = Settings {
+        run_on_commit: raw.settings.run_on_commit,
+    };
+    Ok(Pipeline { settings, stages })
+}
+
+/// Checks one stage on its own and converts it.
+fn convert_stage(src: &Source, raw: Spanned<RawStage>) -> Result<(Stage, Spans), SpecError> {
+    let stage_span = raw.span();
+    let raw = raw.into_inner();
+    let name = check_name(src, &raw.name, "stage")?;
+    if raw.image.get_ref().trim().is_empty() {
+        return Err(src.error(
+            raw.image.span(),
+            format!("stage `{name}` has an empty `image`"),
+        ));
+    }
+    if raw.cmd.get_ref().is_empty() {
+        return Err(src.error(raw.cmd.span(), format!("stage `{name}` has an empty `cmd`")));
+    }
+    let output = check_path(src, &raw.output)?;
+    let combine = raw
+        .combine
+        .as_ref()
+        .map_or(Combine::Cross, |c| *c.get_ref());
+    if raw.input.is_empty() {
+        let message = format!("stage `{name}` has no `[[stage.input]]`");
+        return Err(src.error(stage_span, message));
+    }
+    let output_span = raw.output.span();
+    let (inputs, input_spans) =
+        convert_inputs(src, &name, combine, &raw.input, (&output, output_span))?;
+    let stage = Stage {
+        parallelism: check_parallelism(src, raw.parallelism.as_ref())?,
+        env: check_env(src, raw.env)?,
+        timeout: check_timeout(src, raw.timeout.as_ref())?,
+        name,
+        image: raw.image.into_inner(),
+        cmd: raw.cmd.into_inner(),
+        output,
+        network: raw.network,
+        retries: raw.retries,
+        combine,
+        inputs,
+        line: line_column(src.text, stage_span.start).0,
+    };
+    let spans = Spans {
+        name: raw.name.span(),
+        output: raw.output.span(),
+        inputs: input_spans,
+    };
+    Ok((stage, spans))
+}
+
+/// Converts a stage's inputs; checks their names are unique and none overlaps the output.
+///
+/// Returns the inputs with the spans of their paths.
+fn convert_inputs(
+    src: &Source,
+    stage: &str,
+    combine: Combine,
+    raw: &[Spanned<RawInput>],
+    (output, output_span): (&str, Range<usize>),
+) -> Result<(Vec<Input>, Vec<Range<usize>>), SpecError> {
+    let mut inputs: Vec<Input> = Vec::with_capacity(raw.len());
+    let mut spans = Vec::with_capacity(raw.len());
+    for input in raw {
+        let converted = convert_input(src, stage, combine, input)?;
+        if inputs.iter().any(|i| i.name == converted.name) {
+            let message = format!("stage `{stage}` has two inputs named `{}`", converted.name);
+            return Err(src.error(input.get_ref().name.span(), message));
+        }
+        if overlaps(output, &converted.path) {
+            let message = format!(
+                "output `{output}` of stage `{stage}` overlaps its input `{}` (`{}`)",
+                converted.name, converted.path
+            );
+            return Err(src.error(output_span, message));
+        }
+        spans.push(input.get_ref().path.span());
+        inputs.push(converted);
+    }
+    Ok((inputs, spans))
+}
+
+/// Checks one input on its own and converts it.
+fn convert_input(
+    src: &Source,
+    stage: &str,
+    combine: Combine,
+    raw: &Spanned<RawInput>,
+) -> Result<Input, SpecError> {
+    let input = raw.get_ref();
+    let name = check_name(src, &input.name, "input")?;
+    let path = check_path(src, &input.path)?;
+    let glob = match &input.glob {
+        None => Glob::parse("/").expect("`/` is a valid glob"),
+        Some(g) => Glob::parse(g.get_ref()).map_err(|m| src.error(g.span(), m))?,
+    };
+    let join_on = match (&input.join_on, combine) {
+        (None, Combine::Join) => {
+            let message = format!(
+                "input `{name}` of stage `{stage}` needs `join_on` because the stage has \
+                 `combine = \"join\"`"
+            );
+            return Err(src.error(raw.span(), message));
+        }
+        (Some(j), Combine::Join) => {
+            check_join_on(j.get_ref(), glob.groups()).map_err(|m| src.error(j.span(), m))?;
+            Some(j.get_ref().clone())
+        }
+        (Some(j), _) => {
+            let message = "`join_on` is only allowed when the stage has `combine = \"join\"`";
+            return Err(src.error(j.span(), message));
+        }
+        (None, _) => None,
+    };
+    Ok(Input {
+        name,
+        path,
+        glob,
+        join_on,
+    })
+}
+
+/// Checks a stage or input name: `[a-z0-9_-]+`.
+fn check_name(src: &Source, name: &Spanned<String>, what: &str) -> Result<String, SpecError> {
+    let text = name.get_ref();
+    let ok = !text.is_empty()
+        && (text.bytes()).all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-'));
+    if !ok {
+        let message = format!(
+            "invalid {what} name `{}`: use lowercase letters, digits, `_` and `-`",
+            text.escape_default()
+        );
+        return Err(src.error(name.span(), message));
+    }
+    Ok(text.clone())
+}
+
+/// Checks a project path and returns it without a trailing `/`.
+fn check_path(src: &Source, path: &Spanned<String>) -> Result<String, SpecError> {
+    normalise_path(path.get_ref()).map_err(|why| {
+        let message = format!("invalid path `{}`: {why}", path.get_ref().escape_default());
+        src.error(path.span(), message)
+    })
+}
+
+fn normalise_path(raw: &str) -> Result<String, &'static str> {
+    if raw.starts_with('/') {
+        return Err("must be relative to the project root, not absolute");
+    }
+    if raw.contains("//") {
+        return Err("contains `//`");
+    }
+    let path = raw.strip_suffix('/').unwrap_or(raw);
+    if path.is_empty() {
+        return Err("must name a path inside the project, not its root");
+    }
+    for part in path.split('/') {
+        crate::repo::validate_name(part)?;
+    }
+    let first = path.split('/').next().unwrap_or(path);
+    if first == ".pach" || first == ".git" {
+        return Err("lies in `.pach` or `.git`");
+    }
+    Ok(path.to_string())
+}
+
+fn check_parallelism(
+    src: &Source,
+    parallelism: Option<&Spanned<usize>>,
+) -> Result<Option<usize>, SpecError> {
+    match parallelism {
+        Some(p) if *p.get_ref() == 0 => {
+            Err(src.error(p.span(), "`parallelism` must be at least 1"))
+        }
+        p => Ok(p.map(|p| *p.get_ref())),
+    }
+}
+
+fn check_env(
+    src: &Source,
+    env: Option<Spanned<BTreeMap<String, String>>>,
+) -> Result<BTreeMap<String, String>, SpecError> {
+    let Some(env) = env else {
+        return Ok(BTreeMap::new());
+    };
+    let bad = (env.get_ref().iter())
+        .find(|(k, v)| k.is_empty() || k.contains('=') || k.contains('\0') || v.contains('\0'));
+    if let Some((k, _)) = bad {
+        let message = format!("invalid environment variable `{}`", k.escape_default());
+        return Err(src.error(env.span(), message));
+    }
+    Ok(env.into_inner())
+}
+
+fn check_timeout(
+    src: &Source,
+    timeout: Option<&Spanned<String>>,
+) -> Result<Option<Duration>, SpecError> {
+    let Some(timeout) = timeout else {
+        return Ok(None);
+    };
+    parse_duration(timeout.get_ref()).map(Some).ok_or_else(|| {
+        let message = format!(
+            "invalid timeout `{}`: use a positive whole number and s, m, h or d, like `10m`",
+            timeout.get_ref().escape_default()
+        );
+        src.error(timeout.span(), message)
+    })
+}
+
+/// Parses `<digits><s|m|h|d>` into a non-zero duration.
+fn parse_duration(text: &str) -> Option<Duration> {
+    let unit = match text.chars().last()? {
+        's' => 1,
+        'm' => 60,
+        'h' => 3600,
+        'd' => 86_400,
+        _ => return None,
+    };
+    let digits = &text[..text.len() - 1];
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let seconds = digits.parse::<u64>().ok()?.checked_mul(unit)?;
+    (seconds > 0).then(|| Duration::from_secs(seconds))
+}
+
+/// Checks what needs all stages: unique names, outputs that do not overlap.
+fn check_names_and_outputs(
+    src: &Source,
+    stages: &[Stage],
+    spans: &[Spans],
+) -> Result<(), SpecError> {
+    let mut names = HashSet::new();
+    for (j, stage) in stages.iter().enumerate() {
+        if !names.insert(stage.name.as_str()) {
+            let message = format!("duplicate stage name `{}`", stage.name);
+            return Err(src.error(spans[j].name.clone(), message));
+        }
+        if let Some(other) = stages[..j]
+            .iter()
+            .find(|o| overlaps(&o.output, &stage.output))
+        {
+            let message = format!(
+                "output `{}` of stage `{}` overlaps output `{}` of stage `{}`",
+                stage.output, stage.name, other.output, other.name
+            );
+            return Err(src.error(spans[j].output.clone(), message));
+        }
+    }
+    Ok(())
+}
+
+/// Checks that every input path is tracked or written (at least in part) by another stage.
+fn check_inputs_exist(
+    src: &Source,
+    stages: &[Stage],
+    spans: &[Spans],
+    tracked: &dyn Fn(&str) -> bool,
+) -> Result<(), SpecError> {
+    for (j, stage) in stages.iter().enumerate() {
+        for (k, input) in stage.inputs.iter().enumerate() {
+            let produced = (stages.iter().enumerate())
+                .any(|(o, other)| o != j && overlaps(&input.path, &other.output));
+            if !produced && !tracked(&input.path) {
+                let message = format!(
+                    "input `{}` of stage `{}` reads `{}`, which is not tracked at HEAD and \
+                     no stage writes it",
+                    input.name, stage.name, input.path
+                );
+                return Err(src.error(spans[j].inputs[k].clone(), message));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::is_under;
+
+    const EXAMPLE: &str = r#"[settings]
+run_on_commit = true
+
+[[stage]]
+name = "count"                 # unique; [a-z0-9_-]+
+image = "pach-test/busybox:1"
+cmd = ["sh", "-c", "for f in /pach/in/text/*; do wc -w < $f > /pach/out/$(basename $f).n; done"]
+output = "counts"
+parallelism = 2
+env = { LANG = "C" }
+network = false
+timeout = "10m"
+[[stage.input]]
+name = "text"
+path = "data/text"
+glob = "/*"
+
+[[stage]]
+name = "total"
+image = "pach-test/busybox:1"
+cmd = ["sh", "-c", "cat /pach/in/counts/* > /pach/out/total"]
+output = "total/"
+retries = 2
+[[stage.input]]
+name = "counts"
+path = "counts"
+"#;
+
+    /// One stage: `[[stage]]` on line 1, its name on 2, output on 5, input name on 7, path on 8.
+    const BASE: &str = r#"[[stage]]
+name = "count"
+image = "img:1"
+cmd = ["true"]
+output = "counts"
+[[stage.input]]
+name = "text"
+path = "data/text"
+"#;
+
+    fn tracked(path: &str) -> bool {
+        is_under(path, "data") || is_under("data", path)
+    }
+
+    fn parse_ok(text: &str) -> Pipeline {
+        parse(text, Path::new("pach.toml"), &tracked).unwrap()
+    }
+
+    /// Returns `line:column: message` of the error parsing `text`.
+    fn error(text: &str) -> String {
+        let e = parse(text, Path::new("pach.toml"), &tracked).unwrap_err();
+        let shown = e.to_string();
+        assert!(shown.starts_with("pach.toml:"), "{shown}");
+        shown["pach.toml:".len()..].to_string()
+    }
+
+    #[test]
+    fn parses_the_issue_example() {
+        let p = parse_ok(EXAMPLE);
+        assert!(p.settings.run_on_commit);
+        let [count, total] = &p.stages[..] else {
+            panic!("two stages expected")
+        };
+        assert_eq!(count.name, "count");
+        assert_eq!(count.image, "pach-test/busybox:1");
+        assert_eq!(count.cmd.len(), 3);
+        assert_eq!(count.output, "counts");
+        assert_eq!(count.parallelism, Some(2));
+        assert_eq!(count.env, BTreeMap::from([("LANG".into(), "C".into())]));
+        assert!(!count.network);
+        assert_eq!(count.timeout, Some(Duration::from_secs(600)));
+        assert_eq!(count.retries, 0);
+        assert_eq!(count.combine, Combine::Cross);
+        assert_eq!(count.line, 4);
+        assert_eq!(count.inputs[0].name, "text");
+        assert_eq!(count.inputs[0].path, "data/text");
+        assert_eq!(count.inputs[0].glob.pattern(), "/*");
+        assert_eq!(count.inputs[0].join_on, None);
+        assert_eq!(total.output, "total");
+        assert_eq!(total.retries, 2);
+        assert_eq!(total.line, 18);
+        assert_eq!(total.inputs[0].glob.pattern(), "/");
+        assert_eq!(dag::order(&p.stages).unwrap(), [0, 1]);
+    }
+
+    #[test]
+    fn an_empty_file_is_an_empty_pipeline() {
+        let p = parse_ok("");
+        assert_eq!(p.settings, Settings::default());
+        assert!(p.stages.is_empty());
+    }
+
+    #[test]
+    fn syntax_errors_have_a_position() {
+        let e = error(&BASE.replace("\"count\"", "\"count"));
+        assert!(e.starts_with("2:"), "{e}");
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected_at_every_level() {
+        let e = error(&format!("colour = 1\n{BASE}"));
+        assert!(e.starts_with("1:1: unknown field `colour`"), "{e}");
+        let e = error(&format!("[settings]\nauto = true\n{BASE}"));
+        assert!(e.starts_with("2:1: unknown field `auto`"), "{e}");
+        let e = error(&BASE.replace("output = \"counts\"\n", "output = \"counts\"\ncolour = 1\n"));
+        assert!(e.starts_with("6:1: unknown field `colour`"), "{e}");
+        let e = error(&format!("{BASE}colour = 1\n"));
+        assert!(e.starts_with("9:1: unknown field `colour`"), "{e}");
+    }
+
+    #[test]
+    fn missing_fields_are_rejected() {
+        let e = error(&BASE.replace("image = \"img:1\"\n", ""));
+        assert!(e.contains("missing field `image`"), "{e}");
+        assert!(e.starts_with("1:"), "{e}");
+        let e = error(&BASE.replace("path = \"data/text\"\n", ""));
+        assert!(e.contains("missing field `path`"), "{e}");
+        assert!(e.starts_with("6:"), "{e}");
+        let e = error(&BASE.replace(
+            "[[stage.input]]\nname = \"text\"\npath = \"data/text\"\n",
+            "",
+        ));
+        assert_eq!(e, "1:1: stage `count` has no `[[stage.input]]`");
+    }
+
+    #[test]
+    fn bad_names_are_rejected() {
+        let e = error(&BASE.replace("\"count\"", "\"Count\""));
+        assert!(e.starts_with("2:8: invalid stage name `Count`"), "{e}");
+        let e = error(&BASE.replace("\"text\"", "\"a b\""));
+        assert!(e.starts_with("7:8: invalid input name `a b`"), "{e}");
+    }
+
+    #[test]
+    fn duplicate_names_are_rejected() {
+        let second = BASE.replace("\"counts\"", "\"other\"");
+        assert_eq!(
+            error(&format!("{BASE}{second}")),
+            "10:8: duplicate stage name `count`"
+        );
+        let dup = format!("{BASE}[[stage.input]]\nname = \"text\"\npath = \"data/x\"\n");
+        assert_eq!(
+            error(&dup),
+            "10:8: stage `count` has two inputs named `text`"
+        );
+    }
+
+    #[test]
+    fn bad_field_values_are_rejected() {
+        let e = error(&BASE.replace("[\"true\"]", "[]"));
+        assert_eq!(e, "4:7: stage `count` has an empty `cmd`");
+        let with = |line: &str| {
+            BASE.replace(
+                "output = \"counts\"\n",
+                &format!("output = \"counts\"\n{line}\n"),
+            )
+        };
+        let e = error(&with("timeout = \"10x\""));
+        assert!(e.starts_with("6:11: invalid timeout `10x`"), "{e}");
+        assert!(error(&with("timeout = \"0s\"")).starts_with("6:11: invalid timeout"));
+        assert!(error(&with("timeout = \"m\"")).starts_with("6:11: invalid timeout"));
+        assert_eq!(
+            error(&with("parallelism = 0")),
+            "6:15: `parallelism` must be at least 1"
+        );
+        assert!(error(&with("parallelism = -1")).starts_with("6:15:"));
+        assert!(error(&with("combine = \"zip\"")).starts_with("6:11:"));
+        assert!(error(&with("env = { \"A=B\" = \"x\" }")).starts_with("6:7: invalid environment"));
+    }
+
+    #[test]
+    fn bad_paths_are_rejected() {
+        for (bad, why) in [
+            ("/counts", "must be relative"),
+            ("a/../b", "`.` or `..`"),
+            ("./a", "`.` or `..`"),
+            ("a//b", "contains `//`"),
+            ("", "not its root"),
+            ("/", "must be relative"),
+            (".pach/x", "`.pach` or `.git`"),
+            (".git", "`.pach` or `.git`"),
+        ] {
+            let e = error(&BASE.replace("\"counts\"", &format!("\"{bad}\"")));
+            assert!(e.starts_with(&format!("5:10: invalid path `{bad}`")), "{e}");
+            assert!(e.contains(why), "{e}");
+        }
+        let e = error(&BASE.replace("\"data/text\"", "\"data/../x\""));
+        assert!(e.starts_with("8:8: invalid path `data/../x`"), "{e}");
+    }
+
+    #[test]
+    fn an_output_overlapping_its_own_input_is_rejected() {
+        for output in ["data/text", "data/text/out", "data"] {
+            let e = error(&BASE.replace("\"counts\"", &format!("\"{output}\"")));
+            let expected = format!("5:10: output `{output}` of stage `count` overlaps its input");
+            assert!(e.starts_with(&expected), "{e}");
+        }
+    }
+
+    #[test]
+    fn overlapping_outputs_are_rejected() {
+        let second = BASE
+            .replace("\"count\"", "\"other\"")
+            .replace("\"counts\"", "\"counts/sub\"");
+        assert_eq!(
+            error(&format!("{BASE}{second}")),
+            "13:10: output `counts/sub` of stage `other` overlaps output `counts` of stage `count`"
+        );
+    }
+
+    #[test]
+    fn an_input_neither_tracked_nor_produced_is_rejected() {
+        let e = error(&BASE.replace("\"data/text\"", "\"nope\""));
+        assert!(e.starts_with("8:8: input `text` of stage `count` reads `nope`, which is not"));
+        // Produced by another stage (at, under, or containing its output) is fine.
+        for path in ["counts", "counts/x", "results"] {
+            let reader = BASE
+                .replace("\"count\"", "\"reader\"")
+                .replace("\"counts\"", "\"read\"")
+                .replace("\"data/text\"", &format!("\"{path}\""));
+            let writer = BASE.replace("\"counts\"", "\"results/counts\"");
+            let writer = if path == "results" {
+                writer
+            } else {
+                BASE.to_string()
+            };
+            assert_eq!(parse_ok(&format!("{reader}{writer}")).stages.len(), 2);
+        }
+    }
+
+    #[test]
+    fn a_cycle_is_named() {
+        let a = BASE
+            .replace("\"count\"", "\"a\"")
+            .replace("\"counts\"", "\"ao\"")
+            .replace("\"data/text\"", "\"bo\"");
+        let b = BASE
+            .replace("\"count\"", "\"b\"")
+            .replace("\"counts\"", "\"bo\"")
+            .replace("\"data/text\"", "\"ao\"");
+        assert_eq!(
+            error(&format!("{a}{b}")),
+            "2:8: cycle between stages: a -> b -> a"
+        );
+    }
+
+    #[test]
+    fn join_on_is_required_for_join_and_forbidden_otherwise() {
+        let join = BASE.replace(
+            "output = \"counts\"\n",
+            "output = \"counts\"\ncombine = \"join\"\n",
+        );
+        let e = error(&join);
+        assert!(
+            e.starts_with("7:1: input `text` of stage `count` needs `join_on`"),
+            "{e}"
+        );
+        let ok = format!("{join}glob = \"/(*).csv\"\njoin_on = \"$1\"\n");
+        assert_eq!(
+            parse_ok(&ok).stages[0].inputs[0].join_on.as_deref(),
+            Some("$1")
+        );
+        let e = error(&format!("{join}glob = \"/(*).csv\"\njoin_on = \"$2\"\n"));
+        assert!(e.starts_with("11:11: `join_on = \"$2\"` uses `$2`"), "{e}");
+        let e = error(&format!("{BASE}join_on = \"$1\"\n"));
+        assert!(e.starts_with("9:11: `join_on` is only allowed"), "{e}");
+    }
+
+    #[test]
+    fn bad_globs_are_rejected() {
+        let e = error(&format!("{BASE}glob = \"/**\"\n"));
+        assert_eq!(e, "9:8: glob `/**`: `**` is not supported");
+        let e = error(&format!("{BASE}glob = \"*\"\n"));
+        assert_eq!(e, "9:8: glob `*` must start with `/`");
+    }
+
+    #[test]
+    fn definition_hash_covers_what_decides_outputs_only() {
+        let base = parse_ok(BASE).stages.remove(0);
+        let hash = base.definition_hash();
+        assert_eq!(hash, parse_ok(BASE).stages[0].definition_hash());
+        let mut s = base.clone();
+        s.parallelism = Some(8);
+        s.timeout = Some(Duration::from_secs(1));
+        s.retries = 3;
+        s.line = 40;
+        assert_eq!(s.definition_hash(), hash);
+        let changes: [fn(&mut Stage); 7] = [
+            |s| s.image = "img:2".into(),
+            |s| s.cmd.push("x".into()),
+            |s| s.network = true,
+            |s| s.combine = Combine::Union,
+            |s| _ = s.env.insert("A".into(), "1".into()),
+            |s| s.inputs[0].glob = Glob::parse("/*").unwrap(),
+            |s| s.inputs[0].name = "other".into(),
+        ];
+        for change in changes {
+            let mut s = base.clone();
+            change(&mut s);
+            assert_ne!(s.definition_hash(), hash);
+        }
+    }
+
+    #[test]
+    fn line_column_counts_characters() {
+        assert_eq!(line_column("ab\ncd", 0), (1, 1));
+        assert_eq!(line_column("ab\ncd", 4), (2, 2));
+        assert_eq!(line_column("é\néx", 6), (2, 3));
+        assert_eq!(line_column("ab", 99), (1, 3));
+    }
+
+    #[test]
+    fn durations_parse() {
+        assert_eq!(parse_duration("90s"), Some(Duration::from_secs(90)));
+        assert_eq!(parse_duration("2h"), Some(Duration::from_secs(7200)));
+        assert_eq!(parse_duration("1d"), Some(Duration::from_secs(86_400)));
+        for bad in [
+            "",
+            "s",
+            "10",
+            "1.5m",
+            "-1m",
+            "10 m",
+            "99999999999999999999d",
+            "0m",
+        ] {
+            assert_eq!(parse_duration(bad), None, "{bad}");
+        }
+    }
+}
