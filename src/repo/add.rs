@@ -12,8 +12,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::ignore::{Ignores, is_special};
 use super::paths::is_safe_link_target;
-use super::status::{Seen, rel_of, stat_of, walk_error};
+use super::status::{Seen, rel_of, stat_of};
 use super::tree::is_under;
 use super::{Progress, Repo, now_ns};
 use crate::db::IndexEntry;
@@ -49,35 +50,6 @@ struct Candidate {
     path: String,
     kind: EntryKind,
     size: u64,
-}
-
-/// Decides, from a project path and whether it is a directory, if a walk goes there.
-pub(crate) type Keep = std::sync::Arc<dyn Fn(&str, bool) -> bool + Send + Sync>;
-
-/// Returns a walker over `dir` that honours `.pachignore` files and skips `.git` and `.pach`
-/// (and whatever `keep` refuses).
-pub(crate) fn walker(root: &Path, dir: &Path, keep: Option<Keep>) -> ignore::WalkBuilder {
-    let mut w = ignore::WalkBuilder::new(dir);
-    w.standard_filters(false)
-        .hidden(false)
-        .follow_links(false)
-        .add_custom_ignore_filename(".pachignore")
-        .sort_by_file_name(|a, b| a.cmp(b));
-    let root = root.to_path_buf();
-    w.filter_entry(move |e| {
-        let name = e.file_name();
-        if name == ".git" || (name == ".pach" && e.path().parent() == Some(root.as_path())) {
-            return false;
-        }
-        match &keep {
-            Some(k) => k(
-                &rel_of(&root, e.path()),
-                e.file_type().is_some_and(|t| t.is_dir()),
-            ),
-            None => true,
-        }
-    });
-    w
 }
 
 impl Repo {
@@ -219,14 +191,18 @@ impl Repo {
                 }),
             };
         }
-        for entry in walker(self.root(), &full, None).build() {
-            let entry = entry.map_err(walk_error)?;
-            let ft = entry
-                .file_type()
-                .expect("only stdin entries lack a file type");
-            if ft.is_dir() {
-                continue;
-            }
+        let mut rules = Ignores::new(self.root());
+        let mut walk = walkdir::WalkDir::new(&full)
+            .min_depth(1)
+            .follow_links(false)
+            .sort_by_file_name()
+            .into_iter();
+        while let Some(entry) = walk.next() {
+            let entry = entry.map_err(|e| Error::Io {
+                path: e.path().map_or_else(|| full.clone(), Path::to_path_buf),
+                source: e.into(),
+            })?;
+            let ft = entry.file_type();
             let Some(rel) = entry
                 .path()
                 .strip_prefix(self.root())
@@ -238,6 +214,15 @@ impl Repo {
                     reason: "name is not valid UTF-8; pach stores UTF-8 names only".into(),
                 });
             };
+            if is_special(rel) || rules.is_ignored(rel, ft.is_dir()) {
+                if ft.is_dir() {
+                    walk.skip_current_dir();
+                }
+                continue;
+            }
+            if ft.is_dir() {
+                continue;
+            }
             let kind = if ft.is_symlink() {
                 EntryKind::Symlink
             } else if ft.is_file() {

@@ -9,6 +9,7 @@ mod commit;
 mod config;
 mod fsck;
 mod history;
+mod ignore;
 mod paths;
 mod refs;
 mod status;

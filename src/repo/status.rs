@@ -14,6 +14,7 @@ use std::path::Path;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::ignore::Ignores;
 use super::tree::{FileEntry, FlatTree};
 use super::{Repo, now_ns};
 use crate::db::{IndexEntry, Stat};
@@ -270,49 +271,106 @@ impl Repo {
     }
 
     /// Lists untracked files in directories that hold tracked files; an untracked directory
-    /// is listed once, as `dir/`.
+    /// is listed once, as `dir/` (if it holds any file that is not ignored).
+    ///
+    /// Only the directories holding tracked files are listed (`read_dir`, no stat), and
+    /// `.pachignore` rules are loaded only for names that are not tracked: a clean tree costs
+    /// one directory listing per tracked directory.
     pub(crate) fn untracked(&self, index: &BTreeMap<String, IndexEntry>) -> Result<Vec<String>> {
-        let mut tracked_dirs: HashSet<String> = HashSet::new();
-        let mut ancestors: HashSet<String> = HashSet::new();
+        let mut tracked_dirs: BTreeSet<&str> = BTreeSet::new();
+        let mut ancestors: HashSet<&str> = HashSet::new();
         for p in index.keys() {
             let parent = p.rfind('/').map_or("", |i| &p[..i]);
-            if tracked_dirs.insert(parent.to_string()) {
+            if tracked_dirs.insert(parent) {
                 let mut d = parent;
-                while let Some(i) = d.rfind('/') {
-                    d = &d[..i];
-                    ancestors.insert(d.to_string());
-                }
-                if !parent.is_empty() {
-                    ancestors.insert(String::new());
+                while !d.is_empty() {
+                    d = d.rfind('/').map_or("", |i| &d[..i]);
+                    ancestors.insert(d);
                 }
             }
         }
-        let mut found = BTreeSet::new();
-        // Descend into tracked directories, their ancestors and untracked subdirectories of
-        // tracked directories (to see whether they hold any file); nowhere else.
-        let keep: super::add::Keep = std::sync::Arc::new(move |rel: &str, is_dir: bool| {
-            !is_dir
-                || rel.is_empty()
-                || tracked_dirs.contains(rel)
-                || ancestors.contains(rel)
-                || under_tracked(rel, &tracked_dirs)
-        });
-        let walker = super::add::walker(self.root(), self.root(), Some(keep));
-        for entry in walker.build() {
-            let entry = entry.map_err(walk_error)?;
-            if entry.file_type().is_some_and(|t| t.is_dir()) {
-                continue;
-            }
-            let rel = rel_of(self.root(), entry.path());
-            if index.contains_key(&rel) {
-                continue;
-            }
-            if let Some(shown) = untracked_name(&rel, index) {
-                found.insert(shown);
+        let root = self.root();
+        let listings: Vec<(&str, Vec<(String, bool)>)> = tracked_dirs
+            .par_iter()
+            .map(|d| Ok((*d, list_dir(&root.join(d))?)))
+            .collect::<Result<_>>()?;
+        let mut candidates = Vec::new();
+        for (dir, entries) in &listings {
+            for (name, is_dir) in entries {
+                let rel = if dir.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{dir}/{name}")
+                };
+                let special = name == ".git" || (dir.is_empty() && name == ".pach");
+                let walked = *is_dir
+                    && (tracked_dirs.contains(rel.as_str()) || ancestors.contains(rel.as_str()));
+                if !special && !walked && !index.contains_key(&rel) {
+                    candidates.push((rel, *is_dir));
+                }
             }
         }
-        Ok(found.into_iter().collect())
+        let mut rules = Ignores::new(root);
+        let mut found = Vec::new();
+        for (rel, is_dir) in candidates {
+            if rules.is_ignored(&rel, is_dir) {
+                continue;
+            }
+            if !is_dir {
+                found.push(rel);
+            } else if self.holds_unignored_file(&rel, &mut rules)? {
+                found.push(format!("{rel}/"));
+            }
+        }
+        found.sort();
+        Ok(found)
     }
+
+    /// Tells whether an untracked directory holds any file `.pachignore` does not exclude.
+    fn holds_unignored_file(&self, rel: &str, rules: &mut Ignores<'_>) -> Result<bool> {
+        let dir = self.root().join(rel);
+        for entry in walkdir::WalkDir::new(&dir).min_depth(1).follow_links(false) {
+            let entry = entry.map_err(|e| Error::Io {
+                path: dir.clone(),
+                source: e.into(),
+            })?;
+            if entry.file_type().is_dir() {
+                continue;
+            }
+            if !rules.is_ignored(&rel_of(self.root(), entry.path()), false) {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+}
+
+/// Lists a directory's names with whether each is a directory (from the dirent type).
+fn list_dir(dir: &Path) -> Result<Vec<(String, bool)>> {
+    let io = |source| Error::Io {
+        path: dir.to_owned(),
+        source,
+    };
+    let rd = match fs::read_dir(dir) {
+        Ok(rd) => rd,
+        // A tracked directory that is gone has no untracked files.
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+            ) =>
+        {
+            return Ok(Vec::new());
+        }
+        Err(e) => return Err(io(e)),
+    };
+    let mut out = Vec::new();
+    for e in rd {
+        let e = e.map_err(io)?;
+        let is_dir = e.file_type().map_err(io)?.is_dir();
+        out.push((e.file_name().to_string_lossy().into_owned(), is_dir));
+    }
+    Ok(out)
 }
 
 /// Returns the path of `p` relative to `root`, `/`-separated (lossy for non-UTF-8 names).
@@ -321,62 +379,6 @@ pub(crate) fn rel_of(root: &Path, p: &Path) -> String {
         .unwrap_or(p)
         .to_string_lossy()
         .into_owned()
-}
-
-fn under_tracked(rel: &str, tracked_dirs: &HashSet<String>) -> bool {
-    let mut d = rel;
-    while let Some(i) = d.rfind('/') {
-        d = &d[..i];
-        if tracked_dirs.contains(d) {
-            return true;
-        }
-    }
-    tracked_dirs.contains("")
-}
-
-/// Returns how an untracked file is shown: itself if its directory holds tracked files,
-/// else its topmost untracked directory under a tracked one, or `None` if neither.
-fn untracked_name(rel: &str, index: &BTreeMap<String, IndexEntry>) -> Option<String> {
-    let parts: Vec<&str> = rel.split('/').collect();
-    let mut best = None;
-    for depth in (0..parts.len()).rev() {
-        let dir = parts[..depth].join("/");
-        if has_tracked_child(&dir, index) {
-            return Some(if depth + 1 == parts.len() {
-                rel.to_string()
-            } else {
-                best.unwrap_or_default()
-            });
-        }
-        best = Some(format!("{}/", parts[..depth].join("/")));
-    }
-    None
-}
-
-fn has_tracked_child(dir: &str, index: &BTreeMap<String, IndexEntry>) -> bool {
-    let prefix = if dir.is_empty() {
-        String::new()
-    } else {
-        format!("{dir}/")
-    };
-    index
-        .range(prefix.clone()..)
-        .take_while(|(k, _)| k.starts_with(&prefix))
-        .any(|(k, _)| !k[prefix.len()..].contains('/'))
-}
-
-pub(crate) fn walk_error(e: ignore::Error) -> Error {
-    let path = match &e {
-        ignore::Error::WithPath { path, .. } => path.display().to_string(),
-        _ => String::new(),
-    };
-    let io = e
-        .into_io_error()
-        .unwrap_or_else(|| std::io::Error::other("walk failed"));
-    Error::Io {
-        path: path.into(),
-        source: io,
-    }
 }
 
 /// Returns the changes that turn snapshot `old` into `new`, sorted by path.

@@ -118,3 +118,20 @@ fn executable_bit_is_recorded_and_restored() {
         .mode();
     assert!(mode & 0o111 != 0, "mode {mode:o}");
 }
+
+#[test]
+fn adding_a_subdirectory_still_honours_pachignore_files_above_it() {
+    let repo = TestRepo::init();
+    repo.write(".pachignore", "*.tmp\n");
+    repo.write("data/sub/keep.csv", "k");
+    repo.write("data/sub/skip.tmp", "s");
+    repo.ok(["add", "data/sub"]);
+    let v = repo.json(["status", "--json"]);
+    let staged: Vec<&str> = v["staged"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(staged, ["data/sub/keep.csv"]);
+}

@@ -206,3 +206,33 @@ fn quiet_silences_notes() {
 }
 
 use predicates::prelude::PredicateBooleanExt;
+
+#[test]
+fn untracked_files_honour_root_and_nested_pachignore_files() {
+    let repo = TestRepo::init();
+    repo.commit_files("one", &[("data/a.csv", "a"), ("data/sub/b.csv", "b")]);
+    repo.write(".pachignore", "*.tmp\nscratch/\n");
+    repo.write("data/sub/.pachignore", "!keep.tmp\n");
+    repo.write("data/x.tmp", "ignored by the root rules");
+    repo.write("data/new.csv", "untracked");
+    repo.write("data/sub/keep.tmp", "whitelisted below");
+    repo.write("data/scratch/y.csv", "in an ignored directory");
+    repo.write("data/fresh/z.csv", "in an untracked directory");
+    repo.write("data/empty-but-ignored/w.tmp", "only ignored files");
+    let v = repo.json(["status", "--json"]);
+    let untracked: Vec<&str> = v["untracked"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        untracked,
+        [
+            "data/fresh/",
+            "data/new.csv",
+            "data/sub/.pachignore",
+            "data/sub/keep.tmp"
+        ]
+    );
+}
