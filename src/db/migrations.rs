@@ -5,7 +5,7 @@ use rusqlite::OptionalExtension;
 use super::{Db, Error, Result, sql_error};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// Each step takes the schema from version `i` to `i + 1`.
 const STEPS: &[&str] = &[
@@ -28,6 +28,10 @@ const STEPS: &[&str] = &[
      CREATE TABLE run_inputs(oid BLOB NOT NULL, path TEXT NOT NULL, run TEXT NOT NULL);
      CREATE INDEX run_inputs_oid ON run_inputs(oid);
      CREATE INDEX runs_stage ON runs(stage);",
+    // 2 -> 3: which commit each file version entered in (derived from commits).
+    "CREATE TABLE versions(oid BLOB NOT NULL, path TEXT NOT NULL, commit_id TEXT NOT NULL, time INTEGER NOT NULL);
+     CREATE INDEX versions_oid ON versions(oid, path);
+     CREATE INDEX versions_commit ON versions(commit_id);",
 ];
 
 pub(super) fn migrate(db: &mut Db) -> Result<()> {

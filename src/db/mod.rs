@@ -504,3 +504,41 @@ impl Tx<'_> {
         Ok(out)
     }
 }
+
+impl Tx<'_> {
+    /// Records the file versions (path, blob) that commit `commit` added or changed.
+    pub fn add_versions(
+        &self,
+        commit: &ObjectId,
+        time: i64,
+        versions: &[(String, ObjectId)],
+    ) -> Result<()> {
+        let mut st = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO versions(oid, path, commit_id, time) VALUES (?1, ?2, ?3, ?4)",
+            )
+            .map_err(self.err())?;
+        let c = commit.hex();
+        for (path, oid) in versions {
+            st.execute(params![oid.as_bytes(), path, c, time])
+                .map_err(self.err())?;
+        }
+        Ok(())
+    }
+
+    /// Returns the earliest commit (and its time) in which blob `oid` appeared at `path`.
+    pub fn entered(&self, oid: &ObjectId, path: &str) -> Result<Option<(ObjectId, i64)>> {
+        let row: Option<(String, i64)> = self
+            .tx
+            .query_row(
+                "SELECT commit_id, time FROM versions WHERE oid = ?1 AND path = ?2 ORDER BY time, rowid LIMIT 1",
+                params![oid.as_bytes(), path],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(self.err())?;
+        row.map(|(c, t)| Ok((c.parse().map_err(|_| self.bad("a commit id", &c))?, t)))
+            .transpose()
+    }
+}

@@ -821,16 +821,19 @@ fn commit_outputs(
         Head::Detached(_) => None,
     };
     let scope: Vec<String> = selected.iter().map(|s| s.output.clone()).collect();
-    repo.update_worktree(
-        snapshot,
-        &scope,
-        false,
-        &Move::Commit {
-            branch,
-            id,
-            time: opts.time,
-        },
-    )?;
+    let before = repo.flatten(&head_commit.tree)?;
+    let versions = snapshot
+        .iter()
+        .filter(|(p, e)| scope.iter().any(|s| is_under(p, s)) && before.get(*p) != Some(e))
+        .map(|(p, e)| (p.clone(), e.id))
+        .collect();
+    let mv = Move::Commit {
+        branch,
+        id,
+        time: opts.time,
+        versions,
+    };
+    repo.update_worktree(snapshot, &scope, false, &mv)?;
     Ok(Some(id))
 }
 

@@ -29,6 +29,8 @@ pub enum Move {
         branch: Option<String>,
         id: ObjectId,
         time: i64,
+        /// The file versions (path, blob) the commit added or changed.
+        versions: Vec<(String, ObjectId)>,
     },
 }
 
@@ -324,12 +326,18 @@ impl Repo {
             match mv {
                 Move::None => {}
                 Move::Head(h) => tx.set_ref("HEAD", h)?,
-                Move::Commit { branch, id, time } => {
+                Move::Commit {
+                    branch,
+                    id,
+                    time,
+                    versions,
+                } => {
                     match branch {
                         Some(b) => tx.set_ref(&format!("refs/heads/{b}"), &id.hex())?,
                         None => tx.set_ref("HEAD", &id.hex())?,
                     }
                     tx.add_commit(id, *time)?;
+                    tx.add_versions(id, *time, versions)?;
                 }
             }
             tx.set_meta("index_tree", &tree.hex())

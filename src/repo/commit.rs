@@ -37,7 +37,13 @@ impl Repo {
         }
         let index = self.db_ref().read().index()?;
         let head = self.head_commit()?;
-        let changes = self.staged_changes(&index, head.as_ref())?.len();
+        let staged = self.staged_changes(&index, head.as_ref())?;
+        let changes = staged.len();
+        let versions: Vec<(String, ObjectId)> = staged
+            .iter()
+            .filter(|c| c.kind != super::ChangeKind::Deleted)
+            .map(|c| (c.path.clone(), index[&c.path].id))
+            .collect();
         if changes == 0 && !opts.allow_empty && (head.is_some() || index.is_empty()) {
             return Err(Error::NothingToCommit);
         }
@@ -71,6 +77,7 @@ impl Repo {
                 None => tx.set_ref("HEAD", &id.hex())?,
             }
             tx.add_commit(&id, opts.time)?;
+            tx.add_versions(&id, opts.time, &versions)?;
             tx.set_meta("index_tree", &tree.hex())
         })?;
         Ok(CommitOutcome {

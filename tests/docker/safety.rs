@@ -1,0 +1,144 @@
+//! What a container may do: outputs are checked, inputs are read-only, no network.
+
+use std::os::unix::fs::MetadataExt;
+
+use crate::common::stderr_of;
+use crate::{assert_no_containers, datum_ids, one_stage, project, require_docker, run_json};
+
+/// Asserts that `pach run` fails with `script` on one input, with stderr containing `needles`,
+/// leaving HEAD and the working tree as they were.
+fn refused(script: &str, needles: &[&str]) {
+    let repo = project(&one_stage(script, ""), &[("data/text/a.txt", "a\n")]);
+    let before = repo.snapshot();
+    let a = repo.pach(["run"]).assert().failure();
+    let err = stderr_of(&a);
+    for n in needles {
+        assert!(err.contains(n), "expected `{n}` in: {err}");
+    }
+    let now = repo.snapshot();
+    assert_eq!(before.log, now.log, "history changed");
+    assert_eq!(before.worktree, now.worktree, "working tree changed");
+    assert_no_containers(&repo);
+}
+
+#[test]
+fn an_absolute_symlink_in_the_output_is_refused() {
+    if !require_docker() {
+        return;
+    }
+    refused("ln -s /etc/passwd /pach/out/x", &["/pach/out/x", "symlink"]);
+}
+
+#[test]
+fn a_symlink_pointing_outside_the_output_is_refused() {
+    if !require_docker() {
+        return;
+    }
+    refused(
+        "mkdir /pach/out/d && ln -s ../../secret /pach/out/d/up",
+        &["/pach/out/d/up"],
+    );
+}
+
+#[test]
+fn a_fifo_in_the_output_is_refused() {
+    if !require_docker() {
+        return;
+    }
+    refused("mkfifo /pach/out/p", &["/pach/out/p"]);
+}
+
+#[test]
+fn a_relative_symlink_inside_the_output_is_kept() {
+    if !require_docker() {
+        return;
+    }
+    let repo = project(
+        &one_stage("echo hi > /pach/out/real && ln -s real /pach/out/link", ""),
+        &[("data/text/a.txt", "a\n")],
+    );
+    run_json(&repo, &[]);
+    assert_eq!(
+        std::fs::read_link(repo.path().join("counts/link")).unwrap(),
+        std::path::Path::new("real")
+    );
+}
+
+#[test]
+fn two_datums_writing_the_same_path_is_an_error_naming_both() {
+    if !require_docker() {
+        return;
+    }
+    let repo = project(
+        &one_stage("echo $(ls /pach/in/text) > /pach/out/same.txt", ""),
+        &[("data/text/a.txt", "a\n"), ("data/text/b.txt", "b\n")],
+    );
+    let ids = datum_ids(&repo, "count");
+    let head = repo.head();
+    let a = repo.pach(["run"]).assert().failure();
+    let err = stderr_of(&a);
+    assert!(err.contains("same.txt"), "{err}");
+    for id in ids.values() {
+        assert!(err.contains(id.as_str()), "expected datum {id} in: {err}");
+    }
+    assert_eq!(repo.head(), head);
+    assert!(!repo.exists("counts"));
+}
+
+#[test]
+fn outputs_are_owned_by_the_invoking_user() {
+    if !require_docker() {
+        return;
+    }
+    let repo = project(
+        &one_stage(
+            "echo $(id -u):$(id -g) > /pach/out/o.txt; mkdir /pach/out/sub; echo y > /pach/out/sub/p.txt",
+            "",
+        ),
+        &[("data/text/a.txt", "a\n")],
+    );
+    run_json(&repo, &[]);
+    let uid = rustix::process::getuid().as_raw();
+    let gid = rustix::process::getgid().as_raw();
+    assert_eq!(
+        repo.read_str("counts/o.txt"),
+        format!("{uid}:{gid}\n"),
+        "runs as the user"
+    );
+    for p in ["counts/o.txt", "counts/sub/p.txt", "counts/sub"] {
+        let m = std::fs::metadata(repo.path().join(p)).unwrap();
+        assert_eq!((m.uid(), m.gid()), (uid, gid), "owner of {p}");
+    }
+}
+
+#[test]
+fn inputs_are_read_only_in_the_container() {
+    if !require_docker() {
+        return;
+    }
+    let repo = project(
+        &one_stage("touch /pach/in/text/x", ""),
+        &[("data/text/a.txt", "a\n")],
+    );
+    let head = repo.head();
+    let a = repo.pach(["run"]).assert().failure();
+    let err = stderr_of(&a);
+    assert!(err.contains("Read-only file system"), "{err}");
+    assert!(repo.ok(["logs", "count"]).contains("Read-only file system"));
+    assert_eq!(repo.head(), head);
+    // The stored input is intact.
+    assert_eq!(repo.read_str("data/text/a.txt"), "a\n");
+}
+
+#[test]
+fn containers_have_no_network_unless_asked() {
+    if !require_docker() {
+        return;
+    }
+    let repo = project(
+        &one_stage("ls /sys/class/net > /pach/out/net.txt", "network = false"),
+        &[("data/text/a.txt", "a\n")],
+    );
+    run_json(&repo, &[]);
+    assert_eq!(repo.read_str("counts/net.txt"), "lo\n");
+}
