@@ -73,6 +73,8 @@ pub enum Error {
     },
     #[error("fsck found {count} problem(s)")]
     CheckFailed { count: usize },
+    #[error("{count} output file(s) differ from their run records")]
+    VerifyFailed { count: usize },
     #[error(transparent)]
     Spec(#[from] crate::pipeline::SpecError),
     #[error(transparent)]
@@ -108,7 +110,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Locked { .. } => EXIT_LOCKED,
-            Error::CheckFailed { .. } => EXIT_CHECK,
+            Error::CheckFailed { .. } | Error::VerifyFailed { .. } => EXIT_CHECK,
             _ => EXIT_FAILURE,
         }
     }

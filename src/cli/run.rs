@@ -38,11 +38,18 @@ pub struct RunArgs {
     /// After running, wait for new commits on the current branch and run what they make stale, until stopped
     #[arg(long, conflicts_with = "dry_run")]
     watch: bool,
+    /// Recompute the runs that made HEAD's outputs, ignoring the cache and keeping nothing, and
+    /// compare every output's hash with the recorded one (exit 4 on any difference)
+    #[arg(long, conflicts_with_all = ["dry_run", "watch", "force"])]
+    verify: bool,
 }
 
 pub fn run(cx: &Context, args: &RunArgs) -> Result<()> {
     if args.watch {
         return watch(cx, args);
+    }
+    if args.verify {
+        return verify(cx, args);
     }
     let mut repo = cx.repo(Access::Write)?;
     run_once(
@@ -56,23 +63,63 @@ pub fn run(cx: &Context, args: &RunArgs) -> Result<()> {
     )
 }
 
-/// Runs the pipeline once on an open repository and reports it (also used by `commit --run`).
-pub fn run_once(
-    cx: &Context,
-    repo: &mut Repo,
-    stages: &[String],
+/// Recomputes HEAD's recorded runs and reports every output that differs.
+fn verify(cx: &Context, args: &RunArgs) -> Result<()> {
+    let mut repo = cx.repo(Access::Write)?;
+    let opts = options(&repo, &args.stages, false, true, args.jobs.map(usize::from));
+    let progress = cx.ui.progress(args.json);
+    let out = crate::ops::run::verify(
+        &mut repo,
+        &opts,
+        progress.as_ref(),
+        &|_: &str, _: &str, _: &[u8]| {},
+    )?;
+    if args.json {
+        cx.ui.json(&out)?;
+    } else {
+        for m in &out.mismatches {
+            let show = |id: &Option<crate::store::ObjectId>| {
+                id.map_or("(absent)".to_string(), |i| i.short())
+            };
+            cx.ui.line(format!(
+                "stage {} datum {}: {} differs: recorded {}, recomputed {}",
+                m.stage,
+                m.datum,
+                m.path,
+                show(&m.recorded),
+                show(&m.now)
+            ))?;
+        }
+        cx.ui.note(format!(
+            "verified {} run(s) of {} stage(s), {} output file(s): {} difference(s)",
+            out.runs,
+            out.stages.len(),
+            out.outputs,
+            out.mismatches.len()
+        ));
+    }
+    if out.mismatches.is_empty() {
+        Ok(())
+    } else {
+        Err(crate::Error::VerifyFailed {
+            count: out.mismatches.len(),
+        })
+    }
+}
+
+fn options<'a>(
+    repo: &Repo,
+    stages: &'a [String],
     dry_run: bool,
     force: bool,
     jobs: Option<usize>,
-    json: bool,
-) -> Result<()> {
-    let author = super::commit::author(repo.root());
-    let opts = RunOptions {
+) -> RunOptions<'a> {
+    RunOptions {
         stages,
         dry_run,
         force,
         jobs,
-        author,
+        author: super::commit::author(repo.root()),
         time: super::commit::commit_time(),
         code: crate::git::code_version(repo.root()),
         user: format!(
@@ -84,7 +131,20 @@ pub fn run_once(
             .nodename()
             .to_string_lossy()
             .into_owned(),
-    };
+    }
+}
+
+/// Runs the pipeline once on an open repository and reports it (also used by `commit --run`).
+pub fn run_once(
+    cx: &Context,
+    repo: &mut Repo,
+    stages: &[String],
+    dry_run: bool,
+    force: bool,
+    jobs: Option<usize>,
+    json: bool,
+) -> Result<()> {
+    let opts = options(repo, stages, dry_run, force, jobs);
     let verbose = cx.ui.verbose > 0 && !json;
     let sink = move |stage: &str, datum: &str, bytes: &[u8]| {
         if verbose {

@@ -118,21 +118,7 @@ pub fn run(
     let head_commit = repo.commit_obj(&head)?;
     let mut snapshot = repo.flatten(&head_commit.tree)?;
     let pipeline = load_pipeline(repo, &snapshot)?;
-    let order = pipeline::dag::order(&pipeline.stages).map_err(|cycle| Error::Pipeline {
-        message: format!("cycle between stages: {}", cycle.join(" -> ")),
-    })?;
-    for s in opts.stages {
-        if !pipeline.stages.iter().any(|st| &st.name == s) {
-            return Err(Error::Pipeline {
-                message: format!("no stage named `{s}` in pach.toml"),
-            });
-        }
-    }
-    let selected: Vec<&Stage> = order
-        .iter()
-        .map(|&i| &pipeline.stages[i])
-        .filter(|s| opts.stages.is_empty() || opts.stages.contains(&s.name))
-        .collect();
+    let selected = select(&pipeline, opts.stages)?;
     let uncommitted_inputs = uncommitted_under(
         repo,
         selected
@@ -140,45 +126,12 @@ pub fn run(
             .flat_map(|s| s.inputs.iter().map(|i| i.path.as_str())),
     )?;
     let previous = previous_runs(repo, &selected)?;
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|source| Error::Io {
-            path: "tokio runtime".into(),
-            source,
-        })?;
-    let docker = rt.block_on(Docker::connect())?;
-    let runner = Runner {
-        kind: "docker".into(),
-        version: rt.block_on(docker.version()),
-        host: opts.host.clone(),
-        user: opts.user.clone(),
-    };
-    let run_id = format!("{}-{}", std::process::id(), runner::now_ms());
-    let work = repo.pach_dir().join("work").join(&run_id);
-    let cancelled = Arc::new(AtomicBool::new(false));
-    let guard = rt.spawn(watch_signals(
-        docker.clone(),
-        run_id.clone(),
-        cancelled.clone(),
-    ));
+    let session = Session::start(repo, opts)?;
     let mut reports = Vec::new();
     let mut run_ids = Vec::new();
     let result = (|| -> Result<()> {
         for stage in &selected {
-            let ctx = StageCtx {
-                repo,
-                docker: &docker,
-                rt: &rt,
-                opts,
-                runner: &runner,
-                run_id: &run_id,
-                work: &work,
-                cancelled: &cancelled,
-                logs,
-                progress,
-            };
+            let ctx = session.ctx(repo, opts, logs, progress);
             let (report, outputs, runs) = run_stage(&ctx, stage, &snapshot, &previous)?;
             if !opts.dry_run {
                 snapshot.retain(|p, _| !is_under(p, &stage.output));
@@ -189,12 +142,7 @@ pub fn run(
         }
         Ok(())
     })();
-    guard.abort();
-    rt.block_on(docker.remove_labelled(Some(&run_id)));
-    let _ = std::fs::remove_dir_all(&work);
-    if cancelled.load(Ordering::SeqCst) {
-        return Err(runner::Error::Interrupted.into());
-    }
+    session.finish()?;
     result?;
     let mut outcome = RunOutcome {
         dry_run: opts.dry_run,
@@ -215,6 +163,88 @@ pub fn run(
         opts,
     )?;
     Ok(outcome)
+}
+
+/// The Docker side of one `pach run` or `pach run --verify`: runtime, connection, run id,
+/// work directory, and the signal watcher that stops everything on Ctrl-C or SIGTERM.
+struct Session {
+    rt: tokio::runtime::Runtime,
+    docker: Docker,
+    runner: Runner,
+    run_id: String,
+    work: PathBuf,
+    cancelled: Arc<AtomicBool>,
+    guard: tokio::task::JoinHandle<()>,
+}
+
+impl Session {
+    fn start(repo: &Repo, opts: &RunOptions<'_>) -> Result<Session> {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .map_err(|source| Error::Io {
+                path: "tokio runtime".into(),
+                source,
+            })?;
+        let docker = rt.block_on(Docker::connect())?;
+        let runner = Runner {
+            kind: "docker".into(),
+            version: rt.block_on(docker.version()),
+            host: opts.host.clone(),
+            user: opts.user.clone(),
+        };
+        let run_id = format!("{}-{}", std::process::id(), runner::now_ms());
+        let work = repo.pach_dir().join("work").join(&run_id);
+        let cancelled = Arc::new(AtomicBool::new(false));
+        let guard = rt.spawn(watch_signals(
+            docker.clone(),
+            run_id.clone(),
+            cancelled.clone(),
+        ));
+        Ok(Session {
+            rt,
+            docker,
+            runner,
+            run_id,
+            work,
+            cancelled,
+            guard,
+        })
+    }
+
+    fn ctx<'a>(
+        &'a self,
+        repo: &'a Repo,
+        opts: &'a RunOptions<'a>,
+        logs: LogSink<'a>,
+        progress: &'a dyn Progress,
+    ) -> StageCtx<'a> {
+        StageCtx {
+            repo,
+            docker: &self.docker,
+            rt: &self.rt,
+            opts,
+            runner: &self.runner,
+            run_id: &self.run_id,
+            work: &self.work,
+            cancelled: &self.cancelled,
+            logs,
+            progress,
+        }
+    }
+
+    /// Removes every container and work file of the session; fails if it was interrupted.
+    fn finish(self) -> Result<()> {
+        self.guard.abort();
+        self.rt
+            .block_on(self.docker.remove_labelled(Some(&self.run_id)));
+        let _ = std::fs::remove_dir_all(&self.work);
+        if self.cancelled.load(Ordering::SeqCst) {
+            return Err(runner::Error::Interrupted.into());
+        }
+        Ok(())
+    }
 }
 
 fn head_name(repo: &Repo) -> String {
@@ -369,7 +399,7 @@ fn run_stage(
     if cx.opts.dry_run {
         return Ok((report, FlatTree::new(), Vec::new()));
     }
-    let executed = execute(cx, stage, &image, &todo)?;
+    let executed = execute(cx, stage, true, &image, &todo)?;
     for (r, (id, _)) in report.ran.iter_mut().zip(&executed) {
         r.run = Some(*id);
     }
@@ -418,6 +448,7 @@ fn merge_outputs(stage: &Stage, runs: &[(ObjectId, RunRecord)]) -> Result<FlatTr
 fn execute(
     cx: &StageCtx<'_>,
     stage: &Stage,
+    record: bool,
     image: &ImageRef,
     todo: &[&Datum],
 ) -> Result<Vec<(ObjectId, RunRecord)>> {
@@ -487,8 +518,38 @@ fn execute(
     cx.progress.end();
     started.into_iter().collect::<Result<()>>()?;
     let results = results.into_inner().expect("no panics while locked");
+    let failed_log = results.iter().flatten().find_map(|r| match r {
+        Ok((_, rec)) if rec.exit != 0 => batch.read_pending(&rec.log),
+        _ => None,
+    });
+    // Verification runs are compared, never kept: dropping the batch drops their objects.
+    if record {
+        record_runs(cx, batch, &results)?;
+    }
+    let mut out = Vec::new();
+    for r in results.into_iter().flatten() {
+        let (id, rec) = r?;
+        if rec.exit != 0 {
+            let log = failed_log.or_else(|| cx.repo.store().read(&rec.log).ok());
+            return Err(Error::StageFailed {
+                stage: stage.name.clone(),
+                datum: rec.datum.short(),
+                exit: rec.exit,
+                tail: log_tail(&log.unwrap_or_default()),
+            });
+        }
+        out.push((id, rec));
+    }
+    if out.len() < todo.len() {
+        return Err(runner::Error::Interrupted.into());
+    }
+    Ok(out)
+}
+
+/// Makes a stage's objects durable and indexes every finished datum, failed ones too
+/// (their logs), before any failure is reported.
+fn record_runs(cx: &StageCtx<'_>, batch: Batch, results: &[Option<Result<Ran>>]) -> Result<()> {
     batch.finish(cx.repo.store())?;
-    // Record every finished datum, failed ones too (their logs), before reporting a failure.
     let done: Vec<&(ObjectId, RunRecord)> = results
         .iter()
         .flatten()
@@ -500,23 +561,7 @@ fn execute(
         }
         Ok(())
     })?;
-    let mut out = Vec::new();
-    for r in results.into_iter().flatten() {
-        let (id, rec) = r?;
-        if rec.exit != 0 {
-            return Err(Error::StageFailed {
-                stage: stage.name.clone(),
-                datum: rec.datum.short(),
-                exit: rec.exit,
-                tail: log_tail(&cx.repo.store().read(&rec.log).unwrap_or_default()),
-            });
-        }
-        out.push((id, rec));
-    }
-    if out.len() < todo.len() {
-        return Err(runner::Error::Interrupted.into());
-    }
-    Ok(out)
+    Ok(())
 }
 
 fn log_tail(log: &[u8]) -> String {
@@ -849,4 +894,232 @@ async fn watch_signals(docker: Docker, run: String, cancelled: Arc<AtomicBool>) 
     }
     cancelled.store(true, Ordering::SeqCst);
     docker.remove_labelled(Some(&run)).await;
+}
+
+/// One recorded output that did not come out the same when recomputed.
+#[derive(Debug, Serialize)]
+pub struct Mismatch {
+    pub stage: String,
+    pub datum: String,
+    pub run: ObjectId,
+    pub path: String,
+    /// What the run record says (absent: the recomputation made an extra file).
+    pub recorded: Option<ObjectId>,
+    /// What the recomputation made (absent: it no longer makes this file).
+    pub now: Option<ObjectId>,
+}
+
+/// What `pach run --verify` found.
+#[derive(Debug, Serialize)]
+pub struct VerifyOutcome {
+    pub stages: Vec<String>,
+    /// Run records recomputed.
+    pub runs: usize,
+    /// Output files compared.
+    pub outputs: usize,
+    pub mismatches: Vec<Mismatch>,
+}
+
+/// Recomputes the runs that made the outputs at `HEAD` (of all stages, or the named ones),
+/// ignoring the run cache and keeping nothing, and compares every output's hash with the
+/// recorded one.
+pub fn verify(
+    repo: &mut Repo,
+    opts: &RunOptions<'_>,
+    progress: &dyn Progress,
+    logs: LogSink<'_>,
+) -> Result<VerifyOutcome> {
+    let head = repo.head_commit()?.ok_or_else(|| Error::NoCommits {
+        branch: head_name(repo),
+    })?;
+    let snapshot = repo.flatten(&repo.commit_obj(&head)?.tree)?;
+    let pipeline = load_pipeline(repo, &snapshot)?;
+    let selected = select(&pipeline, opts.stages)?;
+    let mut plan = Vec::new();
+    for stage in &selected {
+        let recs = recorded_runs(repo, stage, &snapshot)?;
+        if let Some((id, _)) = recs
+            .iter()
+            .find(|(_, r)| r.stage_hash != stage.definition_hash())
+        {
+            return Err(Error::Pipeline {
+                message: format!(
+                    "stage `{}` in pach.toml differs from the definition that made its outputs (run {}); run `pach run {}` first, or verify at the commit that matches",
+                    stage.name,
+                    id.short(),
+                    stage.name
+                ),
+            });
+        }
+        plan.push((*stage, recs));
+    }
+    let session = Session::start(repo, opts)?;
+    let mut out = VerifyOutcome {
+        stages: Vec::new(),
+        runs: 0,
+        outputs: 0,
+        mismatches: Vec::new(),
+    };
+    let result = (|| -> Result<()> {
+        for (stage, recs) in &plan {
+            out.stages.push(stage.name.clone());
+            let ctx = session.ctx(repo, opts, logs, progress);
+            let datums: Vec<Datum> = recs
+                .iter()
+                .map(|(_, r)| datum_of(stage, r, &snapshot))
+                .collect();
+            // Recompute with the very image the records name (by ID, not by tag).
+            for image_id in recs
+                .iter()
+                .map(|(_, r)| r.image.id.clone())
+                .collect::<std::collections::BTreeSet<_>>()
+            {
+                let group: Vec<usize> = (0..recs.len())
+                    .filter(|&i| recs[i].1.image.id == image_id)
+                    .collect();
+                let image = session
+                    .rt
+                    .block_on(session.docker.resolve_image(&image_id))
+                    .map_err(|e| match e {
+                        runner::Error::ImageMissing { .. } => runner::Error::ImageMissing {
+                            image: format!("{} ({image_id})", recs[group[0]].1.image.tag),
+                        },
+                        e => e,
+                    })?;
+                let todo: Vec<&Datum> = group.iter().map(|&i| &datums[i]).collect();
+                let again = execute(&ctx, stage, false, &image, &todo)?;
+                for (&i, (_, new)) in group.iter().zip(&again) {
+                    let (run, old) = &recs[i];
+                    out.runs += 1;
+                    out.outputs += old.outputs.len();
+                    out.mismatches.extend(compare(stage, run, old, new));
+                }
+            }
+        }
+        Ok(())
+    })();
+    session.finish()?;
+    result?;
+    Ok(out)
+}
+
+/// Returns the selected stages in dependency order, refusing unknown names.
+fn select<'p>(pipeline: &'p Pipeline, names: &[String]) -> Result<Vec<&'p Stage>> {
+    for s in names {
+        if !pipeline.stages.iter().any(|st| &st.name == s) {
+            return Err(Error::Pipeline {
+                message: format!("no stage named `{s}` in pach.toml"),
+            });
+        }
+    }
+    let order = pipeline::dag::order(&pipeline.stages).map_err(|c| Error::Pipeline {
+        message: format!("cycle between stages: {}", c.join(" -> ")),
+    })?;
+    Ok(order
+        .iter()
+        .map(|&i| &pipeline.stages[i])
+        .filter(|s| names.is_empty() || names.contains(&s.name))
+        .collect())
+}
+
+/// The newest run of `stage` that made each output file at HEAD, without repeats.
+fn recorded_runs(repo: &Repo, stage: &Stage, snapshot: &FlatTree) -> Result<Vec<Ran>> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for (path, e) in snapshot.iter().filter(|(p, _)| is_under(p, &stage.output)) {
+        let ids = repo.db_ref().read().runs_producing(&e.id, Some(path))?;
+        let newest = ids
+            .into_iter()
+            .filter_map(|id| repo.store().get::<RunRecord>(&id).ok().map(|r| (id, r)))
+            .filter(|(_, r)| r.stage == stage.name && r.exit == 0)
+            .max_by_key(|(_, r)| r.end_ms);
+        match newest {
+            Some((id, r)) => {
+                if seen.insert(id) {
+                    out.push((id, r));
+                }
+            }
+            None => {
+                return Err(Error::Pipeline {
+                    message: format!(
+                        "`{path}` under the output of stage `{}` has no run record: it was not made by `pach run`",
+                        stage.name
+                    ),
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Rebuilds the datum a run record describes, mounted as it was.
+fn datum_of(stage: &Stage, rec: &RunRecord, snapshot: &FlatTree) -> Datum {
+    let inputs = stage
+        .inputs
+        .iter()
+        .filter_map(|input| {
+            let files: Vec<(String, FileEntry)> = rec
+                .inputs
+                .iter()
+                .filter(|i| i.input == input.name)
+                .map(|i| {
+                    let rel = if i.path == input.path {
+                        String::new()
+                    } else {
+                        i.path[input.path.len()..]
+                            .trim_start_matches('/')
+                            .to_string()
+                    };
+                    let entry = snapshot
+                        .get(&i.path)
+                        .filter(|e| e.id == i.id)
+                        .copied()
+                        .unwrap_or(FileEntry {
+                            kind: EntryKind::File,
+                            id: i.id,
+                            size: 0,
+                            exec: false,
+                        });
+                    (rel, entry)
+                })
+                .collect();
+            (!files.is_empty()).then(|| pipeline::DatumInput {
+                input: input.name.clone(),
+                root: String::new(),
+                files,
+            })
+        })
+        .collect();
+    Datum {
+        inputs,
+        key: rec.datum,
+    }
+}
+
+fn compare(stage: &Stage, run: &ObjectId, old: &RunRecord, new: &RunRecord) -> Vec<Mismatch> {
+    let before: BTreeMap<&str, ObjectId> = old
+        .outputs
+        .iter()
+        .map(|o| (o.path.as_str(), o.id))
+        .collect();
+    let after: BTreeMap<&str, ObjectId> = new
+        .outputs
+        .iter()
+        .map(|o| (o.path.as_str(), o.id))
+        .collect();
+    let mut paths: Vec<&str> = before.keys().chain(after.keys()).copied().collect();
+    paths.sort_unstable();
+    paths.dedup();
+    paths
+        .into_iter()
+        .filter(|p| before.get(p) != after.get(p))
+        .map(|p| Mismatch {
+            stage: stage.name.clone(),
+            datum: old.datum.short(),
+            run: *run,
+            path: p.to_string(),
+            recorded: before.get(p).copied(),
+            now: after.get(p).copied(),
+        })
+        .collect()
 }

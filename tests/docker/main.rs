@@ -14,6 +14,7 @@ mod combine;
 mod failures;
 mod pipeline;
 mod safety;
+mod verify;
 
 use std::path::Path;
 use std::process::Command as StdCommand;
