@@ -370,7 +370,11 @@ impl Batch {
     /// Reads an object still waiting in this batch (not yet in the store).
     pub fn read_pending(&self, id: &ObjectId) -> Option<Vec<u8>> {
         let p = self.pending.lock().expect("no panics while locked");
-        let path = p.files.iter().find(|(_, i)| i == id).map(|(t, _)| t.clone())?;
+        let path = p
+            .files
+            .iter()
+            .find(|(_, i)| i == id)
+            .map(|(t, _)| t.clone())?;
         drop(p);
         fs::read(path).ok()
     }
