@@ -6,7 +6,7 @@
 //! its stat data was verified, could have been rewritten in the same timestamp tick without
 //! its stat data changing, so it is re-hashed, as git does for racily clean entries.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::Path;
@@ -65,6 +65,48 @@ pub(crate) enum Seen {
     Missing,
 }
 
+/// What the working tree holds at a path: its kind (`None`: neither file nor symlink),
+/// executable bit and stat data.
+pub(crate) struct Observed {
+    kind: Option<EntryKind>,
+    exec: bool,
+    stat: Stat,
+}
+
+impl Observed {
+    fn of_metadata(m: &fs::Metadata) -> Observed {
+        Observed::of_mode(m.permissions().mode(), stat_of(m))
+    }
+
+    // The field types of `struct stat` differ between platforms; the casts are no-ops here.
+    #[allow(clippy::unnecessary_cast)]
+    fn of_stat(st: &rustix::fs::Stat) -> Observed {
+        let stat = Stat {
+            size: st.st_size as u64,
+            mtime_ns: st.st_mtime as i64 * 1_000_000_000 + st.st_mtime_nsec as i64,
+            ino: st.st_ino as u64,
+        };
+        Observed::of_mode(st.st_mode as u32, stat)
+    }
+
+    fn of_mode(mode: u32, stat: Stat) -> Observed {
+        let kind = match mode & 0o170000 {
+            0o120000 => Some(EntryKind::Symlink),
+            0o100000 => Some(EntryKind::File),
+            _ => None,
+        };
+        let exec = kind == Some(EntryKind::File) && mode & 0o111 != 0;
+        Observed { kind, exec, stat }
+    }
+}
+
+fn is_gone(err: &std::io::Error) -> bool {
+    matches!(
+        err.kind(),
+        std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+    )
+}
+
 /// Returns the lstat-derived stat data and kind of a path.
 pub(crate) fn stat_of(m: &fs::Metadata) -> Stat {
     Stat {
@@ -95,32 +137,31 @@ impl Repo {
         hashed: &std::sync::atomic::AtomicU64,
     ) -> Result<Seen> {
         let full = self.root().join(path);
-        let m = match fs::symlink_metadata(&full) {
-            Ok(m) => m,
-            Err(err)
-                if matches!(
-                    err.kind(),
-                    std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
-                ) =>
-            {
-                return Ok(Seen::Missing);
-            }
-            Err(source) => return Err(Error::Io { path: full, source }),
-        };
-        let kind = if m.file_type().is_symlink() {
-            EntryKind::Symlink
-        } else if m.is_file() {
-            EntryKind::File
-        } else {
+        match fs::symlink_metadata(&full) {
+            Ok(m) => self.judge(path, e, &Observed::of_metadata(&m), hashed),
+            Err(err) if is_gone(&err) => Ok(Seen::Missing),
+            Err(source) => Err(Error::Io { path: full, source }),
+        }
+    }
+
+    /// Decides from what the working tree holds whether an index entry changed, reading the
+    /// file only when its stat data cannot tell (changed mtime, same size) or it is racy.
+    fn judge(
+        &self,
+        path: &str,
+        e: &IndexEntry,
+        seen: &Observed,
+        hashed: &std::sync::atomic::AtomicU64,
+    ) -> Result<Seen> {
+        let (Some(kind), stat) = (seen.kind, seen.stat) else {
             return Ok(Seen::Changed { new_size: None });
         };
-        let exec = kind == EntryKind::File && m.permissions().mode() & 0o111 != 0;
-        let stat = stat_of(&m);
-        if kind != e.kind || exec != e.exec || stat.size != e.size {
+        if kind != e.kind || seen.exec != e.exec || stat.size != e.size {
             return Ok(Seen::Changed {
                 new_size: Some(stat.size),
             });
         }
+        let full = self.root().join(path);
         let racy = stat.mtime_ns + racy_margin(stat.mtime_ns) >= e.verified_ns;
         if stat == e.stat && !racy {
             return Ok(Seen::Same);
@@ -157,14 +198,8 @@ impl Repo {
         let head = self.head_commit()?;
         let staged = self.staged_changes(&index, head.as_ref())?;
         let hashed = std::sync::atomic::AtomicU64::new(0);
-        let (unstaged, refresh, untracked) = {
-            let (checked, untracked) = rayon::join(
-                || self.unstaged_changes(&index, &hashed),
-                || self.untracked(&index),
-            );
-            let (unstaged, refresh) = checked?;
-            (unstaged, refresh, untracked?)
-        };
+        let (unstaged, refresh, candidates) = self.scan(&index, &hashed)?;
+        let untracked = self.filter_untracked(candidates)?;
         if !refresh.is_empty() && self.try_upgrade() {
             let entries: Vec<(String, IndexEntry)> = refresh
                 .into_iter()
@@ -236,80 +271,143 @@ impl Repo {
         Ok(diff_snapshots(&old, &Self::index_snapshot(index)))
     }
 
+    /// Compares every index entry with the working tree, one directory at a time: each
+    /// directory is opened once, its tracked names are `lstat`ed relative to it (one path
+    /// component per lookup), and its listing, read from the same descriptor, gives the
+    /// untracked candidates. Returns (changes, stat-cache refreshes, untracked candidates).
     #[allow(clippy::type_complexity)]
-    fn unstaged_changes(
+    fn scan(
         &self,
         index: &BTreeMap<String, IndexEntry>,
         hashed: &std::sync::atomic::AtomicU64,
-    ) -> Result<(Vec<Change>, Vec<(String, Stat, i64)>)> {
-        let seen: Vec<(&String, Seen)> = index
+    ) -> Result<(Vec<Change>, Vec<(String, Stat, i64)>, Vec<(String, bool)>)> {
+        let mut dirs: BTreeMap<&str, Vec<(&str, &String, &IndexEntry)>> = BTreeMap::new();
+        for (p, e) in index {
+            let (dir, name) = p.rsplit_once('/').unwrap_or(("", p));
+            dirs.entry(dir).or_default().push((name, p, e));
+        }
+        // Directories walked on their own: holding tracked files, or above one that does.
+        let mut walked: HashSet<&str> = HashSet::new();
+        for d in dirs.keys() {
+            let mut d = *d;
+            while walked.insert(d) && !d.is_empty() {
+                d = d.rsplit_once('/').map_or("", |(a, _)| a);
+            }
+        }
+        let scans: Vec<DirScan> = dirs
             .par_iter()
-            .map(|(p, e)| Ok((p, self.check_entry(p, e, hashed)?)))
+            .map(|(dir, entries)| self.scan_dir(dir, entries, &walked, hashed))
             .collect::<Result<_>>()?;
-        let mut changes = Vec::new();
-        let mut refresh = Vec::new();
-        for (p, s) in seen {
-            let old_size = Some(index[p].size);
-            match s {
+        let (mut changes, mut refresh, mut candidates) = (Vec::new(), Vec::new(), Vec::new());
+        for scan in scans {
+            changes.extend(scan.changes);
+            refresh.extend(scan.refresh);
+            candidates.extend(scan.candidates);
+        }
+        changes.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok((changes, refresh, candidates))
+    }
+
+    fn scan_dir(
+        &self,
+        dir: &str,
+        entries: &[(&str, &String, &IndexEntry)],
+        walked: &HashSet<&str>,
+        hashed: &std::sync::atomic::AtomicU64,
+    ) -> Result<DirScan> {
+        use rustix::fs::{AtFlags, Mode, OFlags};
+        let mut out = DirScan::default();
+        let full = self.root().join(dir);
+        let fd = match rustix::fs::open(
+            &full,
+            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+            Mode::empty(),
+        ) {
+            Ok(fd) => Some(fd),
+            Err(rustix::io::Errno::NOENT | rustix::io::Errno::NOTDIR) => None,
+            Err(e) => {
+                return Err(Error::Io {
+                    path: full,
+                    source: e.into(),
+                });
+            }
+        };
+        for (name, path, e) in entries {
+            let seen = match &fd {
+                None => Seen::Missing,
+                Some(fd) => match rustix::fs::statat(fd, *name, AtFlags::SYMLINK_NOFOLLOW) {
+                    Ok(st) => self.judge(path, e, &Observed::of_stat(&st), hashed)?,
+                    Err(rustix::io::Errno::NOENT | rustix::io::Errno::NOTDIR) => Seen::Missing,
+                    Err(err) => {
+                        return Err(Error::Io {
+                            path: self.root().join(path),
+                            source: err.into(),
+                        });
+                    }
+                },
+            };
+            let old_size = Some(e.size);
+            match seen {
                 Seen::Same => {}
-                Seen::Refreshed(stat, at) => refresh.push((p.clone(), stat, at)),
-                Seen::Changed { new_size } => changes.push(Change {
-                    path: p.clone(),
+                Seen::Refreshed(stat, at) => out.refresh.push(((*path).clone(), stat, at)),
+                Seen::Changed { new_size } => out.changes.push(Change {
+                    path: (*path).clone(),
                     kind: ChangeKind::Modified,
                     old_size,
                     new_size,
                 }),
-                Seen::Missing => changes.push(Change {
-                    path: p.clone(),
+                Seen::Missing => out.changes.push(Change {
+                    path: (*path).clone(),
                     kind: ChangeKind::Deleted,
                     old_size,
                     new_size: None,
                 }),
             }
         }
-        Ok((changes, refresh))
+        let Some(fd) = fd else { return Ok(out) };
+        let tracked: HashSet<&str> = entries.iter().map(|(n, _, _)| *n).collect();
+        let listing = rustix::fs::Dir::read_from(&fd).map_err(|e| Error::Io {
+            path: full.clone(),
+            source: e.into(),
+        })?;
+        for ent in listing {
+            let ent = ent.map_err(|e| Error::Io {
+                path: full.clone(),
+                source: e.into(),
+            })?;
+            let name = ent.file_name().to_string_lossy();
+            if name == "." || name == ".." || tracked.contains(name.as_ref()) {
+                continue;
+            }
+            let rel = if dir.is_empty() {
+                name.into_owned()
+            } else {
+                format!("{dir}/{name}")
+            };
+            let is_dir = match ent.file_type() {
+                rustix::fs::FileType::Directory => true,
+                rustix::fs::FileType::Unknown => {
+                    rustix::fs::statat(&fd, ent.file_name(), AtFlags::SYMLINK_NOFOLLOW).is_ok_and(
+                        |st| {
+                            rustix::fs::FileType::from_raw_mode(st.st_mode)
+                                == rustix::fs::FileType::Directory
+                        },
+                    )
+                }
+                _ => false,
+            };
+            if super::ignore::is_special(&rel) || (is_dir && walked.contains(rel.as_str())) {
+                continue;
+            }
+            out.candidates.push((rel, is_dir));
+        }
+        Ok(out)
     }
 
-    /// Lists untracked files in directories that hold tracked files; an untracked directory
-    /// is listed once, as `dir/` (if it holds any file that is not ignored).
-    ///
-    /// Only the directories holding tracked files are listed (`read_dir`, no stat), and
-    /// `.pachignore` rules are loaded only for names that are not tracked: a clean tree costs
-    /// one directory listing per tracked directory.
-    pub(crate) fn untracked(&self, index: &BTreeMap<String, IndexEntry>) -> Result<Vec<String>> {
-        let mut tracked_dirs: BTreeSet<&str> = BTreeSet::new();
-        let mut ancestors: HashSet<&str> = HashSet::new();
-        for p in index.keys() {
-            let parent = p.rfind('/').map_or("", |i| &p[..i]);
-            if tracked_dirs.insert(parent) {
-                let mut d = parent;
-                while !d.is_empty() {
-                    d = d.rfind('/').map_or("", |i| &d[..i]);
-                    ancestors.insert(d);
-                }
-            }
-        }
+    /// Keeps the untracked candidates `.pachignore` does not exclude; a directory is listed
+    /// once, as `dir/`, if it holds any file that is not ignored.
+    fn filter_untracked(&self, candidates: Vec<(String, bool)>) -> Result<Vec<String>> {
         let root = self.root();
-        let listings: Vec<(&str, Vec<(String, bool)>)> = tracked_dirs
-            .par_iter()
-            .map(|d| Ok((*d, list_dir(&root.join(d))?)))
-            .collect::<Result<_>>()?;
-        let mut candidates = Vec::new();
-        for (dir, entries) in &listings {
-            for (name, is_dir) in entries {
-                let rel = if dir.is_empty() {
-                    name.clone()
-                } else {
-                    format!("{dir}/{name}")
-                };
-                let special = name == ".git" || (dir.is_empty() && name == ".pach");
-                let walked = *is_dir
-                    && (tracked_dirs.contains(rel.as_str()) || ancestors.contains(rel.as_str()));
-                if !special && !walked && !index.contains_key(&rel) {
-                    candidates.push((rel, *is_dir));
-                }
-            }
-        }
         let mut rules = Ignores::new(root);
         let mut found = Vec::new();
         for (rel, is_dir) in candidates {
@@ -345,32 +443,12 @@ impl Repo {
     }
 }
 
-/// Lists a directory's names with whether each is a directory (from the dirent type).
-fn list_dir(dir: &Path) -> Result<Vec<(String, bool)>> {
-    let io = |source| Error::Io {
-        path: dir.to_owned(),
-        source,
-    };
-    let rd = match fs::read_dir(dir) {
-        Ok(rd) => rd,
-        // A tracked directory that is gone has no untracked files.
-        Err(e)
-            if matches!(
-                e.kind(),
-                std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
-            ) =>
-        {
-            return Ok(Vec::new());
-        }
-        Err(e) => return Err(io(e)),
-    };
-    let mut out = Vec::new();
-    for e in rd {
-        let e = e.map_err(io)?;
-        let is_dir = e.file_type().map_err(io)?.is_dir();
-        out.push((e.file_name().to_string_lossy().into_owned(), is_dir));
-    }
-    Ok(out)
+/// What scanning one directory found.
+#[derive(Default)]
+struct DirScan {
+    changes: Vec<Change>,
+    refresh: Vec<(String, Stat, i64)>,
+    candidates: Vec<(String, bool)>,
 }
 
 /// Returns the path of `p` relative to `root`, `/`-separated (lossy for non-UTF-8 names).
