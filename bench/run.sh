@@ -17,8 +17,11 @@ if [ ! -f "$KIT/peers.sh" ]; then
   echo "bench: the shared benchmark kit is not at $KIT (set KIT=...); nothing to do" >&2
   exit 2
 fi
-(cd "$here" && cargo build --release --locked -q)
-export PACH="$here/target/release/pach"
+if [ -z "${PACH:-}" ]; then
+  (cd "$here" && cargo build --release --locked -q)
+  PACH="$here/target/release/pach"
+fi
+export PACH
 mkdir -p "$ROOT"
 S="$ROOT/data_S" L="$ROOT/data_L"
 gen() {

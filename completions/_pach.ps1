@@ -46,9 +46,15 @@ Register-ArgumentCompleter -Native -CommandName 'pach' -ScriptBlock {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show a commit: its metadata and the files it changed')
             [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Run the stale pipeline stages of pach.toml in local Docker containers')
             [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Print the stored container logs of a stage')
+            [CompletionResult]::new('provenance', 'provenance', [CompletionResultType]::ParameterValue, 'Trace a file to its origins, or to everything derived from it')
             [CompletionResult]::new('fsck', 'fsck', [CompletionResultType]::ParameterValue, 'Verify the store: re-hash every object and check every reference')
             [CompletionResult]::new('gc', 'gc', [CompletionResultType]::ParameterValue, 'Delete objects that nothing refers to')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('remote', 'remote', [CompletionResultType]::ParameterValue, 'Add, list or remove remotes')
+            [CompletionResult]::new('push', 'push', [CompletionResultType]::ParameterValue, 'Upload a branch to a remote')
+            [CompletionResult]::new('fetch', 'fetch', [CompletionResultType]::ParameterValue, 'Download a remote''s branches and objects')
+            [CompletionResult]::new('pull', 'pull', [CompletionResultType]::ParameterValue, 'Fetch a branch and fast-forward the local branch and working tree to it')
+            [CompletionResult]::new('clone', 'clone', [CompletionResultType]::ParameterValue, 'Make a new project from a remote, with its default branch checked out')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -230,6 +236,7 @@ Register-ArgumentCompleter -Native -CommandName 'pach' -ScriptBlock {
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Ignore the run cache: run every datum again')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print what ran as JSON')
             [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'After running, wait for new commits on the current branch and run what they make stale, until stopped')
+            [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'Recompute the runs that made HEAD''s outputs, ignoring the cache and keeping nothing, and compare every output''s hash with the recorded one (exit 4 on any difference)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about what is happening (can be repeated)')
@@ -242,6 +249,24 @@ Register-ArgumentCompleter -Native -CommandName 'pach' -ScriptBlock {
             [CompletionResult]::new('--datum', '--datum', [CompletionResultType]::ParameterName, 'Only this datum (id prefix)')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if pach was started in DIR')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR in the environment means never, for auto)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about what is happening (can be repeated)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about what is happening (can be repeated)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pach;provenance' {
+            [CompletionResult]::new('--branch', '--branch', [CompletionResultType]::ParameterName, 'With --downstream: check presence at this branch only (default: every branch; can be repeated)')
+            [CompletionResult]::new('--depth', '--depth', [CompletionResultType]::ParameterName, 'Follow at most N runs away from the file (default: all the way)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--commit', '--commit', [CompletionResultType]::ParameterName, 'Commit-level provenance of REV: which commits each stage''s inputs came from')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if pach was started in DIR')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR in the environment means never, for auto)')
+            [CompletionResult]::new('--downstream', '--downstream', [CompletionResultType]::ParameterName, 'Trace forward: every file derived from this one')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the graph as JSON (same as --format json)')
+            [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'Re-hash every object on the path (files, run records, logs, commits) and fail naming any that is missing or corrupt')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about what is happening (can be repeated)')
@@ -285,6 +310,127 @@ Register-ArgumentCompleter -Native -CommandName 'pach' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'pach;remote' {
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if pach was started in DIR')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR in the environment means never, for auto)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about what is happening (can be repeated)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about what is happening (can be repeated)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a remote')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List remotes')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a remote (its remote-tracking refs go too)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pach;remote;add' {
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'S3 endpoint URL (e.g. http://127.0.0.1:9000)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'S3 region')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if pach was started in DIR')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR in the environment means never, for auto)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about what is happening (can be repeated)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about what is happening (can be repeated)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'pach;remote;list' {
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if pach was started in DIR')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR in the environment means never, for auto)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the list as JSON')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about what is happening (can be repeated)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about what is happening (can be repeated)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'pach;remote;remove' {
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if pach was started in DIR')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR in the environment means never, for auto)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about what is happening (can be repeated)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about what is happening (can be repeated)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'pach;remote;help' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a remote')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List remotes')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a remote (its remote-tracking refs go too)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pach;remote;help;add' {
+            break
+        }
+        'pach;remote;help;list' {
+            break
+        }
+        'pach;remote;help;remove' {
+            break
+        }
+        'pach;remote;help;help' {
+            break
+        }
+        'pach;push' {
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if pach was started in DIR')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR in the environment means never, for auto)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite the remote branch even if it is not an ancestor')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the result as JSON')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about what is happening (can be repeated)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about what is happening (can be repeated)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pach;fetch' {
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if pach was started in DIR')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR in the environment means never, for auto)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the result as JSON')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about what is happening (can be repeated)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about what is happening (can be repeated)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pach;pull' {
+            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'Fetch file contents only at or under PATH, and update only that part of the tree')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if pach was started in DIR')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR in the environment means never, for auto)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the result as JSON')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about what is happening (can be repeated)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about what is happening (can be repeated)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pach;clone' {
+            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'Fetch file contents only at or under PATH')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if pach was started in DIR')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR in the environment means never, for auto)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the result as JSON')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about what is happening (can be repeated)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about what is happening (can be repeated)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'pach;help' {
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create an empty pach project in the current directory')
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Stage files and directories for the next commit')
@@ -301,9 +447,15 @@ Register-ArgumentCompleter -Native -CommandName 'pach' -ScriptBlock {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show a commit: its metadata and the files it changed')
             [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Run the stale pipeline stages of pach.toml in local Docker containers')
             [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Print the stored container logs of a stage')
+            [CompletionResult]::new('provenance', 'provenance', [CompletionResultType]::ParameterValue, 'Trace a file to its origins, or to everything derived from it')
             [CompletionResult]::new('fsck', 'fsck', [CompletionResultType]::ParameterValue, 'Verify the store: re-hash every object and check every reference')
             [CompletionResult]::new('gc', 'gc', [CompletionResultType]::ParameterValue, 'Delete objects that nothing refers to')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('remote', 'remote', [CompletionResultType]::ParameterValue, 'Add, list or remove remotes')
+            [CompletionResult]::new('push', 'push', [CompletionResultType]::ParameterValue, 'Upload a branch to a remote')
+            [CompletionResult]::new('fetch', 'fetch', [CompletionResultType]::ParameterValue, 'Download a remote''s branches and objects')
+            [CompletionResult]::new('pull', 'pull', [CompletionResultType]::ParameterValue, 'Fetch a branch and fast-forward the local branch and working tree to it')
+            [CompletionResult]::new('clone', 'clone', [CompletionResultType]::ParameterValue, 'Make a new project from a remote, with its default branch checked out')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -352,6 +504,9 @@ Register-ArgumentCompleter -Native -CommandName 'pach' -ScriptBlock {
         'pach;help;logs' {
             break
         }
+        'pach;help;provenance' {
+            break
+        }
         'pach;help;fsck' {
             break
         }
@@ -359,6 +514,33 @@ Register-ArgumentCompleter -Native -CommandName 'pach' -ScriptBlock {
             break
         }
         'pach;help;completions' {
+            break
+        }
+        'pach;help;remote' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a remote')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List remotes')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a remote (its remote-tracking refs go too)')
+            break
+        }
+        'pach;help;remote;add' {
+            break
+        }
+        'pach;help;remote;list' {
+            break
+        }
+        'pach;help;remote;remove' {
+            break
+        }
+        'pach;help;push' {
+            break
+        }
+        'pach;help;fetch' {
+            break
+        }
+        'pach;help;pull' {
+            break
+        }
+        'pach;help;clone' {
             break
         }
         'pach;help;help' {

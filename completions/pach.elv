@@ -43,9 +43,15 @@ set edit:completion:arg-completer[pach] = {|@words|
             cand show 'Show a commit: its metadata and the files it changed'
             cand run 'Run the stale pipeline stages of pach.toml in local Docker containers'
             cand logs 'Print the stored container logs of a stage'
+            cand provenance 'Trace a file to its origins, or to everything derived from it'
             cand fsck 'Verify the store: re-hash every object and check every reference'
             cand gc 'Delete objects that nothing refers to'
             cand completions 'Print a shell completion script'
+            cand remote 'Add, list or remove remotes'
+            cand push 'Upload a branch to a remote'
+            cand fetch 'Download a remote''s branches and objects'
+            cand pull 'Fetch a branch and fast-forward the local branch and working tree to it'
+            cand clone 'Make a new project from a remote, with its default branch checked out'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'pach;init'= {
@@ -213,6 +219,7 @@ set edit:completion:arg-completer[pach] = {|@words|
             cand --force 'Ignore the run cache: run every datum again'
             cand --json 'Print what ran as JSON'
             cand --watch 'After running, wait for new commits on the current branch and run what they make stale, until stopped'
+            cand --verify 'Recompute the runs that made HEAD''s outputs, ignoring the cache and keeping nothing, and compare every output''s hash with the recorded one (exit 4 on any difference)'
             cand -q 'Print nothing but results and errors'
             cand --quiet 'Print nothing but results and errors'
             cand -v 'Print more about what is happening (can be repeated)'
@@ -224,6 +231,23 @@ set edit:completion:arg-completer[pach] = {|@words|
             cand --datum 'Only this datum (id prefix)'
             cand -C 'Run as if pach was started in DIR'
             cand --color 'When to colour output (NO_COLOR in the environment means never, for auto)'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Print more about what is happening (can be repeated)'
+            cand --verbose 'Print more about what is happening (can be repeated)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pach;provenance'= {
+            cand --branch 'With --downstream: check presence at this branch only (default: every branch; can be repeated)'
+            cand --depth 'Follow at most N runs away from the file (default: all the way)'
+            cand --format 'Output format'
+            cand --commit 'Commit-level provenance of REV: which commits each stage''s inputs came from'
+            cand -C 'Run as if pach was started in DIR'
+            cand --color 'When to colour output (NO_COLOR in the environment means never, for auto)'
+            cand --downstream 'Trace forward: every file derived from this one'
+            cand --json 'Print the graph as JSON (same as --format json)'
+            cand --verify 'Re-hash every object on the path (files, run records, logs, commits) and fail naming any that is missing or corrupt'
             cand -q 'Print nothing but results and errors'
             cand --quiet 'Print nothing but results and errors'
             cand -v 'Print more about what is happening (can be repeated)'
@@ -263,6 +287,114 @@ set edit:completion:arg-completer[pach] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'pach;remote'= {
+            cand -C 'Run as if pach was started in DIR'
+            cand --color 'When to colour output (NO_COLOR in the environment means never, for auto)'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Print more about what is happening (can be repeated)'
+            cand --verbose 'Print more about what is happening (can be repeated)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand add 'Add a remote'
+            cand list 'List remotes'
+            cand remove 'Remove a remote (its remote-tracking refs go too)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pach;remote;add'= {
+            cand --endpoint 'S3 endpoint URL (e.g. http://127.0.0.1:9000)'
+            cand --region 'S3 region'
+            cand -C 'Run as if pach was started in DIR'
+            cand --color 'When to colour output (NO_COLOR in the environment means never, for auto)'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Print more about what is happening (can be repeated)'
+            cand --verbose 'Print more about what is happening (can be repeated)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'pach;remote;list'= {
+            cand -C 'Run as if pach was started in DIR'
+            cand --color 'When to colour output (NO_COLOR in the environment means never, for auto)'
+            cand --json 'Print the list as JSON'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Print more about what is happening (can be repeated)'
+            cand --verbose 'Print more about what is happening (can be repeated)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'pach;remote;remove'= {
+            cand -C 'Run as if pach was started in DIR'
+            cand --color 'When to colour output (NO_COLOR in the environment means never, for auto)'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Print more about what is happening (can be repeated)'
+            cand --verbose 'Print more about what is happening (can be repeated)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'pach;remote;help'= {
+            cand add 'Add a remote'
+            cand list 'List remotes'
+            cand remove 'Remove a remote (its remote-tracking refs go too)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pach;remote;help;add'= {
+        }
+        &'pach;remote;help;list'= {
+        }
+        &'pach;remote;help;remove'= {
+        }
+        &'pach;remote;help;help'= {
+        }
+        &'pach;push'= {
+            cand -C 'Run as if pach was started in DIR'
+            cand --color 'When to colour output (NO_COLOR in the environment means never, for auto)'
+            cand --force 'Overwrite the remote branch even if it is not an ancestor'
+            cand --json 'Print the result as JSON'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Print more about what is happening (can be repeated)'
+            cand --verbose 'Print more about what is happening (can be repeated)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pach;fetch'= {
+            cand -C 'Run as if pach was started in DIR'
+            cand --color 'When to colour output (NO_COLOR in the environment means never, for auto)'
+            cand --json 'Print the result as JSON'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Print more about what is happening (can be repeated)'
+            cand --verbose 'Print more about what is happening (can be repeated)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pach;pull'= {
+            cand --path 'Fetch file contents only at or under PATH, and update only that part of the tree'
+            cand -C 'Run as if pach was started in DIR'
+            cand --color 'When to colour output (NO_COLOR in the environment means never, for auto)'
+            cand --json 'Print the result as JSON'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Print more about what is happening (can be repeated)'
+            cand --verbose 'Print more about what is happening (can be repeated)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pach;clone'= {
+            cand --path 'Fetch file contents only at or under PATH'
+            cand -C 'Run as if pach was started in DIR'
+            cand --color 'When to colour output (NO_COLOR in the environment means never, for auto)'
+            cand --json 'Print the result as JSON'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Print more about what is happening (can be repeated)'
+            cand --verbose 'Print more about what is happening (can be repeated)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'pach;help'= {
             cand init 'Create an empty pach project in the current directory'
             cand add 'Stage files and directories for the next commit'
@@ -279,9 +411,15 @@ set edit:completion:arg-completer[pach] = {|@words|
             cand show 'Show a commit: its metadata and the files it changed'
             cand run 'Run the stale pipeline stages of pach.toml in local Docker containers'
             cand logs 'Print the stored container logs of a stage'
+            cand provenance 'Trace a file to its origins, or to everything derived from it'
             cand fsck 'Verify the store: re-hash every object and check every reference'
             cand gc 'Delete objects that nothing refers to'
             cand completions 'Print a shell completion script'
+            cand remote 'Add, list or remove remotes'
+            cand push 'Upload a branch to a remote'
+            cand fetch 'Download a remote''s branches and objects'
+            cand pull 'Fetch a branch and fast-forward the local branch and working tree to it'
+            cand clone 'Make a new project from a remote, with its default branch checked out'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'pach;help;init'= {
@@ -314,11 +452,32 @@ set edit:completion:arg-completer[pach] = {|@words|
         }
         &'pach;help;logs'= {
         }
+        &'pach;help;provenance'= {
+        }
         &'pach;help;fsck'= {
         }
         &'pach;help;gc'= {
         }
         &'pach;help;completions'= {
+        }
+        &'pach;help;remote'= {
+            cand add 'Add a remote'
+            cand list 'List remotes'
+            cand remove 'Remove a remote (its remote-tracking refs go too)'
+        }
+        &'pach;help;remote;add'= {
+        }
+        &'pach;help;remote;list'= {
+        }
+        &'pach;help;remote;remove'= {
+        }
+        &'pach;help;push'= {
+        }
+        &'pach;help;fetch'= {
+        }
+        &'pach;help;pull'= {
+        }
+        &'pach;help;clone'= {
         }
         &'pach;help;help'= {
         }

@@ -20,6 +20,8 @@ pub enum Error {
     Store(#[from] crate::store::Error),
     #[error(transparent)]
     Db(#[from] crate::db::Error),
+    #[error(transparent)]
+    Remote(#[from] crate::remote::Error),
     #[error("not a pach project (no `.pach/` in `{}` or any parent)", start.display())]
     NotAProject { start: PathBuf },
     #[error("`{}` is already inside the pach project at `{}`", path.display(), root.display())]
@@ -90,6 +92,15 @@ pub enum Error {
         exit: i64,
         tail: String,
     },
+    #[error("`{path}` was made by run {run}, but that run record is missing from the store")]
+    RunRecordMissing {
+        path: String,
+        run: crate::store::ObjectId,
+    },
+    #[error("provenance check found {count} missing or corrupt object(s)")]
+    ProvenanceCheckFailed { count: usize },
+    #[error("{what} cannot be rendered as `{format}`; use `tree` or `json`")]
+    UnsupportedFormat { what: &'static str, format: String },
     #[error("bad duration `{text}`: use a number with s, m, h or d (e.g. `30m`)")]
     BadDuration { text: String },
 }
@@ -110,7 +121,9 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Locked { .. } => EXIT_LOCKED,
-            Error::CheckFailed { .. } | Error::VerifyFailed { .. } => EXIT_CHECK,
+            Error::CheckFailed { .. }
+            | Error::VerifyFailed { .. }
+            | Error::ProvenanceCheckFailed { .. } => EXIT_CHECK,
             _ => EXIT_FAILURE,
         }
     }
@@ -139,12 +152,30 @@ impl Error {
             {
                 "the disk is full: free some space and run the command again; nothing was changed".into()
             }
+            Error::RunRecordMissing { .. } => "run `pach fsck` to check the whole store".into(),
             Error::Store(crate::store::Error::Missing { .. }
                 | crate::store::Error::Corrupt { .. }
                 | crate::store::Error::Mismatch { .. }) => {
                 "run `pach fsck` to check the whole store".into()
             }
+            Error::Remote(e) => return remote_hint(e),
             _ => return None,
         })
     }
+}
+
+/// Returns advice for remote errors.
+fn remote_hint(e: &crate::remote::Error) -> Option<String> {
+    use crate::remote::Error as R;
+    Some(match e {
+        R::Unknown { .. } => "list remotes with `pach remote list`; add one with `pach remote add <name> <url>`".into(),
+        R::NotFastForward { .. } => "run `pach pull` first and push again, or use --force to overwrite the remote branch".into(),
+        R::RefMoved { .. } => "someone pushed meanwhile: run `pach pull`, then push again".into(),
+        R::Diverged { .. } => "pach cannot merge yet: keep one side (push yours with `pach push --force`, or move your branch to theirs)".into(),
+        R::Denied { .. } => "check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY".into(),
+        R::Unreachable { .. } => "check the endpoint (AWS_ENDPOINT_URL or `endpoint` in `[remote.<name>]`) and that the server runs".into(),
+        R::NoBucket { .. } => "create the bucket first; pach does not create buckets".into(),
+        R::Corrupt { .. } => "the remote copy is damaged; push it again from a clone that has a good copy".into(),
+        _ => return None,
+    })
 }

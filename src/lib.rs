@@ -5,6 +5,8 @@ pub mod error;
 pub mod git;
 pub mod ops;
 pub mod pipeline;
+pub mod provenance;
+pub mod remote;
 pub mod repo;
 pub mod runner;
 pub mod store;

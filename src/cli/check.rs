@@ -41,6 +41,9 @@ pub fn fsck(cx: &Context, a: &FsckArgs) -> Result<()> {
             out.unreachable,
             out.problems.len()
         ));
+        if out.absent > 0 {
+            cx.ui.note(format!("{} absent (not fetched)", out.absent));
+        }
     }
     if out.problems.is_empty() {
         Ok(())

@@ -43,6 +43,19 @@ struct Shown<'a> {
     commit: &'a Commit,
     #[serde(skip_serializing_if = "Option::is_none")]
     changes: Option<&'a [Change]>,
+    /// The runs of a `pach run` commit (`pach show` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    run_records: Option<&'a [ShownRun]>,
+}
+
+/// One run a commit lists, for `pach show`.
+#[derive(Serialize)]
+struct ShownRun {
+    id: ObjectId,
+    stage: String,
+    datum: ObjectId,
+    exit: i64,
+    image: crate::store::ImageRef,
 }
 
 pub fn run(cx: &Context, args: &LogArgs) -> Result<()> {
@@ -67,6 +80,7 @@ pub fn run(cx: &Context, args: &LogArgs) -> Result<()> {
                 id: *id,
                 commit: c,
                 changes: None,
+                run_records: None,
             })
             .collect();
         return cx.ui.json(&shown);
@@ -130,16 +144,44 @@ pub fn show(cx: &Context, args: &ShowArgs) -> Result<()> {
     let id = repo.resolve_rev(&args.rev)?;
     let c = repo.commit_obj(&id)?;
     let changes = changes_of(&repo, &c)?;
+    let mut runs = Vec::with_capacity(c.runs.len());
+    for run in &c.runs {
+        let rec: crate::store::RunRecord = repo.store().get(run)?;
+        runs.push(ShownRun {
+            id: *run,
+            stage: rec.stage,
+            datum: rec.datum,
+            exit: rec.exit,
+            image: rec.image,
+        });
+    }
     if args.json {
         return cx.ui.json(&Shown {
             id,
             commit: &c,
             changes: Some(&changes),
+            run_records: Some(&runs).filter(|r| !r.is_empty()).map(|r| r.as_slice()),
         });
     }
     print_commit(&cx.ui, &id, &c)?;
     cx.ui.line("")?;
-    print_changes(&cx.ui, &changes)
+    print_changes(&cx.ui, &changes)?;
+    if !runs.is_empty() {
+        cx.ui.line("")?;
+        cx.ui.line(format!("Runs ({}):", runs.len()))?;
+    }
+    for r in &runs {
+        cx.ui.line(format!(
+            "  {}  {}  datum {}  exit {}  {} ({})",
+            r.id.short(),
+            r.stage,
+            r.datum.short(),
+            r.exit,
+            r.image.tag,
+            r.image.id
+        ))?;
+    }
+    Ok(())
 }
 
 fn changes_of(repo: &Repo, c: &Commit) -> Result<Vec<Change>> {

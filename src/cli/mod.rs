@@ -7,7 +7,9 @@ mod diff;
 pub mod generated;
 mod init;
 mod log;
+mod provenance;
 mod read;
+mod remote;
 mod run;
 mod stage;
 mod status;
@@ -82,9 +84,15 @@ pub enum Command {
     Show(log::ShowArgs),
     Run(run::RunArgs),
     Logs(run::LogsArgs),
+    Provenance(provenance::ProvenanceArgs),
     Fsck(check::FsckArgs),
     Gc(check::GcArgs),
     Completions(check::CompletionsArgs),
+    Remote(remote::RemoteArgs),
+    Push(remote::PushArgs),
+    Fetch(remote::FetchArgs),
+    Pull(remote::PullArgs),
+    Clone(remote::CloneArgs),
 }
 
 /// What every command needs: output settings and where it runs.
@@ -141,9 +149,15 @@ pub fn dispatch(cli: Cli, ui: Ui) -> Result<()> {
         Command::Show(a) => log::show(&cx, &a),
         Command::Run(a) => run::run(&cx, &a),
         Command::Logs(a) => run::logs(&cx, &a),
+        Command::Provenance(a) => provenance::run(&cx, &a),
         Command::Fsck(a) => check::fsck(&cx, &a),
         Command::Gc(a) => check::gc(&cx, &a),
         Command::Completions(a) => check::completions(&cx, &a),
+        Command::Remote(a) => remote::remote(&cx, &a),
+        Command::Push(a) => remote::push(&cx, &a),
+        Command::Fetch(a) => remote::fetch(&cx, &a),
+        Command::Pull(a) => remote::pull(&cx, &a),
+        Command::Clone(a) => remote::clone(&cx, &a),
     }
 }
 

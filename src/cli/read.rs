@@ -114,6 +114,7 @@ pub fn cat(cx: &Context, args: &CatArgs) -> Result<()> {
             reason: "is a directory; use `pach ls`",
         });
     }
+    repo.check_fetched(path, &entry.id)?;
     // Verify first, so a corrupt object is an error and never output.
     repo.store().verify(&entry.id)?;
     let mut f = repo.store().open(&entry.id)?;

@@ -62,6 +62,12 @@ pub fn run(cx: &Context, args: &StatusArgs) -> Result<()> {
             ui.line(format!("  {}", ui.paint("31", p)))?;
         }
     }
+    if st.absent > 0 {
+        ui.line(format!(
+            "\n{} file(s) not fetched (pach pull to get them)",
+            st.absent
+        ))?;
+    }
     if st.staged.is_empty() && st.unstaged.is_empty() && st.untracked.is_empty() {
         ui.line("nothing to commit, working tree clean")?;
     }

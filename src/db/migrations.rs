@@ -5,7 +5,7 @@ use rusqlite::OptionalExtension;
 use super::{Db, Error, Result, sql_error};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// Each step takes the schema from version `i` to `i + 1`.
 const STEPS: &[&str] = &[
@@ -32,6 +32,10 @@ const STEPS: &[&str] = &[
     "CREATE TABLE versions(oid BLOB NOT NULL, path TEXT NOT NULL, commit_id TEXT NOT NULL, time INTEGER NOT NULL);
      CREATE INDEX versions_oid ON versions(oid, path);
      CREATE INDEX versions_commit ON versions(commit_id);",
+    // 3 -> 4: "absent but known" (`pull --path`): index entries whose file was deliberately
+    // not fetched, and the blobs a path filter skipped (with the remote they live on).
+    "ALTER TABLE idx ADD COLUMN absent INTEGER NOT NULL DEFAULT 0;
+     CREATE TABLE absent_objects(oid BLOB PRIMARY KEY, remote TEXT NOT NULL) WITHOUT ROWID;",
 ];
 
 pub(super) fn migrate(db: &mut Db) -> Result<()> {

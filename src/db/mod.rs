@@ -75,6 +75,9 @@ pub struct IndexEntry {
     /// When the stat data was last checked against the content (ns since the epoch); an
     /// entry whose mtime is this close to it is "racy" and gets re-hashed (see `repo::status`).
     pub verified_ns: i64,
+    /// Known but deliberately not in the working tree: its blob was not fetched
+    /// (`pull --path`); `status` neither lists it nor calls it deleted.
+    pub absent: bool,
 }
 
 /// The stat data that tells an unchanged file without reading it.
@@ -203,7 +206,7 @@ impl Tx<'_> {
         let mut st = self
             .tx
             .prepare_cached(
-                "SELECT path, kind, oid, size, exec, mtime_ns, ino, verified_ns FROM idx",
+                "SELECT path, kind, oid, size, exec, mtime_ns, ino, verified_ns, absent FROM idx",
             )
             .map_err(self.err())?;
         let mut rows = st.query([]).map_err(self.err())?;
@@ -227,6 +230,7 @@ impl Tx<'_> {
             };
             let exec = get(4).map_err(self.err())? != 0;
             let verified_ns = get(7).map_err(self.err())?;
+            let absent = get(8).map_err(self.err())? != 0;
             out.insert(
                 path,
                 IndexEntry {
@@ -236,6 +240,7 @@ impl Tx<'_> {
                     exec,
                     stat,
                     verified_ns,
+                    absent,
                 },
             );
         }
@@ -250,8 +255,8 @@ impl Tx<'_> {
         let mut st = self
             .tx
             .prepare_cached(
-                "INSERT OR REPLACE INTO idx(path, kind, oid, size, exec, mtime_ns, ino, verified_ns)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT OR REPLACE INTO idx(path, kind, oid, size, exec, mtime_ns, ino, verified_ns, absent)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )
             .map_err(self.err())?;
         for (path, e) in entries {
@@ -264,7 +269,8 @@ impl Tx<'_> {
                 e.exec as i64,
                 e.stat.mtime_ns,
                 e.stat.ino as i64,
-                e.verified_ns
+                e.verified_ns,
+                e.absent as i64
             ])
             .map_err(self.err())?;
         }
@@ -540,5 +546,112 @@ impl Tx<'_> {
             .map_err(self.err())?;
         row.map(|(c, t)| Ok((c.parse().map_err(|_| self.bad("a commit id", &c))?, t)))
             .transpose()
+    }
+}
+
+/// Provenance queries (issue 4): both go through `run_outputs_oid` and `run_inputs_oid`.
+impl Tx<'_> {
+    /// Returns the run that made blob `oid` at `path`: the newest successful one, else the
+    /// newest of any exit status.
+    pub fn newest_run_producing(&self, oid: &ObjectId, path: &str) -> Result<Option<ObjectId>> {
+        let hex: Option<String> = self
+            .tx
+            .query_row(
+                "SELECT o.run FROM run_outputs o JOIN runs r ON r.id = o.run
+                 WHERE o.oid = ?1 AND o.path = ?2
+                 ORDER BY r.exit != 0, r.end_ms DESC, o.run LIMIT 1",
+                params![oid.as_bytes(), path],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(self.err())?;
+        hex.map(|h| h.parse().map_err(|_| self.bad("a run id", &h)))
+            .transpose()
+    }
+
+    /// Returns the runs that used blob `oid` at `path` as an input, oldest first.
+    pub fn runs_using_at(&self, oid: &ObjectId, path: &str) -> Result<Vec<ObjectId>> {
+        let mut st = self
+            .tx
+            .prepare_cached(
+                "SELECT DISTINCT i.run FROM run_inputs i JOIN runs r ON r.id = i.run
+                 WHERE i.oid = ?1 AND i.path = ?2 ORDER BY r.end_ms, i.run",
+            )
+            .map_err(self.err())?;
+        let rows = st
+            .query_map(params![oid.as_bytes(), path], |r| r.get::<_, String>(0))
+            .map_err(self.err())?;
+        let mut out = Vec::new();
+        for r in rows {
+            let h = r.map_err(self.err())?;
+            out.push(h.parse().map_err(|_| self.bad("a run id", &h))?);
+        }
+        Ok(out)
+    }
+}
+
+/// Objects deliberately not fetched (`pull --path`, schema 4).
+impl Tx<'_> {
+    /// Records blobs a path filter skipped, and the remote that has them.
+    pub fn add_absent_objects<'i>(
+        &self,
+        ids: impl IntoIterator<Item = &'i ObjectId>,
+        remote: &str,
+    ) -> Result<()> {
+        let mut st = self
+            .tx
+            .prepare_cached("INSERT OR REPLACE INTO absent_objects(oid, remote) VALUES (?1, ?2)")
+            .map_err(self.err())?;
+        for id in ids {
+            st.execute(params![id.as_bytes(), remote])
+                .map_err(self.err())?;
+        }
+        Ok(())
+    }
+
+    /// Forgets absent blobs that are now here.
+    pub fn remove_absent_objects<'i>(
+        &self,
+        ids: impl IntoIterator<Item = &'i ObjectId>,
+    ) -> Result<()> {
+        let mut st = self
+            .tx
+            .prepare_cached("DELETE FROM absent_objects WHERE oid = ?1")
+            .map_err(self.err())?;
+        for id in ids {
+            st.execute([id.as_bytes()]).map_err(self.err())?;
+        }
+        Ok(())
+    }
+
+    /// Tells whether blob `id` was deliberately not fetched.
+    pub fn is_absent_object(&self, id: &ObjectId) -> Result<bool> {
+        self.tx
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM absent_objects WHERE oid = ?1)",
+                [id.as_bytes()],
+                |r| r.get(0),
+            )
+            .map_err(self.err())
+    }
+
+    /// Lists the absent blobs (only those from `remote` when given).
+    pub fn absent_objects(&self, remote: Option<&str>) -> Result<Vec<ObjectId>> {
+        let mut st = self
+            .tx
+            .prepare_cached("SELECT oid FROM absent_objects WHERE ?1 IS NULL OR remote = ?1")
+            .map_err(self.err())?;
+        let rows = st
+            .query_map([remote], |r| r.get::<_, Vec<u8>>(0))
+            .map_err(self.err())?;
+        let mut out = Vec::new();
+        for r in rows {
+            let b = r.map_err(self.err())?;
+            out.push(
+                ObjectId::from_bytes(&b)
+                    .ok_or_else(|| self.bad("an object id", &format!("{b:02x?}")))?,
+            );
+        }
+        Ok(out)
     }
 }

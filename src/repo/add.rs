@@ -84,6 +84,8 @@ impl Repo {
                             },
                         );
                     }
+                    // Absent (not fetched) and still not here: it stays known.
+                    Err(_) if index[&k].absent => {}
                     // Gone, or now a directory (its files were collected above).
                     _ => gone.push(k),
                 }
@@ -298,6 +300,7 @@ impl Repo {
             exec,
             stat,
             verified_ns,
+            absent: false,
         };
         Ok(Some((c.path.clone(), entry)))
     }

@@ -74,8 +74,20 @@ impl Repo {
         force: bool,
         mv: &Move,
     ) -> Result<(usize, usize)> {
+        self.update_worktree_partial(wanted, scope, force, mv, false)
+    }
+
+    /// [`Repo::update_worktree`]; with `allow_absent` (a `pull --path`), a file whose blob
+    /// was not fetched gets an absent index entry instead of an error, and is not written.
+    pub(crate) fn update_worktree_partial(
+        &mut self,
+        wanted: &FlatTree,
+        scope: &[String],
+        force: bool,
+        mv: &Move,
+        allow_absent: bool,
+    ) -> Result<(usize, usize)> {
         let in_scope = |p: &str| scope.is_empty() || scope.iter().any(|s| is_under(p, s));
-        self.check_links(wanted)?;
         let index = self.db_ref().read().index()?;
         let current = Self::index_snapshot(&index);
         let to_delete: Vec<String> = current
@@ -83,20 +95,36 @@ impl Repo {
             .filter(|p| in_scope(p) && !wanted.contains_key(*p))
             .cloned()
             .collect();
-        let to_write: Vec<(&String, &FileEntry)> = wanted
+        // Changed files, and absent ones whose content has arrived since.
+        type Files<'a> = Vec<(&'a String, &'a FileEntry)>;
+        let (to_write, to_absent): (Files<'_>, Files<'_>) = wanted
             .iter()
-            .filter(|(p, e)| in_scope(p) && current.get(*p) != Some(e))
-            .collect();
+            .filter(|(p, e)| {
+                in_scope(p)
+                    && (current.get(*p) != Some(e)
+                        || index[*p].absent && self.store().contains(&e.id))
+            })
+            .partition(|(_, e)| self.store().contains(&e.id));
+        if !allow_absent && let Some((p, e)) = to_absent.first() {
+            self.check_fetched(p, &e.id)?;
+        }
+        self.check_links(wanted)?;
         if !force {
             let touched: Vec<&String> = to_delete
                 .iter()
-                .chain(to_write.iter().map(|(p, _)| *p))
+                .chain(to_write.iter().chain(&to_absent).map(|(p, _)| *p))
                 .collect();
             self.refuse_local_changes(&index, &touched)?;
         }
+        // A file replaced by a version not fetched goes: it was checked clean above.
+        let stale: Vec<String> = to_absent
+            .iter()
+            .filter(|(p, _)| index.get(*p).is_some_and(|e| !e.absent))
+            .map(|(p, _)| (*p).clone())
+            .collect();
         // Deletions first: a tracked file may stand where the target needs a directory.
         // Everything deleted here is committed and was checked clean above.
-        for p in &to_delete {
+        for p in to_delete.iter().chain(&stale) {
             let full = self.root().join(p);
             match fs::remove_file(&full) {
                 Ok(()) => remove_empty_parents(self.root(), &full),
@@ -105,6 +133,11 @@ impl Repo {
             }
         }
         let (written, mut entries) = self.write_files(&to_write, force)?;
+        entries.extend(
+            to_absent
+                .iter()
+                .map(|(p, e)| ((*p).clone(), absent_entry(e))),
+        );
         let mut new_index = index;
         for p in &to_delete {
             new_index.remove(p);
@@ -115,6 +148,18 @@ impl Repo {
         entries.sort_by(|a, b| a.0.cmp(&b.0));
         self.write_index_and_move(&new_index, &entries, &to_delete, mv)?;
         Ok((written, to_delete.len()))
+    }
+
+    /// Fails when blob `id` is not here: naming `path` and how to fetch it when it was
+    /// deliberately not fetched.
+    pub fn check_fetched(&self, path: &str, id: &ObjectId) -> Result<()> {
+        if self.store().contains(id) {
+            Ok(())
+        } else if self.db_ref().read().is_absent_object(id)? {
+            Err(not_fetched(path))
+        } else {
+            Err(crate::store::Error::Missing { id: *id }.into())
+        }
     }
 
     /// Restores `paths` from `rev` into the working tree and the index; `HEAD` stays.
@@ -132,6 +177,9 @@ impl Repo {
                 });
             }
             wanted.extend(part);
+        }
+        for (p, e) in &wanted {
+            self.check_fetched(p, &e.id)?;
         }
         self.check_links(&wanted)?;
         let list: Vec<(&String, &FileEntry)> = wanted.iter().collect();
@@ -166,6 +214,7 @@ impl Repo {
             .filter_map(|p| match index.get(*p) {
                 Some(e) => match self.check_entry(p, e, &counter) {
                     Ok(Seen::Same | Seen::Refreshed(..)) => None,
+                    Ok(Seen::Missing) if e.absent => None,
                     _ => Some((*p).clone()),
                 },
                 // Not tracked here: anything on disk at that path is in the way, except a
@@ -265,6 +314,7 @@ impl Repo {
                     exec: e.exec,
                     stat: stat_of(&m),
                     verified_ns: now_ns(),
+                    absent: false,
                 };
                 Ok(((*p).clone(), entry))
             })
@@ -348,7 +398,11 @@ impl Repo {
     /// Refuses a snapshot holding a symlink that would point outside the project, so a
     /// checkout can never plant a link to `/etc/…` (trees may come from elsewhere).
     fn check_links(&self, files: &FlatTree) -> Result<()> {
-        for (p, e) in files.iter().filter(|(_, e)| e.kind == EntryKind::Symlink) {
+        // A link not fetched is not written either (callers refuse or mark it absent).
+        for (p, e) in files
+            .iter()
+            .filter(|(_, e)| e.kind == EntryKind::Symlink && self.store().contains(&e.id))
+        {
             let target = self.store().read(&e.id)?;
             let text = String::from_utf8_lossy(&target);
             if !is_safe_link_target(p, &text) {
@@ -361,5 +415,28 @@ impl Repo {
             }
         }
         Ok(())
+    }
+}
+
+/// An index entry for a file known but not fetched.
+fn absent_entry(e: &FileEntry) -> IndexEntry {
+    IndexEntry {
+        kind: e.kind,
+        id: e.id,
+        size: e.size,
+        exec: e.exec,
+        stat: Default::default(),
+        verified_ns: 0,
+        absent: true,
+    }
+}
+
+/// The error for a file whose content was not fetched (`pull --path`).
+fn not_fetched(path: &str) -> Error {
+    Error::BadPath {
+        path: path.into(),
+        reason: "was not fetched (the clone or pull used --path); run `pach pull` without \
+                 --path to fetch it"
+            .into(),
     }
 }

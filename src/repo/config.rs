@@ -13,6 +13,23 @@ use crate::store::LinkMode;
 pub struct Config {
     /// How files pass between store and working tree; `None` means reflink where supported.
     pub link: Option<LinkMode>,
+    /// Remotes by name (`[remote.origin] url = "…"`), managed by `pach remote`.
+    #[serde(default)]
+    pub remote: std::collections::BTreeMap<String, RemoteConfig>,
+}
+
+/// One `[remote.<name>]` table.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RemoteConfig {
+    /// A directory path, `file://…` or `s3://bucket/prefix`.
+    pub url: String,
+    /// S3 endpoint URL (overrides `AWS_ENDPOINT_URL`).
+    pub endpoint: Option<String>,
+    /// S3 region (overrides `AWS_REGION`).
+    pub region: Option<String>,
+    /// Allow plain `http://` endpoints (default: only on loopback).
+    pub allow_http: Option<bool>,
 }
 
 impl Config {

@@ -29,6 +29,8 @@ pub struct FsckOutcome {
     pub objects: usize,
     pub reachable: usize,
     pub unreachable: usize,
+    /// Blobs missing on purpose: not fetched (`pull --path`), so not problems.
+    pub absent: usize,
     pub problems: Vec<Problem>,
 }
 
@@ -46,6 +48,18 @@ struct Reach {
     seen: HashSet<ObjectId>,
     commits: Vec<(ObjectId, i64)>,
     problems: Vec<Problem>,
+    /// Blobs deliberately not fetched (`absent_objects`, absent index entries).
+    absent_ok: HashSet<ObjectId>,
+    absent: usize,
+}
+
+impl Reach {
+    /// Counts a blob that is missing but was deliberately not fetched; tells whether it was.
+    fn known_absent(&mut self, id: &ObjectId) -> bool {
+        let yes = self.absent_ok.contains(id);
+        self.absent += yes as usize;
+        yes
+    }
 }
 
 impl Repo {
@@ -85,11 +99,21 @@ impl Repo {
 
     /// Walks everything reachable from refs and the index.
     fn reach(&self, present: &dyn Fn(&ObjectId) -> bool) -> Result<Reach> {
+        let index = self.db_ref().read().index()?;
         let mut r = Reach {
             seen: HashSet::new(),
             commits: Vec::new(),
             problems: Vec::new(),
+            absent_ok: self
+                .db_ref()
+                .read()
+                .absent_objects(None)?
+                .into_iter()
+                .collect(),
+            absent: 0,
         };
+        r.absent_ok
+            .extend(index.values().filter(|e| e.absent).map(|e| e.id));
         let mut roots = Vec::new();
         if let Ok(Some(h)) = self.head_commit() {
             roots.push(("HEAD".to_string(), h));
@@ -143,8 +167,8 @@ impl Repo {
                 self.reach_run(&run, "run cache", present, &mut r);
             }
         }
-        for (path, e) in self.db_ref().read().index()? {
-            if r.seen.insert(e.id) && !present(&e.id) {
+        for (path, e) in index {
+            if r.seen.insert(e.id) && !present(&e.id) && !r.known_absent(&e.id) {
                 r.problems.push(Problem {
                     kind: "missing",
                     id: Some(e.id),
@@ -185,7 +209,7 @@ impl Repo {
                         .map(|o| (o.id, format!("output {}", o.path))),
                 );
                 for (blob, what) in blobs {
-                    if r.seen.insert(blob) && !present(&blob) {
+                    if r.seen.insert(blob) && !present(&blob) && !r.known_absent(&blob) {
                         r.problems.push(problem(
                             "missing",
                             blob,
@@ -249,7 +273,7 @@ impl Repo {
             match e.kind {
                 EntryKind::Dir => self.reach_tree(&e.id, commit, &child, present, r),
                 _ => {
-                    if r.seen.insert(e.id) && !present(&e.id) {
+                    if r.seen.insert(e.id) && !present(&e.id) && !r.known_absent(&e.id) {
                         r.problems.push(Problem {
                             kind: "missing",
                             id: Some(e.id),
@@ -309,6 +333,7 @@ impl Repo {
             objects: objects.len(),
             reachable,
             unreachable,
+            absent: reach.absent,
             problems,
         })
     }

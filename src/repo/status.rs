@@ -52,6 +52,8 @@ pub struct Status {
     pub untracked: Vec<String>,
     /// Files whose content was read to decide (not racy, not changed in size: zero).
     pub files_hashed: u64,
+    /// Tracked files deliberately not fetched (`pull --path`), not counted as deleted.
+    pub absent: usize,
 }
 
 /// What the working tree holds at an index path, after looking.
@@ -218,6 +220,7 @@ impl Repo {
             super::Head::Detached(id) => (None, Some(id)),
         };
         let files_hashed = hashed.into_inner();
+        let absent = index.values().filter(|e| e.absent).count();
         Ok(Status {
             branch,
             detached_at,
@@ -226,6 +229,7 @@ impl Repo {
             unstaged,
             untracked,
             files_hashed,
+            absent,
         })
     }
 
@@ -347,6 +351,11 @@ impl Repo {
                 },
             };
             let old_size = Some(e.size);
+            let seen = match seen {
+                // Not fetched and not here: as it should be. Here: compared, never cached.
+                Seen::Missing | Seen::Refreshed(..) if e.absent => Seen::Same,
+                s => s,
+            };
             match seen {
                 Seen::Same => {}
                 Seen::Refreshed(stat, at) => out.refresh.push(((*path).clone(), stat, at)),

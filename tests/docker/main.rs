@@ -13,6 +13,7 @@ mod common;
 mod combine;
 mod failures;
 mod pipeline;
+mod provenance;
 mod safety;
 mod verify;
 

@@ -29,7 +29,7 @@ fn a_stage_that_writes_the_time_fails_verification_naming_stage_and_file() {
     let a = repo.pach(["run", "--verify"]).assert().code(4);
     let out = String::from_utf8_lossy(&a.get_output().stdout).into_owned();
     for f in ["a", "b", "c"] {
-        assert!(out.contains(&format!("stage count datum")), "{out}");
+        assert!(out.contains("stage count datum"), "{out}");
         assert!(out.contains(&format!("counts/{f}.txt.n differs")), "{out}");
     }
     assert!(

@@ -1,0 +1,302 @@
+//! A directory remote: `objects/`, `refs/heads/`, `tmp/` and a `lock` file in one directory.
+//!
+//! Objects are copied to `tmp/`, made durable with one `syncfs`, renamed into `objects/` and
+//! synced again (the local store's protocol), so an object file is always complete. A ref moves
+//! under an exclusive `flock` on `lock` (released by the kernel if the process dies): read,
+//! compare, write a temp file, fsync, rename.
+
+use std::collections::HashSet;
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use rayon::prelude::*;
+
+use super::{Backend, Error, RefVersion, io_err};
+use crate::repo::Progress;
+use crate::store::{Batch, LinkMode, ObjectId, Store};
+
+/// The marker file that makes a directory a pach remote.
+const MARKER: &str = "pach-remote";
+const MARKER_TEXT: &str = "pach-remote 1\n";
+
+/// A remote in a local (or mounted) directory.
+pub struct DirRemote {
+    name: String,
+    root: PathBuf,
+}
+
+impl DirRemote {
+    /// Returns the remote `name` at `root` (nothing is touched yet).
+    pub fn new(name: &str, root: PathBuf) -> Self {
+        DirRemote {
+            name: name.into(),
+            root,
+        }
+    }
+
+    fn io(&self, path: &Path) -> impl Fn(std::io::Error) -> Error {
+        io_err(&self.name, path)
+    }
+
+    /// Checks the marker; with `create`, makes a missing or empty directory a remote.
+    fn ensure(&self, create: bool) -> Result<(), Error> {
+        let marker = self.root.join(MARKER);
+        if marker.is_file() {
+            return Ok(());
+        }
+        let not = |reason| Error::NotARemote {
+            remote: self.name.clone(),
+            path: self.root.clone(),
+            reason,
+        };
+        let empty = match fs::read_dir(&self.root) {
+            Ok(mut rd) => rd.next().is_none(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if !create {
+                    return Err(not("it does not exist"));
+                }
+                true
+            }
+            Err(e) => return Err(self.io(&self.root)(e)),
+        };
+        if !empty {
+            return Err(not("it is not empty and has no `pach-remote` file"));
+        }
+        if !create {
+            return Err(not("it is empty"));
+        }
+        for sub in ["objects", "refs/heads", "tmp"] {
+            let d = self.root.join(sub);
+            fs::create_dir_all(&d).map_err(self.io(&d))?;
+        }
+        fs::write(&marker, MARKER_TEXT).map_err(self.io(&marker))
+    }
+
+    fn obj_path(&self, id: &ObjectId) -> PathBuf {
+        self.root.join(super::object_key(id))
+    }
+
+    fn ref_path(&self, branch: &str) -> PathBuf {
+        self.root.join("refs/heads").join(branch)
+    }
+
+    fn temp(&self) -> PathBuf {
+        static SEQ: AtomicU64 = AtomicU64::new(0);
+        let n = SEQ.fetch_add(1, Ordering::Relaxed);
+        self.root
+            .join("tmp")
+            .join(format!("{}-{n}", std::process::id()))
+    }
+
+    fn sync(&self) -> Result<(), Error> {
+        crate::store::loose::sync_fs(&self.root).map_err(|e| Error::Store {
+            remote: self.name.clone(),
+            op: "sync".into(),
+            cause: e.to_string(),
+        })
+    }
+}
+
+impl Backend for DirRemote {
+    fn list_objects(&self) -> Result<HashSet<ObjectId>, Error> {
+        match self.ensure(false) {
+            // A push to a new directory starts from nothing.
+            Err(Error::NotARemote {
+                reason: "it does not exist" | "it is empty",
+                ..
+            }) => return Ok(HashSet::new()),
+            r => r?,
+        }
+        let dir = self.root.join("objects");
+        let fans: Vec<_> = fs::read_dir(&dir)
+            .map_err(self.io(&dir))?
+            .filter_map(|e| e.ok())
+            .collect();
+        let sets = fans
+            .par_iter()
+            .map(|fan| {
+                let fan_name = fan.file_name().to_string_lossy().into_owned();
+                let mut out = Vec::new();
+                for e in fs::read_dir(fan.path()).map_err(self.io(&fan.path()))? {
+                    let e = e.map_err(self.io(&fan.path()))?;
+                    if let Some(id) =
+                        super::id_from_parts(&fan_name, &e.file_name().to_string_lossy())
+                    {
+                        out.push(id);
+                    }
+                }
+                Ok(out)
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        Ok(sets.into_iter().flatten().collect())
+    }
+
+    fn put_objects(
+        &self,
+        items: &[(ObjectId, PathBuf, u64)],
+        p: &dyn Progress,
+    ) -> Result<(), Error> {
+        self.ensure(true)?;
+        let tmp_dir = self.root.join("tmp");
+        fs::create_dir_all(&tmp_dir).map_err(self.io(&tmp_dir))?;
+        // Copy everything to tmp/ first: nothing is visible until it is complete and durable.
+        let copied = items
+            .par_iter()
+            .map(|(id, src, size)| {
+                let tmp = self.temp();
+                fs::copy(src, &tmp).map_err(self.io(&tmp))?;
+                p.advance(*size);
+                Ok((*id, tmp))
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        self.sync()?;
+        let mut made = HashSet::new();
+        for (id, tmp) in &copied {
+            let dest = self.obj_path(id);
+            let fan = dest.parent().expect("object paths have a fan directory");
+            if made.insert(fan.to_owned()) {
+                fs::create_dir_all(fan).map_err(self.io(fan))?;
+            }
+            fs::rename(tmp, &dest).map_err(self.io(&dest))?;
+        }
+        self.sync()
+    }
+
+    fn get_small(&self, ids: &[ObjectId]) -> Result<Vec<(ObjectId, Vec<u8>)>, Error> {
+        ids.par_iter()
+            .map(|id| {
+                let path = self.obj_path(id);
+                let bytes = fs::read(&path).map_err(|e| match e.kind() {
+                    std::io::ErrorKind::NotFound => Error::Missing {
+                        remote: self.name.clone(),
+                        id: *id,
+                    },
+                    _ => self.io(&path)(e),
+                })?;
+                super::verify(&self.name, id, &bytes)?;
+                Ok((*id, bytes))
+            })
+            .collect()
+    }
+
+    fn get_into(
+        &self,
+        items: &[(ObjectId, u64)],
+        store: &Store,
+        batch: &Batch,
+        p: &dyn Progress,
+    ) -> Result<(), Error> {
+        items.par_iter().try_for_each(|(id, size)| {
+            let path = self.obj_path(id);
+            if !path.is_file() {
+                return Err(Error::Missing {
+                    remote: self.name.clone(),
+                    id: *id,
+                });
+            }
+            // The copy is hashed on the way in; a mismatch fails the whole fetch and the
+            // dropped batch removes every temp file, so nothing corrupt is ever stored.
+            let (actual, _) =
+                store
+                    .ingest(&path, LinkMode::Copy, batch)
+                    .map_err(|e| Error::Store {
+                        remote: self.name.clone(),
+                        op: format!("copying object {id}"),
+                        cause: e.to_string(),
+                    })?;
+            if actual != *id {
+                return Err(Error::Corrupt {
+                    remote: self.name.clone(),
+                    id: *id,
+                    actual,
+                });
+            }
+            p.advance(*size);
+            Ok(())
+        })
+    }
+
+    fn branches(&self) -> Result<Vec<(String, ObjectId)>, Error> {
+        self.ensure(false)?;
+        let heads = self.root.join("refs/heads");
+        let mut out = Vec::new();
+        for e in walkdir::WalkDir::new(&heads).min_depth(1) {
+            let e = e.map_err(|e| self.io(&heads)(e.into()))?;
+            if !e.file_type().is_file() {
+                continue;
+            }
+            let name = e
+                .path()
+                .strip_prefix(&heads)
+                .expect("walk stays under its root")
+                .to_string_lossy()
+                .into_owned();
+            if name.ends_with(".tmp") || name.contains("/.") || name.starts_with('.') {
+                continue;
+            }
+            let text = fs::read(e.path()).map_err(self.io(e.path()))?;
+            out.push((name.clone(), super::parse_ref(&self.name, &name, &text)?));
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    fn read_ref(&self, branch: &str) -> Result<Option<(ObjectId, RefVersion)>, Error> {
+        let path = self.ref_path(branch);
+        match fs::read(&path) {
+            Ok(t) => Ok(Some((
+                super::parse_ref(&self.name, branch, &t)?,
+                RefVersion(None),
+            ))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(self.io(&path)(e)),
+        }
+    }
+
+    fn swap_ref(
+        &self,
+        branch: &str,
+        expected: Option<&(ObjectId, RefVersion)>,
+        new: ObjectId,
+    ) -> Result<(), Error> {
+        self.ensure(true)?;
+        let lock_path = self.root.join("lock");
+        let lock = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(self.io(&lock_path))?;
+        lock.lock().map_err(self.io(&lock_path))?;
+        let now = self.read_ref(branch)?;
+        if now.as_ref().map(|n| n.0) != expected.map(|e| e.0) {
+            return Err(Error::RefMoved {
+                remote: self.name.clone(),
+                branch: branch.into(),
+                expected: expected.map_or("nothing".into(), |e| e.0.short()),
+                now: now.map_or("nothing".into(), |n| n.0.short()),
+            });
+        }
+        let path = self.ref_path(branch);
+        let dir = path.parent().expect("a ref has a directory");
+        fs::create_dir_all(dir).map_err(self.io(dir))?;
+        let tmp = dir.join(format!(
+            ".{}.{}.tmp",
+            path.file_name()
+                .map_or("ref".into(), |n| n.to_string_lossy()),
+            std::process::id()
+        ));
+        let mut f = File::create(&tmp).map_err(self.io(&tmp))?;
+        f.write_all(format!("{}\n", new.hex()).as_bytes())
+            .and_then(|()| f.sync_all())
+            .map_err(self.io(&tmp))?;
+        fs::rename(&tmp, &path).map_err(self.io(&path))?;
+        File::open(dir)
+            .and_then(|d| d.sync_all())
+            .map_err(self.io(dir))?;
+        drop(lock);
+        Ok(())
+    }
+}

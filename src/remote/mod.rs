@@ -1,0 +1,290 @@
+//! Remotes: where objects and branch refs go to leave the machine, and how they come back.
+//!
+//! A remote holds `objects/ab/cdef…` (the same names and bytes as the local store) and
+//! `refs/heads/<branch>` (a commit id and `\n`). Two backends: a directory ([`dir`]) and an
+//! S3-compatible object store through `object_store` ([`s3`]). The push, fetch and pull
+//! protocols live in [`sync`]; nothing here prints or reads the environment.
+
+pub mod dir;
+pub mod s3;
+pub mod sync;
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use crate::repo::Progress;
+use crate::store::{Batch, ObjectId, Store};
+
+pub use sync::{FetchOutcome, PullOutcome, PushOutcome};
+
+/// Errors of remotes; each names the remote.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("no remote named `{name}`")]
+    Unknown { name: String },
+    #[error("remote `{name}` already exists")]
+    Exists { name: String },
+    #[error("remote URL `{url}`: {reason}")]
+    BadUrl { url: String, reason: String },
+    #[error("remote `{remote}`: `{}` is not a pach remote ({reason})", path.display())]
+    NotARemote {
+        remote: String,
+        path: PathBuf,
+        reason: &'static str,
+    },
+    #[error("remote `{remote}`: `{}`: {source}", path.display())]
+    Io {
+        remote: String,
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("remote `{remote}`: cannot reach the endpoint `{endpoint}`: {cause}")]
+    Unreachable {
+        remote: String,
+        endpoint: String,
+        cause: String,
+    },
+    #[error("remote `{remote}`: access denied (wrong or missing credentials): {cause}")]
+    Denied { remote: String, cause: String },
+    #[error("remote `{remote}`: bucket `{bucket}` does not exist")]
+    NoBucket { remote: String, bucket: String },
+    #[error("remote `{remote}`: {op} failed: {cause}")]
+    Store {
+        remote: String,
+        op: String,
+        cause: String,
+    },
+    #[error("remote `{remote}`: object {id} is missing on the remote")]
+    Missing { remote: String, id: ObjectId },
+    #[error(
+        "remote `{remote}`: object {id} is corrupt on the remote: its content hashes to {actual}; it was not stored"
+    )]
+    Corrupt {
+        remote: String,
+        id: ObjectId,
+        actual: ObjectId,
+    },
+    #[error("remote `{remote}`: ref `{name}` holds `{value}`, not a commit id")]
+    BadRef {
+        remote: String,
+        name: String,
+        value: String,
+    },
+    #[error("remote `{remote}` has no branch `{branch}`")]
+    NoBranch { remote: String, branch: String },
+    #[error(
+        "push to `{remote}` refused: `{branch}` there is at {theirs}, which is not an ancestor of {ours} (not a fast-forward)"
+    )]
+    NotFastForward {
+        remote: String,
+        branch: String,
+        theirs: String,
+        ours: String,
+    },
+    #[error(
+        "push to `{remote}` refused: `{branch}` there moved to {now} while pushing (expected {expected})"
+    )]
+    RefMoved {
+        remote: String,
+        branch: String,
+        expected: String,
+        now: String,
+    },
+    #[error(
+        "`{branch}` has diverged: local {local} and `{remote}/{branch}` at {theirs} each have commits the other lacks"
+    )]
+    Diverged {
+        remote: String,
+        branch: String,
+        local: String,
+        theirs: String,
+    },
+    #[error("object {id} is missing from the local store; cannot push it")]
+    LocalMissing { id: ObjectId },
+}
+
+/// Returns a remote error of the `Io` kind.
+pub fn io_err(remote: &str, path: &Path) -> impl Fn(std::io::Error) -> Error {
+    let (remote, path) = (remote.to_owned(), path.to_owned());
+    move |source| Error::Io {
+        remote: remote.clone(),
+        path: path.clone(),
+        source,
+    }
+}
+
+/// How to reach a remote: its name, URL and S3 settings (from config and environment).
+#[derive(Clone, Debug, Default)]
+pub struct Spec {
+    pub name: String,
+    pub url: String,
+    pub s3: S3Settings,
+}
+
+/// S3 settings: explicit values; the CLI fills them from `AWS_*` variables and config keys.
+#[derive(Clone, Debug, Default)]
+pub struct S3Settings {
+    pub endpoint: Option<String>,
+    pub region: Option<String>,
+    pub access_key: Option<String>,
+    pub secret_key: Option<String>,
+    pub token: Option<String>,
+    pub allow_http: Option<bool>,
+}
+
+/// What a URL names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Location {
+    Dir(PathBuf),
+    S3 { bucket: String, prefix: String },
+}
+
+/// Parses a remote URL: a directory path, `file://…`, or `s3://bucket/prefix`.
+pub fn parse_url(url: &str, base: &Path) -> Result<Location, Error> {
+    let bad = |reason: &str| Error::BadUrl {
+        url: url.into(),
+        reason: reason.into(),
+    };
+    if let Some(rest) = url.strip_prefix("s3://") {
+        let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+        if bucket.is_empty() {
+            return Err(bad("no bucket name after `s3://`"));
+        }
+        let prefix = prefix.trim_matches('/').to_string();
+        if prefix.split('/').any(|p| p == "." || p == "..") {
+            return Err(bad("the prefix may not contain `.` or `..`"));
+        }
+        return Ok(Location::S3 {
+            bucket: bucket.into(),
+            prefix,
+        });
+    }
+    let path = match url.strip_prefix("file://") {
+        Some(p) if p.starts_with('/') => PathBuf::from(p),
+        Some(_) => return Err(bad("a `file://` URL needs an absolute path")),
+        None if url.contains("://") => {
+            return Err(bad(
+                "use a directory path, `file://…` or `s3://bucket/prefix`",
+            ));
+        }
+        None if url.is_empty() => return Err(bad("it is empty")),
+        None => base.join(url),
+    };
+    Ok(Location::Dir(path))
+}
+
+/// A remote store of objects and branch refs. Every call names the remote in its errors.
+///
+/// Transfers run concurrently inside the backend. Invariants kept by every backend: an object
+/// appears whole or not at all, and a ref moves only by compare-and-swap.
+pub trait Backend: Send + Sync {
+    /// Lists the ids of every object the remote holds.
+    fn list_objects(&self) -> Result<HashSet<ObjectId>, Error>;
+    /// Uploads local objects (id, local path, size); returns once all are durable on the remote.
+    fn put_objects(
+        &self,
+        items: &[(ObjectId, PathBuf, u64)],
+        p: &dyn Progress,
+    ) -> Result<(), Error>;
+    /// Downloads small objects, verified against their ids.
+    fn get_small(&self, ids: &[ObjectId]) -> Result<Vec<(ObjectId, Vec<u8>)>, Error>;
+    /// Downloads objects into `batch` of the local store, each verified before it is queued.
+    fn get_into(
+        &self,
+        items: &[(ObjectId, u64)],
+        store: &Store,
+        batch: &Batch,
+        p: &dyn Progress,
+    ) -> Result<(), Error>;
+    /// Lists branches with their commits.
+    fn branches(&self) -> Result<Vec<(String, ObjectId)>, Error>;
+    /// Reads a branch: its commit and a version token for [`Backend::swap_ref`].
+    fn read_ref(&self, branch: &str) -> Result<Option<(ObjectId, RefVersion)>, Error>;
+    /// Sets a branch to `new` if it still is at `expected` (absent when `None`).
+    fn swap_ref(
+        &self,
+        branch: &str,
+        expected: Option<&(ObjectId, RefVersion)>,
+        new: ObjectId,
+    ) -> Result<(), Error>;
+}
+
+/// A backend's version of a ref as read (an S3 ETag; nothing for directories).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RefVersion(pub Option<String>);
+
+/// Opens the backend a spec names; `base` resolves relative directory paths.
+pub fn open(spec: &Spec, base: &Path) -> Result<Box<dyn Backend>, Error> {
+    match parse_url(&spec.url, base)? {
+        Location::Dir(path) => Ok(Box::new(dir::DirRemote::new(&spec.name, path))),
+        Location::S3 { bucket, prefix } => Ok(Box::new(s3::S3Remote::new(
+            &spec.name, &bucket, &prefix, &spec.s3,
+        )?)),
+    }
+}
+
+/// Checks downloaded bytes against the id they were asked for.
+pub fn verify(remote: &str, id: &ObjectId, bytes: &[u8]) -> Result<(), Error> {
+    let actual = ObjectId::of(bytes);
+    if actual == *id {
+        Ok(())
+    } else {
+        Err(Error::Corrupt {
+            remote: remote.into(),
+            id: *id,
+            actual,
+        })
+    }
+}
+
+/// Parses a ref file's text.
+pub fn parse_ref(remote: &str, name: &str, text: &[u8]) -> Result<ObjectId, Error> {
+    let s = String::from_utf8_lossy(text);
+    s.trim().parse().map_err(|()| Error::BadRef {
+        remote: remote.into(),
+        name: name.into(),
+        value: s.trim().chars().take(80).collect(),
+    })
+}
+
+/// Returns the relative key of an object: `objects/ab/cdef…`.
+pub fn object_key(id: &ObjectId) -> String {
+    let hex = id.hex();
+    format!("objects/{}/{}", &hex[..2], &hex[2..])
+}
+
+/// Parses `ab` + `cdef…` back into an id.
+pub fn id_from_parts(fan: &str, rest: &str) -> Option<ObjectId> {
+    if fan.len() != 2 {
+        return None;
+    }
+    format!("{fan}{rest}").parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_parse_into_dirs_and_buckets() {
+        let b = Path::new("/base");
+        assert_eq!(
+            parse_url("../r", b).unwrap(),
+            Location::Dir("/base/../r".into())
+        );
+        assert_eq!(
+            parse_url("file:///x/y", b).unwrap(),
+            Location::Dir("/x/y".into())
+        );
+        assert_eq!(
+            parse_url("s3://bk/a/b/", b).unwrap(),
+            Location::S3 {
+                bucket: "bk".into(),
+                prefix: "a/b".into()
+            }
+        );
+        assert!(parse_url("s3:///x", b).is_err());
+        assert!(parse_url("http://x", b).is_err());
+        assert!(parse_url("file://rel", b).is_err());
+    }
+}

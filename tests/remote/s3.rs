@@ -1,0 +1,197 @@
+//! A real S3-compatible server on loopback (moto_server or s3s-fs): push, clone, pull, and
+//! the errors for wrong credentials, a missing bucket and an unreachable endpoint.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use predicates::str::contains;
+
+use super::common::TestRepo;
+
+/// A running local S3 server, killed on drop.
+pub struct S3Server {
+    child: Child,
+    pub port: u16,
+    pub checks_credentials: bool,
+    _data: tempfile::TempDir,
+}
+
+fn on_path(bin: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {bin}")])
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+impl S3Server {
+    /// Starts moto_server or s3s-fs with bucket `bucket`; `None` (after printing SKIPPED)
+    /// when neither exists, unless PACH_REQUIRE_S3=1.
+    pub fn start(bucket: &str) -> Option<S3Server> {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let data = tempfile::tempdir().unwrap();
+        let (child, checks) = if on_path("moto_server") {
+            let c = Command::new("moto_server")
+                .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap();
+            (c, false)
+        } else if on_path("s3s-fs") {
+            std::fs::create_dir_all(data.path().join(bucket)).unwrap();
+            let c = Command::new("s3s-fs")
+                .args(["--host", "127.0.0.1", "--port", &port.to_string()])
+                .args(["--access-key", "test", "--secret-key", "testtest"])
+                .arg(data.path())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap();
+            (c, true)
+        } else {
+            if std::env::var("PACH_REQUIRE_S3").as_deref() == Ok("1") {
+                panic!("PACH_REQUIRE_S3=1 but neither moto_server nor s3s-fs is on PATH");
+            }
+            println!("SKIPPED: no local S3 server (moto_server or s3s-fs)");
+            return None;
+        };
+        let s = S3Server {
+            child,
+            port,
+            checks_credentials: checks,
+            _data: data,
+        };
+        let start = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "S3 server did not start"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        if !checks {
+            s.http_put(&format!("/{bucket}"));
+        }
+        Some(s)
+    }
+
+    fn http_put(&self, path: &str) {
+        let mut t = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        write!(
+            t,
+            "PUT {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            self.port
+        )
+        .unwrap();
+        let mut resp = String::new();
+        t.read_to_string(&mut resp).unwrap();
+        assert!(resp.starts_with("HTTP/1.1 200"), "create bucket: {resp}");
+    }
+
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for S3Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn with_s3(cmd: &mut assert_cmd::Command, endpoint: &str, secret: &str) {
+    cmd.env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", secret)
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_ENDPOINT_URL", endpoint);
+}
+
+fn run(r: &TestRepo, ep: &str, args: &[&str]) -> assert_cmd::assert::Assert {
+    let mut c = r.pach(args);
+    with_s3(&mut c, ep, "testtest");
+    c.assert()
+}
+
+#[test]
+fn push_clone_pull_through_a_local_s3_server() {
+    let Some(srv) = S3Server::start("bkt") else {
+        return;
+    };
+    let ep = srv.endpoint();
+    let a = TestRepo::init();
+    a.commit_files("one", &[("data/a.csv", "1\n"), ("data/s/b", "b\n")]);
+    run(&a, &ep, &["remote", "add", "origin", "s3://bkt/proj/x"]).success();
+    run(&a, &ep, &["push"])
+        .success()
+        .stderr(contains("origin/main"));
+    run(&a, &ep, &["push"])
+        .success()
+        .stderr(contains("up to date"));
+    let b = TestRepo::new();
+    let dest: PathBuf = b.path().join("clone");
+    run(&b, &ep, &["clone", "s3://bkt/proj/x", "clone"]).success();
+    let b = TestRepo::at(&dest);
+    assert_eq!(a.worktree(), b.worktree());
+    b.pach(["fsck"]).assert().success();
+    a.commit_files("two", &[("data/c.csv", "3\n")]);
+    run(&a, &ep, &["push"]).success();
+    run(&b, &ep, &["pull"])
+        .success()
+        .stderr(contains("fast-forward"));
+    assert_eq!(a.worktree(), b.worktree());
+    assert_eq!(a.ok(["log"]), b.ok(["log"]));
+
+    // Divergence: refused, then forced.
+    a.commit_files("a", &[("a", "a\n")]);
+    b.commit_files("b", &[("b", "b\n")]);
+    run(&a, &ep, &["push"]).success();
+    run(&b, &ep, &["push"])
+        .code(1)
+        .stderr(contains("not a fast-forward"));
+    run(&b, &ep, &["push", "--force"]).success();
+}
+
+#[test]
+fn s3_errors_name_the_remote_and_the_cause_and_change_nothing() {
+    let Some(srv) = S3Server::start("bkt") else {
+        return;
+    };
+    let ep = srv.endpoint();
+    let a = TestRepo::init();
+    a.commit_files("one", &[("a", "1\n")]);
+    run(&a, &ep, &["remote", "add", "nob", "s3://no-such-bucket/p"]).success();
+    run(&a, &ep, &["remote", "add", "origin", "s3://bkt/p"]).success();
+    let before = a.snapshot();
+    run(&a, &ep, &["push", "nob"])
+        .code(1)
+        .stderr(contains("remote `nob`").and(contains("bucket `no-such-bucket` does not exist")));
+    run(&a, &ep, &["fetch", "nob"])
+        .code(1)
+        .stderr(contains("does not exist"));
+    let dead = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://127.0.0.1:{}", l.local_addr().unwrap().port())
+    };
+    run(&a, &dead, &["push"])
+        .code(1)
+        .stderr(contains("remote `origin`: cannot reach the endpoint"));
+    if srv.checks_credentials {
+        let mut c = a.pach(["push"]);
+        with_s3(&mut c, &ep, "wrong-secret");
+        c.assert()
+            .code(1)
+            .stderr(contains("remote `origin`: access denied"));
+    }
+    a.assert_unchanged(&before);
+}
+
+use predicates::prelude::PredicateBooleanExt;
