@@ -10,6 +10,7 @@ pub mod remote;
 pub mod repo;
 pub mod runner;
 pub mod store;
+pub mod time;
 pub mod ui;
 
 pub use error::{Error, Result};

@@ -359,6 +359,18 @@ impl Tx<'_> {
 /// Run-record indexes (schema 2): which run made which output, used which input, and the
 /// run cache from datum key to a successful run.
 impl Tx<'_> {
+    /// Parses rows of hex run ids.
+    fn run_ids(
+        &self,
+        rows: impl Iterator<Item = rusqlite::Result<String>>,
+    ) -> Result<Vec<ObjectId>> {
+        rows.map(|r| {
+            let h = r.map_err(self.err())?;
+            h.parse().map_err(|_| self.bad("a run id", &h))
+        })
+        .collect()
+    }
+
     /// Indexes a run record; a successful one also enters the run cache.
     pub fn add_run(&self, id: &ObjectId, rec: &crate::store::RunRecord) -> Result<()> {
         let run = id.hex();
@@ -438,12 +450,7 @@ impl Tx<'_> {
         let rows = st
             .query_map(params![oid.as_bytes(), path], |r| r.get::<_, String>(0))
             .map_err(self.err())?;
-        let mut out = Vec::new();
-        for r in rows {
-            let h = r.map_err(self.err())?;
-            out.push(h.parse().map_err(|_| self.bad("a run id", &h))?);
-        }
-        Ok(out)
+        self.run_ids(rows)
     }
 
     /// Returns the runs that used object `oid` as an input.
@@ -455,12 +462,7 @@ impl Tx<'_> {
         let rows = st
             .query_map(params![oid.as_bytes()], |r| r.get::<_, String>(0))
             .map_err(self.err())?;
-        let mut out = Vec::new();
-        for r in rows {
-            let h = r.map_err(self.err())?;
-            out.push(h.parse().map_err(|_| self.bad("a run id", &h))?);
-        }
-        Ok(out)
+        self.run_ids(rows)
     }
 }
 
@@ -502,12 +504,7 @@ impl Tx<'_> {
         let rows = st
             .query_map([], |r| r.get::<_, String>(0))
             .map_err(self.err())?;
-        let mut out = Vec::new();
-        for r in rows {
-            let h = r.map_err(self.err())?;
-            out.push(h.parse().map_err(|_| self.bad("a run id", &h))?);
-        }
-        Ok(out)
+        self.run_ids(rows)
     }
 }
 
@@ -581,12 +578,7 @@ impl Tx<'_> {
         let rows = st
             .query_map(params![oid.as_bytes(), path], |r| r.get::<_, String>(0))
             .map_err(self.err())?;
-        let mut out = Vec::new();
-        for r in rows {
-            let h = r.map_err(self.err())?;
-            out.push(h.parse().map_err(|_| self.bad("a run id", &h))?);
-        }
-        Ok(out)
+        self.run_ids(rows)
     }
 }
 
