@@ -1,6 +1,8 @@
 //! `pach run` and `pach logs`: running the pipeline in `pach.toml` and reading its logs.
 
 use std::io::Write;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::Context;
 use crate::error::Result;
@@ -201,40 +203,66 @@ fn report(cx: &Context, out: &RunOutcome, json: bool) -> Result<()> {
     Ok(())
 }
 
-/// Runs, then waits for new commits on the current branch and runs again, until stopped.
+/// Runs, then waits for new commits on the current branch and runs again, until stopped by
+/// Ctrl-C or SIGTERM (a run in progress is stopped as `pach run` stops, changing nothing).
 fn watch(cx: &Context, args: &RunArgs) -> Result<()> {
-    let mut last = None;
-    loop {
-        let head = {
-            let mut repo = cx.repo(Access::Write)?;
-            let head = repo.head_commit()?;
-            if head != last {
-                run_once(
-                    cx,
-                    &mut repo,
-                    &args.stages,
-                    false,
-                    args.force,
-                    args.jobs.map(usize::from),
-                    args.json,
-                )?;
-                // The run may itself have committed; that commit is not new work.
-                last = repo.head_commit()?;
-            }
-            last
+    let stop = Arc::new(AtomicBool::new(false));
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .map_err(|source| crate::Error::Io {
+            path: "tokio runtime".into(),
+            source,
+        })?;
+    // Once a handler is registered the signal no longer ends the process, so the loop
+    // checks this flag itself.
+    let flag = stop.clone();
+    rt.spawn(async move {
+        use tokio::signal::unix::{SignalKind, signal};
+        let Ok(mut term) = signal(SignalKind::terminate()) else {
+            return;
         };
-        let _ = head;
-        std::thread::sleep(std::time::Duration::from_millis(500));
-        // Read-only polling: a user's `pach commit` must be able to take the lock meanwhile.
-        loop {
-            let repo = cx.repo(Access::Read)?;
-            if repo.head_commit()? != last {
-                break;
-            }
-            drop(repo);
-            std::thread::sleep(std::time::Duration::from_millis(500));
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
         }
+        flag.store(true, Ordering::SeqCst);
+    });
+    // `None` until the first run; then the HEAD that run left.
+    let mut last: Option<Option<crate::store::ObjectId>> = None;
+    while !stop.load(Ordering::SeqCst) {
+        {
+            // Read-only polling: a user's `pach commit` must be able to take the lock.
+            let repo = cx.repo(Access::Read)?;
+            if last.is_some_and(|l| repo.head_commit().is_ok_and(|h| h == l)) {
+                drop(repo);
+                std::thread::sleep(std::time::Duration::from_millis(250));
+                continue;
+            }
+        }
+        let mut repo = cx.repo(Access::Write)?;
+        let jobs = args.jobs.map(usize::from);
+        match run_once(
+            cx,
+            &mut repo,
+            &args.stages,
+            false,
+            args.force,
+            jobs,
+            args.json,
+        ) {
+            Ok(()) => {}
+            Err(crate::Error::Runner(crate::runner::Error::Interrupted)) => break,
+            // A failing stage is reported; the watch goes on with the next commit.
+            Err(e) if !stop.load(Ordering::SeqCst) => cx.ui.error(&e),
+            Err(e) => return Err(e),
+        }
+        // The run may itself have committed; that commit is not new work.
+        last = Some(repo.head_commit()?);
     }
+    cx.ui.note("stopped watching");
+    Ok(())
 }
 
 /// Print the stored container logs of a stage

@@ -316,3 +316,61 @@ fn uncommitted_input_changes_are_not_used_and_a_warning_says_so() {
         "many many many many many words\n"
     );
 }
+
+#[test]
+fn run_watch_runs_new_commits_and_stops_cleanly_on_sigterm() {
+    if !require_docker() {
+        return;
+    }
+    let repo = wordcount();
+    let mut child = repo
+        .pach_std(["run", "--watch"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let wait_for = |what: &str, done: &dyn Fn() -> bool| {
+        let start = std::time::Instant::now();
+        while !done() {
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(30),
+                "timed out waiting for {what}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+    };
+    let total = |repo: &TestRepo| {
+        repo.exists("total/total.txt")
+            .then(|| repo.read_str("total/total.txt"))
+    };
+    wait_for("the first run", &|| {
+        total(&repo).is_some_and(|t| t.trim() == "6")
+    });
+    // A new commit while watching: the watcher runs what it made stale.
+    repo.write("data/text/d.txt", "seven eight nine ten\n");
+    repo.ok(["add", "data"]);
+    repo.ok(["commit", "-m", "more text"]);
+    wait_for("the second run", &|| {
+        total(&repo).is_some_and(|t| t.trim() == "10")
+    });
+    let pid = rustix::process::Pid::from_raw(child.id() as i32).unwrap();
+    rustix::process::kill_process(pid, rustix::process::Signal::TERM).unwrap();
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(15),
+            "pach run --watch ignored SIGTERM"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    let mut err = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
+    assert!(status.success(), "{status:?}: {err}");
+    assert!(err.contains("stopped watching"), "{err}");
+    assert_no_containers(&repo);
+    let log = repo.ok(["log", "--oneline"]);
+    assert_eq!(log.matches("pach run:").count(), 2, "{log}");
+}
