@@ -206,11 +206,12 @@ impl Tx<'_> {
         let mut st = self
             .tx
             .prepare_cached(
-                "SELECT path, kind, oid, size, exec, mtime_ns, ino, verified_ns, absent FROM idx",
+                "SELECT path, kind, oid, size, exec, mtime_ns, ino, verified_ns, absent FROM idx ORDER BY path",
             )
             .map_err(self.err())?;
         let mut rows = st.query([]).map_err(self.err())?;
-        let mut out = BTreeMap::new();
+        // Rows come sorted by path, so the map is bulk-built rather than grown insert by insert.
+        let mut out = Vec::new();
         while let Some(r) = rows.next().map_err(self.err())? {
             let get = |i| -> rusqlite::Result<i64> { r.get(i) };
             let path: String = r.get(0).map_err(self.err())?;
@@ -219,8 +220,9 @@ impl Tx<'_> {
                 2 => EntryKind::Symlink,
                 k => return Err(self.bad("an index entry kind", &k.to_string())),
             };
-            let oid: Vec<u8> = r.get(2).map_err(self.err())?;
-            let id = ObjectId::from_bytes(&oid)
+            let oid = r.get_ref(2).map_err(self.err())?;
+            let oid = oid.as_blob().map_err(|e| self.err()(e.into()))?;
+            let id = ObjectId::from_bytes(oid)
                 .ok_or_else(|| self.bad("an object id", &format!("{oid:02x?}")))?;
             let size = get(3).map_err(self.err())? as u64;
             let stat = Stat {
@@ -231,7 +233,7 @@ impl Tx<'_> {
             let exec = get(4).map_err(self.err())? != 0;
             let verified_ns = get(7).map_err(self.err())?;
             let absent = get(8).map_err(self.err())? != 0;
-            out.insert(
+            out.push((
                 path,
                 IndexEntry {
                     kind,
@@ -242,9 +244,9 @@ impl Tx<'_> {
                     verified_ns,
                     absent,
                 },
-            );
+            ));
         }
-        Ok(out)
+        Ok(out.into_iter().collect())
     }
 
     /// Inserts or replaces index entries.

@@ -163,11 +163,11 @@ impl Repo {
                 new_size: Some(stat.size),
             });
         }
-        let full = self.root().join(path);
         let racy = stat.mtime_ns + racy_margin(stat.mtime_ns) >= e.verified_ns;
         if stat == e.stat && !racy {
             return Ok(Seen::Same);
         }
+        let full = self.root().join(path);
         hashed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let now = now_ns();
         let id = match kind {
