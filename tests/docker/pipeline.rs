@@ -374,3 +374,25 @@ fn run_watch_runs_new_commits_and_stops_cleanly_on_sigterm() {
     let log = repo.ok(["log", "--oneline"]);
     assert_eq!(log.matches("pach run:").count(), 2, "{log}");
 }
+
+#[test]
+fn run_verbose_streams_container_output_prefixed_by_stage_and_datum() {
+    if !require_docker() {
+        return;
+    }
+    let script = "for f in /pach/in/text/*; do echo \"hello from $(basename $f)\"; wc -w < $f > /pach/out/$(basename $f).n; done";
+    let repo = project(&crate::one_stage(script, ""), TEXTS);
+    let a = repo.pach(["run", "-v"]).assert().success();
+    let err = stderr_of(&a);
+    for f in ["a.txt", "b.txt", "c.txt"] {
+        let line = err
+            .lines()
+            .find(|l| l.ends_with(&format!(": hello from {f}")))
+            .unwrap_or_else(|| panic!("no streamed line for {f}: {err}"));
+        // `<stage>/<datum id>: <line>`
+        let prefix = line.split(": ").next().unwrap();
+        let (stage, datum) = prefix.split_once('/').unwrap();
+        assert_eq!(stage, "count", "{line}");
+        assert_eq!(datum.len(), 12, "{line}");
+    }
+}
