@@ -3,17 +3,7 @@
 use crate::common::TestRepo;
 
 fn changes(v: &serde_json::Value) -> Vec<(String, String)> {
-    v["changes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| {
-            (
-                c["path"].as_str().unwrap().to_string(),
-                c["kind"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
+    crate::common::change_list(v, "changes")
 }
 
 #[test]

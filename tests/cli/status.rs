@@ -7,17 +7,7 @@ use predicates::str::contains;
 use crate::common::{TestRepo, epoch, stderr_of};
 
 fn paths(v: &serde_json::Value, section: &str) -> Vec<(String, String)> {
-    v[section]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| {
-            (
-                c["path"].as_str().unwrap().to_string(),
-                c["kind"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
+    crate::common::change_list(v, section)
 }
 
 #[test]

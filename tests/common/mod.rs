@@ -380,3 +380,19 @@ impl Lcg {
         (self.0 >> 33) % n
     }
 }
+
+/// Returns the `(path, kind)` pairs of a JSON list of changes (`status --json` sections,
+/// `diff --json`'s `changes`).
+pub fn change_list(v: &serde_json::Value, section: &str) -> Vec<(String, String)> {
+    v[section]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["path"].as_str().unwrap().to_string(),
+                c["kind"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
