@@ -117,6 +117,8 @@ pub fn run(
     })?;
     let head_commit = repo.commit_obj(&head)?;
     let mut snapshot = repo.flatten(&head_commit.tree)?;
+    // HEAD's snapshot, kept to tell which output versions the run's commit adds.
+    let before = snapshot.clone();
     let pipeline = load_pipeline(repo, &snapshot)?;
     let selected = select(&pipeline, opts.stages)?;
     let uncommitted_inputs = uncommitted_under(
@@ -153,15 +155,12 @@ pub fn run(
     if opts.dry_run {
         return Ok(outcome);
     }
-    outcome.commit = commit_outputs(
-        repo,
-        &head,
-        &head_commit,
-        &snapshot,
-        &selected,
-        run_ids,
-        opts,
-    )?;
+    let base = Base {
+        id: head,
+        commit: &head_commit,
+        snapshot: &before,
+    };
+    outcome.commit = commit_outputs(repo, &base, &snapshot, &selected, run_ids, opts)?;
     Ok(outcome)
 }
 
@@ -824,11 +823,17 @@ fn uncommitted_under<'a>(
     Ok(out)
 }
 
+/// The commit a run starts from.
+struct Base<'a> {
+    id: ObjectId,
+    commit: &'a Commit,
+    snapshot: &'a FlatTree,
+}
+
 /// Writes the commit of the run and brings the working tree's output paths up to date.
 fn commit_outputs(
     repo: &mut Repo,
-    head: &ObjectId,
-    head_commit: &Commit,
+    base: &Base<'_>,
     snapshot: &FlatTree,
     selected: &[&Stage],
     run_ids: Vec<ObjectId>,
@@ -840,12 +845,12 @@ fn commit_outputs(
         snapshot.iter().map(|(k, v)| (k.as_str(), v)),
         Some(&batch),
     )?;
-    if tree == head_commit.tree {
+    if tree == base.commit.tree {
         return Ok(None);
     }
     let commit = Commit {
         tree,
-        parents: vec![*head],
+        parents: vec![base.id],
         author: opts.author.clone(),
         time: opts.time,
         message: format!(
@@ -866,10 +871,9 @@ fn commit_outputs(
         Head::Detached(_) => None,
     };
     let scope: Vec<String> = selected.iter().map(|s| s.output.clone()).collect();
-    let before = repo.flatten(&head_commit.tree)?;
     let versions = snapshot
         .iter()
-        .filter(|(p, e)| scope.iter().any(|s| is_under(p, s)) && before.get(*p) != Some(e))
+        .filter(|(p, e)| scope.iter().any(|s| is_under(p, s)) && base.snapshot.get(*p) != Some(e))
         .map(|(p, e)| (p.clone(), e.id))
         .collect();
     let mv = Move::Commit {
