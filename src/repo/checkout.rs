@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::fs;
+use std::path::Path;
 
 use std::sync::atomic::AtomicU64;
 
@@ -16,7 +17,7 @@ use super::tree::{FileEntry, FlatTree, is_under};
 use super::{RefKind, Repo, now_ns};
 use crate::db::IndexEntry;
 use crate::error::{Error, Result};
-use crate::store::{EntryKind, ObjectId};
+use crate::store::{EntryKind, LinkMode, ObjectId};
 
 /// How refs move together with an index update.
 pub enum Move {
@@ -132,7 +133,7 @@ impl Repo {
                 Err(source) => return Err(Error::Io { path: full, source }),
             }
         }
-        let (written, mut entries) = self.write_files(&to_write, force)?;
+        let (written, mut entries) = self.write_files(&to_write, &index, force)?;
         entries.extend(
             to_absent
                 .iter()
@@ -183,8 +184,8 @@ impl Repo {
         }
         self.check_links(&wanted)?;
         let list: Vec<(&String, &FileEntry)> = wanted.iter().collect();
-        let (written, entries) = self.write_files(&list, true)?;
         let mut index = self.db_ref().read().index()?;
+        let (written, entries) = self.write_files(&list, &index, true)?;
         for (p, e) in &entries {
             index.insert(p.clone(), e.clone());
         }
@@ -255,10 +256,13 @@ impl Repo {
         }
     }
 
-    /// Places files from the store, each through a temp name and a rename.
+    /// Places files from the store, each through a temp name and a rename, except a large
+    /// file whose new version extends or truncates the one in place (`store::resize`).
+    /// `old` is the index the working tree matches.
     fn write_files(
         &self,
         files: &[(&String, &FileEntry)],
+        old: &BTreeMap<String, IndexEntry>,
         force: bool,
     ) -> Result<(usize, Vec<(String, IndexEntry)>)> {
         let mode = self.link_mode();
@@ -267,48 +271,8 @@ impl Repo {
             .map(|(p, e)| {
                 let full = self.root().join(p);
                 self.ensure_parent(p, force)?;
-                let tmp = crate::store::loose::temp_beside(&full);
-                let placed = match e.kind {
-                    EntryKind::Symlink => {
-                        let target =
-                            String::from_utf8(self.store().read(&e.id)?).map_err(|_| {
-                                Error::BadPath {
-                                    path: (*p).clone(),
-                                    reason: "is a symlink whose stored target is not UTF-8".into(),
-                                }
-                            })?;
-                        std::os::unix::fs::symlink(target, &tmp).map_err(|source| Error::Io {
-                            path: tmp.clone(),
-                            source,
-                        })
-                    }
-                    _ => self
-                        .store()
-                        .materialize(&e.id, &tmp, mode, e.exec)
-                        .map_err(Error::from),
-                };
-                let placed = placed.and_then(|()| {
-                    // Unlink, then rename into the free name: renaming over an existing file
-                    // makes ext4 (auto_da_alloc) write the new file's data out first, which
-                    // doubled the time to check out a 4 GiB file. The old version is
-                    // committed, and the new one is complete before it takes the name.
-                    let removed = match full.symlink_metadata() {
-                        Ok(m) if m.is_dir() => fs::remove_dir_all(&full),
-                        Ok(_) => fs::remove_file(&full),
-                        Err(_) => Ok(()),
-                    };
-                    removed.map_err(|source| Error::Io {
-                        path: full.clone(),
-                        source,
-                    })?;
-                    fs::rename(&tmp, &full).map_err(|source| Error::Io {
-                        path: full.clone(),
-                        source,
-                    })
-                });
-                if let Err(err) = placed {
-                    let _ = fs::remove_file(&tmp);
-                    return Err(err);
+                if !self.resized_in_place(&full, e, old.get(*p), mode)? {
+                    self.replace_file(p, &full, e, mode)?;
                 }
                 let m = full.symlink_metadata().map_err(|source| Error::Io {
                     path: full.clone(),
@@ -327,6 +291,78 @@ impl Repo {
             })
             .collect::<Result<Vec<_>>>()?;
         Ok((entries.len(), entries))
+    }
+
+    /// Tries [`Store::resize_in_place`](crate::store::Store::resize_in_place) for a large
+    /// file of the copy mode whose working copy still matches its index entry `old`.
+    fn resized_in_place(
+        &self,
+        full: &Path,
+        e: &FileEntry,
+        old: Option<&IndexEntry>,
+        mode: LinkMode,
+    ) -> Result<bool> {
+        use crate::store::loose::LARGE;
+        use crate::store::resize::Resized;
+        let Some(o) = old else { return Ok(false) };
+        let eligible = mode == LinkMode::Copy
+            && e.kind == EntryKind::File
+            && o.kind == EntryKind::File
+            && !o.absent
+            && o.exec == e.exec
+            && o.size.min(e.size) >= LARGE
+            && full
+                .symlink_metadata()
+                .is_ok_and(|m| m.is_file() && stat_of(&m) == o.stat);
+        if !eligible {
+            return Ok(false);
+        }
+        Ok(self.store().resize_in_place(&e.id, full)? == Resized::Done)
+    }
+
+    /// Writes `e` at `full` through a temp name and a rename.
+    fn replace_file(&self, p: &str, full: &Path, e: &FileEntry, mode: LinkMode) -> Result<()> {
+        let tmp = crate::store::loose::temp_beside(full);
+        let placed = match e.kind {
+            EntryKind::Symlink => {
+                let target =
+                    String::from_utf8(self.store().read(&e.id)?).map_err(|_| Error::BadPath {
+                        path: p.to_owned(),
+                        reason: "is a symlink whose stored target is not UTF-8".into(),
+                    })?;
+                std::os::unix::fs::symlink(target, &tmp).map_err(|source| Error::Io {
+                    path: tmp.clone(),
+                    source,
+                })
+            }
+            _ => self
+                .store()
+                .materialize(&e.id, &tmp, mode, e.exec)
+                .map_err(Error::from),
+        };
+        let placed = placed.and_then(|()| {
+            // Unlink, then rename into the free name: renaming over an existing file makes
+            // ext4 (auto_da_alloc) write the new file's data out first, which doubled the
+            // time to check out a 4 GiB file. The old version is committed, and the new one
+            // is complete before it takes the name.
+            let removed = match full.symlink_metadata() {
+                Ok(m) if m.is_dir() => fs::remove_dir_all(full),
+                Ok(_) => fs::remove_file(full),
+                Err(_) => Ok(()),
+            };
+            removed.map_err(|source| Error::Io {
+                path: full.to_owned(),
+                source,
+            })?;
+            fs::rename(&tmp, full).map_err(|source| Error::Io {
+                path: full.to_owned(),
+                source,
+            })
+        });
+        if placed.is_err() {
+            let _ = fs::remove_file(&tmp);
+        }
+        placed
     }
 
     /// Makes every directory above project path `p` a real directory (never a symlink).

@@ -33,7 +33,7 @@ pub enum LinkMode {
 const CHUNK: usize = 8 << 20;
 
 /// Files at least this big are copied by the kernel and hashed beside the copy.
-const LARGE: u64 = 16 << 20;
+pub(crate) const LARGE: u64 = 16 << 20;
 
 /// Counts file bytes read for hashing, so `-v` can prove a no-op status reads nothing.
 pub static BYTES_HASHED: AtomicU64 = AtomicU64::new(0);
@@ -527,6 +527,24 @@ fn hash_file_with(path: &Path, parallel: bool) -> Result<(blake3::Hash, u64)> {
         }
         total += n as u64;
     }
+    BYTES_HASHED.fetch_add(total, Ordering::Relaxed);
+    Ok((hasher.finalize(), total))
+}
+
+/// Hashes a file through a memory map: no copy into user space, which for a large file in
+/// the page cache costs more than the hashing. `parallel` hashes on all cores.
+pub(crate) fn hash_mapped(path: &Path, parallel: bool) -> Result<(blake3::Hash, u64)> {
+    let mut hasher = blake3::Hasher::new();
+    let read_err = |source| Error::Read {
+        path: path.into(),
+        source,
+    };
+    if parallel {
+        hasher.update_mmap_rayon(path).map_err(read_err)?;
+    } else {
+        hasher.update_mmap(path).map_err(read_err)?;
+    }
+    let total = hasher.count();
     BYTES_HASHED.fetch_add(total, Ordering::Relaxed);
     Ok((hasher.finalize(), total))
 }

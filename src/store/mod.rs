@@ -6,6 +6,7 @@
 pub mod codec;
 pub mod id;
 pub mod loose;
+pub mod resize;
 
 pub use codec::{
     Author, CodeVersion, Commit, EntryKind, ImageRef, RunInput, RunOutput, RunRecord, Runner,

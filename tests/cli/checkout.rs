@@ -309,3 +309,91 @@ fn a_directory_replaced_by_a_file_round_trips_through_add_commit_and_checkout() 
     repo.pach(["checkout", "main"]).assert().success();
     assert_eq!(repo.read_str("x"), "now a file");
 }
+
+/// 17 MiB of varied bytes: above the size where checkout resizes files in place.
+fn big(seed: u8) -> Vec<u8> {
+    (0..17u32 << 20)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8 ^ seed)
+        .collect()
+}
+
+#[test]
+fn checkout_appends_or_truncates_a_large_file_in_place_when_one_version_extends_the_other() {
+    let repo = TestRepo::init();
+    let v1 = big(0);
+    repo.write("data/log.bin", &v1);
+    repo.pach(["add", "data"]).assert().success();
+    repo.commit("v1");
+    let mut v2 = v1.clone();
+    v2.extend_from_slice(b"one more day of data\n");
+    repo.write("data/log.bin", &v2);
+    repo.pach(["add", "data"]).assert().success();
+    repo.commit("v2");
+    let ino = stat(&repo, "data/log.bin").0;
+
+    repo.pach(["checkout", "HEAD~1"]).assert().success();
+    assert!(repo.read("data/log.bin") == v1, "truncated back to v1");
+    assert_eq!(stat(&repo, "data/log.bin").0, ino, "same inode: in place");
+    repo.pach(["checkout", "main"]).assert().success();
+    assert!(repo.read("data/log.bin") == v2, "extended to v2");
+    assert_eq!(stat(&repo, "data/log.bin").0, ino, "same inode: in place");
+    let st = repo.json(["status", "--json"]);
+    assert_eq!(st["unstaged"], serde_json::json!([]));
+    repo.pach(["fsck"]).assert().success();
+
+    // A version that is not an extension (its head differs) gets a full copy.
+    let mut v3 = v2.clone();
+    v3[5] ^= 0xff;
+    v3.truncate(v1.len() + 3);
+    repo.write("data/log.bin", &v3);
+    repo.pach(["add", "data"]).assert().success();
+    repo.commit("v3");
+    repo.pach(["checkout", "main~1"]).assert().success();
+    assert!(repo.read("data/log.bin") == v2);
+    repo.pach(["checkout", "main~2"]).assert().success();
+    assert!(repo.read("data/log.bin") == v1);
+    repo.pach(["checkout", "main"]).assert().success();
+    assert!(repo.read("data/log.bin") == v3);
+    repo.pach(["fsck"]).assert().success();
+}
+
+#[test]
+fn a_large_file_with_another_link_is_replaced_never_written_in_place() {
+    let repo = TestRepo::init();
+    let v1 = big(1);
+    let mut v2 = v1.clone();
+    v2.extend_from_slice(b"tail");
+    repo.write("big.bin", &v1);
+    repo.pach(["add", "big.bin"]).assert().success();
+    repo.commit("v1");
+    repo.write("big.bin", &v2);
+    repo.pach(["add", "big.bin"]).assert().success();
+    repo.commit("v2");
+    // The user keeps a hard link to the current version elsewhere.
+    let keep = repo.base().join("kept.bin");
+    std::fs::hard_link(repo.path().join("big.bin"), &keep).unwrap();
+    repo.pach(["checkout", "HEAD~1"]).assert().success();
+    assert!(repo.read("big.bin") == v1);
+    assert!(
+        std::fs::read(&keep).unwrap() == v2,
+        "the other link kept its bytes"
+    );
+
+    // Files left from the hardlink mode share the store's inode: never resized either.
+    let repo = TestRepo::init();
+    repo.write(".pach/config.toml", "link = \"hardlink\"\n");
+    repo.write("big.bin", &v1);
+    repo.pach(["add", "big.bin"]).assert().success();
+    repo.commit("v1");
+    std::fs::remove_file(repo.path().join("big.bin")).unwrap();
+    repo.write("big.bin", &v2);
+    repo.pach(["add", "big.bin"]).assert().success();
+    repo.commit("v2");
+    repo.write(".pach/config.toml", "link = \"copy\"\n");
+    repo.pach(["checkout", "HEAD~1"]).assert().success();
+    assert!(repo.read("big.bin") == v1);
+    repo.pach(["fsck"]).assert().success();
+    repo.pach(["checkout", "main"]).assert().success();
+    assert!(repo.read("big.bin") == v2);
+    repo.pach(["fsck"]).assert().success();
+}

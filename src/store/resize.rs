@@ -1,0 +1,192 @@
+//! Checking out a version of a large file that extends or truncates the one in the working
+//! tree, without copying the bytes both share.
+//!
+//! Data that grows by appending (logs, event tables, sensor dumps) is the common case: the
+//! old version is a prefix of the new one. Copying 4 GiB to add 1 MiB, or to drop it again,
+//! costs seconds; truncating or appending the tail costs the hashing of the file, which
+//! proves the result. Whatever the outcome, the file ends up holding exactly the object's
+//! bytes or the caller falls back to a full copy.
+
+use std::fs::{File, OpenOptions};
+use std::io;
+use std::os::unix::fs::{FileExt, MetadataExt};
+use std::path::Path;
+
+use super::loose::hash_mapped;
+use super::{Error, ObjectId, Result, Store};
+
+/// What [`Store::resize_in_place`] did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Resized {
+    /// The file now holds the object's bytes, checked against its id.
+    Done,
+    /// The file is untouched: the versions are not prefix-related, or it is shared.
+    Untouched,
+    /// The file was truncated but is not a prefix of the object: it must be replaced.
+    Spoiled,
+}
+
+impl Store {
+    /// Turns the working-tree file at `dest` into object `id` by truncating or appending,
+    /// when one is a prefix of the other. `dest` must hold a committed version (the caller
+    /// checked it clean), since a truncated file that turns out not to be a prefix is
+    /// [`Resized::Spoiled`] and gets replaced by a full copy.
+    ///
+    /// A file with other hard links is never touched: writing it would change them too
+    /// (and one may be a store object, from the hardlink mode).
+    pub fn resize_in_place(&self, id: &ObjectId, dest: &Path) -> Result<Resized> {
+        let src = self.path(id);
+        let write_err = |source| Error::Write {
+            path: dest.to_owned(),
+            source,
+        };
+        let Ok(file) = OpenOptions::new().read(true).write(true).open(dest) else {
+            return Ok(Resized::Untouched);
+        };
+        let m = file.metadata().map_err(write_err)?;
+        if !m.is_file() || m.nlink() != 1 {
+            return Ok(Resized::Untouched);
+        }
+        let object = File::open(&src).map_err(|source| match source.kind() {
+            io::ErrorKind::NotFound => Error::Missing { id: *id },
+            _ => Error::Read {
+                path: src.clone(),
+                source,
+            },
+        })?;
+        let size = object
+            .metadata()
+            .map_err(|source| Error::Read {
+                path: src.clone(),
+                source,
+            })?
+            .len();
+        let have = m.len();
+        if size < have {
+            // Truncate, then check what is left; the file is committed, so nothing is lost
+            // when it turns out not to be a prefix.
+            file.set_len(size).map_err(write_err)?;
+            let (hash, _) = hash_mapped(dest, true)?;
+            return Ok(if ObjectId::from_hash(hash) == *id {
+                Resized::Done
+            } else {
+                Resized::Spoiled
+            });
+        }
+        if size == have {
+            return Ok(Resized::Untouched);
+        }
+        // Growing: the file's bytes followed by the object's tail must hash to the id;
+        // only then is the tail appended (by the kernel, from the object just hashed).
+        let mut hasher = blake3::Hasher::new();
+        hasher.update_mmap_rayon(dest).map_err(write_err)?;
+        if hasher.count() != have {
+            return Ok(Resized::Untouched); // it changed under us
+        }
+        hash_tail(&object, have, &mut hasher).map_err(|source| Error::Read {
+            path: src.clone(),
+            source,
+        })?;
+        if ObjectId::from_hash(hasher.finalize()) != *id {
+            return Ok(Resized::Untouched);
+        }
+        let (mut off_in, mut off_out) = (have, have);
+        while off_in < size {
+            let left = usize::try_from(size - off_in).unwrap_or(usize::MAX);
+            let n = rustix::fs::copy_file_range(
+                &object,
+                Some(&mut off_in),
+                &file,
+                Some(&mut off_out),
+                left.min(1 << 30),
+            )
+            .map_err(|e| write_err(e.into()))?;
+            if n == 0 {
+                return Err(write_err(io::ErrorKind::UnexpectedEof.into()));
+            }
+        }
+        Ok(Resized::Done)
+    }
+}
+
+/// Feeds the object's bytes from `from` to its end into `hasher`.
+fn hash_tail(object: &File, from: u64, hasher: &mut blake3::Hasher) -> io::Result<()> {
+    let mut buf = vec![0u8; 1 << 20];
+    let mut off = from;
+    loop {
+        let n = object.read_at(&mut buf, off)?;
+        if n == 0 {
+            return Ok(());
+        }
+        hasher.update(&buf[..n]);
+        off += n as u64;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{Batch, LinkMode};
+
+    fn stored(s: &Store, dir: &Path, name: &str, bytes: &[u8]) -> ObjectId {
+        let p = dir.join(name);
+        std::fs::write(&p, bytes).unwrap();
+        let batch = Batch::default();
+        let (id, _) = s.ingest(&p, LinkMode::Copy, &batch).unwrap();
+        batch.finish(s).unwrap();
+        id
+    }
+
+    fn setup() -> (tempfile::TempDir, Store, Vec<u8>, ObjectId, ObjectId) {
+        let d = tempfile::tempdir().unwrap();
+        for sub in ["objects", "tmp"] {
+            std::fs::create_dir_all(d.path().join(".pach").join(sub)).unwrap();
+        }
+        let s = Store::new(&d.path().join(".pach"));
+        let short: Vec<u8> = (0..300_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let mut long = short.clone();
+        long.extend_from_slice(b"appended tail");
+        let a = stored(&s, d.path(), "a", &short);
+        let b = stored(&s, d.path(), "b", &long);
+        (d, s, short, a, b)
+    }
+
+    #[test]
+    fn grows_and_shrinks_in_place_keeping_the_inode() {
+        let (d, s, short, a, b) = setup();
+        let w = d.path().join("w");
+        std::fs::write(&w, &short).unwrap();
+        let ino = std::fs::metadata(&w).unwrap().ino();
+        assert_eq!(s.resize_in_place(&b, &w).unwrap(), Resized::Done);
+        assert_eq!(std::fs::read(&w).unwrap(), s.read(&b).unwrap());
+        assert_eq!(s.resize_in_place(&a, &w).unwrap(), Resized::Done);
+        assert_eq!(std::fs::read(&w).unwrap(), short);
+        assert_eq!(std::fs::metadata(&w).unwrap().ino(), ino);
+    }
+
+    #[test]
+    fn unrelated_versions_and_shared_files_are_left_or_flagged() {
+        let (d, s, short, _a, b) = setup();
+        let w = d.path().join("w");
+        let mut other = short.clone();
+        other[10] ^= 1;
+        // Not a prefix of the longer object: untouched.
+        std::fs::write(&w, &other).unwrap();
+        assert_eq!(s.resize_in_place(&b, &w).unwrap(), Resized::Untouched);
+        assert_eq!(std::fs::read(&w).unwrap(), other);
+        // A second link: never written.
+        std::fs::hard_link(&w, d.path().join("w2")).unwrap();
+        let mut longer = other.clone();
+        longer.extend_from_slice(b"more");
+        let c = stored(&s, d.path(), "c", &longer);
+        assert_eq!(s.resize_in_place(&c, &w).unwrap(), Resized::Untouched);
+        assert_eq!(std::fs::read(d.path().join("w2")).unwrap(), other);
+        // Longer file whose head differs from the shorter object: truncated, then flagged.
+        let v = d.path().join("v");
+        let mut changed = s.read(&b).unwrap();
+        changed[0] ^= 1;
+        std::fs::write(&v, &changed).unwrap();
+        let a = stored(&s, d.path(), "a2", &short);
+        assert_eq!(s.resize_in_place(&a, &v).unwrap(), Resized::Spoiled);
+    }
+}
