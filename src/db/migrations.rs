@@ -1,24 +1,27 @@
 //! Schema migrations: `meta.schema_version` says which of `STEPS` have run.
 
-use rusqlite::OptionalExtension;
+use std::collections::BTreeMap;
 
-use super::{Db, Error, Result, sql_error};
+use rusqlite::{OptionalExtension, Transaction};
+
+use super::{Db, Error, IndexEntry, Result, Stat, sql_error};
+use crate::store::{EntryKind, ObjectId};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
-/// Each step takes the schema from version `i` to `i + 1`.
-const STEPS: &[&str] = &[
+/// Each step takes the schema from version `i` to `i + 1`: SQL, then Rust code, if any.
+const STEPS: &[(&str, Option<Convert>)] = &[
     // 0 -> 1
-    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    ("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
      CREATE TABLE refs(name TEXT PRIMARY KEY, target TEXT NOT NULL);
      CREATE TABLE idx(
         path TEXT PRIMARY KEY, kind INTEGER NOT NULL, oid BLOB NOT NULL, size INTEGER NOT NULL,
         exec INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, ino INTEGER NOT NULL,
         verified_ns INTEGER NOT NULL) WITHOUT ROWID;
-     CREATE TABLE commits(id TEXT PRIMARY KEY, time INTEGER NOT NULL) WITHOUT ROWID;",
+     CREATE TABLE commits(id TEXT PRIMARY KEY, time INTEGER NOT NULL) WITHOUT ROWID;", None),
     // 1 -> 2: pipeline runs. All derived from run record objects (rebuildable).
-    "CREATE TABLE runs(
+    ("CREATE TABLE runs(
         id TEXT PRIMARY KEY, stage TEXT NOT NULL, datum TEXT NOT NULL,
         start_ms INTEGER NOT NULL, end_ms INTEGER NOT NULL, exit INTEGER NOT NULL) WITHOUT ROWID;
      CREATE TABLE run_cache(datum TEXT PRIMARY KEY, run TEXT NOT NULL) WITHOUT ROWID;
@@ -27,16 +30,84 @@ const STEPS: &[&str] = &[
      CREATE INDEX run_outputs_path ON run_outputs(path);
      CREATE TABLE run_inputs(oid BLOB NOT NULL, path TEXT NOT NULL, run TEXT NOT NULL);
      CREATE INDEX run_inputs_oid ON run_inputs(oid);
-     CREATE INDEX runs_stage ON runs(stage);",
+     CREATE INDEX runs_stage ON runs(stage);", None),
     // 2 -> 3: which commit each file version entered in (derived from commits).
-    "CREATE TABLE versions(oid BLOB NOT NULL, path TEXT NOT NULL, commit_id TEXT NOT NULL, time INTEGER NOT NULL);
+    ("CREATE TABLE versions(oid BLOB NOT NULL, path TEXT NOT NULL, commit_id TEXT NOT NULL, time INTEGER NOT NULL);
      CREATE INDEX versions_oid ON versions(oid, path);
-     CREATE INDEX versions_commit ON versions(commit_id);",
+     CREATE INDEX versions_commit ON versions(commit_id);", None),
     // 3 -> 4: "absent but known" (`pull --path`): index entries whose file was deliberately
     // not fetched, and the blobs a path filter skipped (with the remote they live on).
-    "ALTER TABLE idx ADD COLUMN absent INTEGER NOT NULL DEFAULT 0;
-     CREATE TABLE absent_objects(oid BLOB PRIMARY KEY, remote TEXT NOT NULL) WITHOUT ROWID;",
+    ("ALTER TABLE idx ADD COLUMN absent INTEGER NOT NULL DEFAULT 0;
+     CREATE TABLE absent_objects(oid BLOB PRIMARY KEY, remote TEXT NOT NULL) WITHOUT ROWID;", None),
+    // 4 -> 5: the staging index moves from one row per file into chunks (`db::index`).
+    (
+        "CREATE TABLE index_chunks(first TEXT PRIMARY KEY, data BLOB NOT NULL);",
+        Some(index_rows_to_chunks),
+    ),
 ];
+
+/// Rust code run inside a migration step's transaction.
+type Convert = fn(&Transaction<'_>) -> std::result::Result<(), String>;
+
+/// Moves the staging index from the rows of `idx` into `index_chunks`, then drops `idx`.
+fn index_rows_to_chunks(tx: &Transaction<'_>) -> std::result::Result<(), String> {
+    let mut st = tx
+        .prepare("SELECT path, kind, oid, size, exec, mtime_ns, ino, verified_ns, absent FROM idx")
+        .map_err(|e| e.to_string())?;
+    let rows = st
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, Vec<u8>>(2)?,
+                [
+                    r.get::<_, i64>(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                    r.get(8)?,
+                ],
+            ))
+        })
+        .map_err(|e| e.to_string())?;
+    let mut index = BTreeMap::new();
+    for row in rows {
+        let (path, kind, oid, [size, exec, mtime_ns, ino, verified_ns, absent]) =
+            row.map_err(|e| e.to_string())?;
+        let kind = match kind {
+            0 => EntryKind::File,
+            2 => EntryKind::Symlink,
+            k => return Err(format!("index entry `{path}` has unknown kind {k}")),
+        };
+        let id = ObjectId::from_bytes(&oid)
+            .ok_or_else(|| format!("index entry `{path}` has a bad object id"))?;
+        let entry = IndexEntry {
+            kind,
+            id,
+            size: size as u64,
+            exec: exec != 0,
+            stat: Stat {
+                size: size as u64,
+                mtime_ns,
+                ino: ino as u64,
+            },
+            verified_ns,
+            absent: absent != 0,
+        };
+        index.insert(path, entry);
+    }
+    drop(st);
+    for (first, data) in super::index::chunks(&index) {
+        tx.execute(
+            "INSERT INTO index_chunks(first, data) VALUES (?1, ?2)",
+            rusqlite::params![first, data],
+        )
+        .map_err(|e| e.to_string())?;
+    }
+    tx.execute_batch("DROP TABLE idx;")
+        .map_err(|e| e.to_string())
+}
 
 pub(super) fn migrate(db: &mut Db) -> Result<()> {
     let path = db.path.clone();
@@ -68,13 +139,20 @@ pub(super) fn migrate(db: &mut Db) -> Result<()> {
             known: SCHEMA_VERSION,
         });
     }
-    for (i, step) in STEPS.iter().enumerate().skip(current as usize) {
+    for (i, (step, convert)) in STEPS.iter().enumerate().skip(current as usize) {
         let tx = db
             .conn
             .transaction()
             .map_err(|source| sql_error(path.clone(), source))?;
         tx.execute_batch(step)
             .map_err(|source| sql_error(path.clone(), source))?;
+        if let Some(convert) = convert {
+            convert(&tx).map_err(|why| Error::BadValue {
+                path: path.clone(),
+                what: "the schema migration",
+                value: why,
+            })?;
+        }
         tx.execute(
             "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?1)",
             [(i as i64 + 1).to_string()],
@@ -101,6 +179,51 @@ mod tests {
         );
         drop(db);
         Db::open(&p).unwrap();
+    }
+
+    #[test]
+    fn index_rows_of_version_4_move_into_the_blob() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("pach.db");
+        {
+            let mut conn = rusqlite::Connection::open(&p).unwrap();
+            let tx = conn.transaction().unwrap();
+            for (sql, _) in &STEPS[..4] {
+                tx.execute_batch(sql).unwrap();
+            }
+            tx.execute_batch(
+                "INSERT INTO meta VALUES ('schema_version', '4');
+                 INSERT INTO idx VALUES ('d/a b', 0, zeroblob(32), 5, 1, 77, 9, 88, 0);
+                 INSERT INTO idx VALUES ('l', 2, zeroblob(32), 3, 0, -1, 10, 99, 1);",
+            )
+            .unwrap();
+            tx.commit().unwrap();
+        }
+        let db = Db::open(&p).unwrap();
+        let idx = db.read().index().unwrap();
+        assert_eq!(idx.len(), 2);
+        let a = &idx["d/a b"];
+        assert_eq!(
+            (
+                a.kind,
+                a.size,
+                a.exec,
+                a.stat.mtime_ns,
+                a.stat.ino,
+                a.verified_ns,
+                a.absent
+            ),
+            (EntryKind::File, 5, true, 77, 9, 88, false)
+        );
+        let l = &idx["l"];
+        assert_eq!(
+            (l.kind, l.stat.mtime_ns, l.absent),
+            (EntryKind::Symlink, -1, true)
+        );
+        assert_eq!(
+            db.read().meta("schema_version").unwrap(),
+            Some(SCHEMA_VERSION.to_string())
+        );
     }
 
     #[test]

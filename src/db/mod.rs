@@ -4,6 +4,7 @@
 //! old state or the new one. The `commits` table is derived from objects and can be rebuilt
 //! (`Db::rebuild_commits`); refs and the index are state of their own.
 
+mod index;
 mod migrations;
 
 use std::collections::BTreeMap;
@@ -205,98 +206,55 @@ impl Tx<'_> {
     pub fn index(&self) -> Result<BTreeMap<String, IndexEntry>> {
         let mut st = self
             .tx
-            .prepare_cached(
-                "SELECT path, kind, oid, size, exec, mtime_ns, ino, verified_ns, absent FROM idx ORDER BY path",
-            )
+            .prepare_cached("SELECT first, data FROM index_chunks ORDER BY first")
             .map_err(self.err())?;
         let mut rows = st.query([]).map_err(self.err())?;
-        // Rows come sorted by path, so the map is bulk-built rather than grown insert by insert.
-        let mut out = Vec::new();
+        let mut entries = Vec::new();
         while let Some(r) = rows.next().map_err(self.err())? {
-            let get = |i| -> rusqlite::Result<i64> { r.get(i) };
-            let path: String = r.get(0).map_err(self.err())?;
-            let kind = match get(1).map_err(self.err())? {
-                0 => EntryKind::File,
-                2 => EntryKind::Symlink,
-                k => return Err(self.bad("an index entry kind", &k.to_string())),
-            };
-            let oid = r.get_ref(2).map_err(self.err())?;
-            let oid = oid.as_blob().map_err(|e| self.err()(e.into()))?;
-            let id = ObjectId::from_bytes(oid)
-                .ok_or_else(|| self.bad("an object id", &format!("{oid:02x?}")))?;
-            let size = get(3).map_err(self.err())? as u64;
-            let stat = Stat {
-                size,
-                mtime_ns: get(5).map_err(self.err())?,
-                ino: get(6).map_err(self.err())? as u64,
-            };
-            let exec = get(4).map_err(self.err())? != 0;
-            let verified_ns = get(7).map_err(self.err())?;
-            let absent = get(8).map_err(self.err())? != 0;
-            out.push((
-                path,
-                IndexEntry {
-                    kind,
-                    id,
-                    size,
-                    exec,
-                    stat,
-                    verified_ns,
-                    absent,
-                },
-            ));
+            let data = r.get_ref(1).map_err(self.err())?;
+            let data = data.as_blob().map_err(|e| self.err()(e.into()))?;
+            index::decode_into(data, &mut entries).map_err(|why| {
+                let first: String = r.get(0).unwrap_or_default();
+                self.bad("the staging index", &format!("chunk `{first}`: {why}"))
+            })?;
         }
-        Ok(out.into_iter().collect())
+        // In path order already: the map is bulk-built, not grown insert by insert.
+        Ok(entries.into_iter().collect())
     }
 
-    /// Inserts or replaces index entries.
-    pub fn put_entries<'e>(
-        &self,
-        entries: impl IntoIterator<Item = (&'e str, &'e IndexEntry)>,
-    ) -> Result<()> {
-        let mut st = self
+    /// Replaces the whole staging index, writing only the chunks that changed.
+    pub fn set_index(&self, index: &BTreeMap<String, IndexEntry>) -> Result<()> {
+        let mut old: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+        {
+            let mut st = self
+                .tx
+                .prepare_cached("SELECT first, data FROM index_chunks")
+                .map_err(self.err())?;
+            let rows = st
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .map_err(self.err())?;
+            for row in rows {
+                let (first, data) = row.map_err(self.err())?;
+                old.insert(first, data);
+            }
+        }
+        let mut put = self
             .tx
-            .prepare_cached(
-                "INSERT OR REPLACE INTO idx(path, kind, oid, size, exec, mtime_ns, ino, verified_ns, absent)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )
+            .prepare_cached("INSERT OR REPLACE INTO index_chunks(first, data) VALUES (?1, ?2)")
             .map_err(self.err())?;
-        for (path, e) in entries {
-            let kind = if e.kind == EntryKind::Symlink { 2 } else { 0 };
-            st.execute(params![
-                path,
-                kind,
-                e.id.as_bytes(),
-                e.size as i64,
-                e.exec as i64,
-                e.stat.mtime_ns,
-                e.stat.ino as i64,
-                e.verified_ns,
-                e.absent as i64
-            ])
+        for (first, data) in index::chunks(index) {
+            if old.remove(&first).as_ref() != Some(&data) {
+                put.execute(params![first, data]).map_err(self.err())?;
+            }
+        }
+        let mut delete = self
+            .tx
+            .prepare_cached("DELETE FROM index_chunks WHERE first = ?1")
             .map_err(self.err())?;
+        for first in old.keys() {
+            delete.execute([first]).map_err(self.err())?;
         }
         Ok(())
-    }
-
-    /// Removes index entries.
-    pub fn remove_entries<'e>(&self, paths: impl IntoIterator<Item = &'e str>) -> Result<()> {
-        let mut st = self
-            .tx
-            .prepare_cached("DELETE FROM idx WHERE path = ?1")
-            .map_err(self.err())?;
-        for p in paths {
-            st.execute([p]).map_err(self.err())?;
-        }
-        Ok(())
-    }
-
-    /// Empties the index.
-    pub fn clear_index(&self) -> Result<()> {
-        self.tx
-            .execute("DELETE FROM idx", [])
-            .map(drop)
-            .map_err(self.err())
     }
 
     /// Reads a `meta` value.

@@ -147,18 +147,13 @@ impl Repo {
         }
         out.removed = gone;
         out.bytes_hashed = hashed.into_inner();
-        self.write_index(&index, &changed, &out.removed)?;
+        self.write_index(&index)?;
         Ok(out)
     }
 
-    /// Writes index changes and the index's tree id in one transaction.
-    pub(crate) fn write_index(
-        &mut self,
-        index: &BTreeMap<String, IndexEntry>,
-        put: &[(String, IndexEntry)],
-        removed: &[String],
-    ) -> Result<()> {
-        self.write_index_and_move(index, put, removed, &super::checkout::Move::None)
+    /// Writes the index and its tree id in one transaction.
+    pub(crate) fn write_index(&mut self, index: &BTreeMap<String, IndexEntry>) -> Result<()> {
+        self.write_index_and_move(index, &super::checkout::Move::None)
     }
 
     /// Finds the files and symlinks at or under project path `p`.
@@ -341,7 +336,7 @@ impl Repo {
         for p in &out.removed {
             index.remove(p);
         }
-        self.write_index(&index, &[], &out.removed)?;
+        self.write_index(&index)?;
         if !cached {
             for p in &out.removed {
                 let full = self.root().join(p);

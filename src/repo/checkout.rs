@@ -147,7 +147,7 @@ impl Repo {
             new_index.insert(p.clone(), e.clone());
         }
         entries.sort_by(|a, b| a.0.cmp(&b.0));
-        self.write_index_and_move(&new_index, &entries, &to_delete, mv)?;
+        self.write_index_and_move(&new_index, mv)?;
         Ok((written, to_delete.len()))
     }
 
@@ -189,7 +189,7 @@ impl Repo {
         for (p, e) in &entries {
             index.insert(p.clone(), e.clone());
         }
-        self.write_index_and_move(&index, &entries, &[], &Move::None)?;
+        self.write_index_and_move(&index, &Move::None)?;
         Ok(CheckoutOutcome {
             commit: target,
             branch: None,
@@ -399,12 +399,10 @@ impl Repo {
         Ok(())
     }
 
-    /// Writes index changes, the index's tree id and the ref move in one transaction.
+    /// Writes the index, its tree id and the ref move in one transaction.
     pub(crate) fn write_index_and_move(
         &mut self,
         index: &BTreeMap<String, IndexEntry>,
-        put: &[(String, IndexEntry)],
-        removed: &[String],
         mv: &Move,
     ) -> Result<()> {
         let snapshot = Self::index_snapshot(index);
@@ -414,8 +412,7 @@ impl Repo {
             None,
         )?;
         self.db().transaction(|tx| {
-            tx.put_entries(put.iter().map(|(p, e)| (p.as_str(), e)))?;
-            tx.remove_entries(removed.iter().map(String::as_str))?;
+            tx.set_index(index)?;
             match mv {
                 Move::None => {}
                 Move::Head(h) => tx.set_ref("HEAD", h)?,

@@ -203,17 +203,17 @@ impl Repo {
         let (unstaged, refresh, candidates) = self.scan(&index, &hashed)?;
         let untracked = self.filter_untracked(candidates)?;
         if !refresh.is_empty() && self.try_upgrade() {
-            let entries: Vec<(String, IndexEntry)> = refresh
-                .into_iter()
-                .map(|(p, stat, at)| {
-                    let mut e = index[&p].clone();
+            // Re-read under the lock: a writer may have moved the index since.
+            let mut fresh = self.db_ref().read().index()?;
+            for (p, stat, at) in refresh {
+                if let Some(e) = fresh.get_mut(&p)
+                    && *e == index[&p]
+                {
                     e.stat = stat;
                     e.verified_ns = at;
-                    (p, e)
-                })
-                .collect();
-            self.db()
-                .transaction(|tx| tx.put_entries(entries.iter().map(|(p, e)| (p.as_str(), e))))?;
+                }
+            }
+            self.db().transaction(|tx| tx.set_index(&fresh))?;
         }
         let (branch, detached_at) = match self.head()? {
             super::Head::Branch(b) => (Some(b), None),
