@@ -1,5 +1,7 @@
-//! A real S3-compatible server on loopback (moto_server or s3s-fs): push, clone, pull, and
-//! the errors for wrong credentials, a missing bucket and an unreachable endpoint.
+//! A real S3-compatible server on loopback (s3s-fs, else moto_server): push, clone, pull, and
+//! the errors for wrong credentials, a missing bucket and an unreachable endpoint. Only s3s-fs
+//! checks credentials; with moto the wrong-credentials check skips, or fails when
+//! PACH_REQUIRE_S3=1.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -15,8 +17,14 @@ use super::common::TestRepo;
 pub struct S3Server {
     child: Child,
     pub port: u16,
-    pub checks_credentials: bool,
+    /// The server's program name, for messages.
+    name: &'static str,
+    checks_credentials: bool,
     _data: tempfile::TempDir,
+}
+
+fn require_s3() -> bool {
+    std::env::var("PACH_REQUIRE_S3").as_deref() == Ok("1")
 }
 
 fn on_path(bin: &str) -> bool {
@@ -28,8 +36,9 @@ fn on_path(bin: &str) -> bool {
 }
 
 impl S3Server {
-    /// Starts moto_server or s3s-fs with bucket `bucket`; `None` (after printing SKIPPED)
-    /// when neither exists, unless PACH_REQUIRE_S3=1.
+    /// Starts s3s-fs (preferred: it starts fast and checks credentials) or else moto_server,
+    /// with bucket `bucket`; `None` (after printing SKIPPED) when neither exists, unless
+    /// PACH_REQUIRE_S3=1.
     pub fn start(bucket: &str) -> Option<S3Server> {
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
@@ -37,15 +46,8 @@ impl S3Server {
             .unwrap()
             .port();
         let data = tempfile::tempdir().unwrap();
-        let (child, checks) = if on_path("moto_server") {
-            let c = Command::new("moto_server")
-                .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .unwrap();
-            (c, false)
-        } else if on_path("s3s-fs") {
+        let (child, name, checks) = if on_path("s3s-fs") {
+            // A bucket is a directory under the data directory.
             std::fs::create_dir_all(data.path().join(bucket)).unwrap();
             let c = Command::new("s3s-fs")
                 .args(["--host", "127.0.0.1", "--port", &port.to_string()])
@@ -55,17 +57,26 @@ impl S3Server {
                 .stderr(Stdio::null())
                 .spawn()
                 .unwrap();
-            (c, true)
+            (c, "s3s-fs", true)
+        } else if on_path("moto_server") {
+            let c = Command::new("moto_server")
+                .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap();
+            (c, "moto_server", false)
         } else {
-            if std::env::var("PACH_REQUIRE_S3").as_deref() == Ok("1") {
-                panic!("PACH_REQUIRE_S3=1 but neither moto_server nor s3s-fs is on PATH");
+            if require_s3() {
+                panic!("PACH_REQUIRE_S3=1 but neither s3s-fs nor moto_server is on PATH");
             }
-            println!("SKIPPED: no local S3 server (moto_server or s3s-fs)");
+            println!("SKIPPED: no local S3 server (s3s-fs or moto_server)");
             return None;
         };
         let s = S3Server {
             child,
             port,
+            name,
             checks_credentials: checks,
             _data: data,
         };
@@ -94,6 +105,27 @@ impl S3Server {
         let mut resp = String::new();
         t.read_to_string(&mut resp).unwrap();
         assert!(resp.starts_with("HTTP/1.1 200"), "create bucket: {resp}");
+    }
+
+    /// Whether a check of wrong credentials can run against this server. A server that
+    /// accepts any credentials (moto) makes it print SKIPPED, or fail when PACH_REQUIRE_S3=1.
+    pub fn checks_credentials(&self) -> bool {
+        if self.checks_credentials {
+            return true;
+        }
+        if require_s3() {
+            panic!(
+                "PACH_REQUIRE_S3=1 but the S3 server in use ({}) accepts any credentials: \
+                 the wrong-credentials check needs s3s-fs on PATH \
+                 (cargo install --locked s3s-fs --version 0.14.1 --features binary)",
+                self.name
+            );
+        }
+        println!(
+            "SKIPPED: wrong-credentials check: {} accepts any credentials; it needs s3s-fs on PATH",
+            self.name
+        );
+        false
     }
 
     pub fn endpoint(&self) -> String {
@@ -184,7 +216,7 @@ fn s3_errors_name_the_remote_and_the_cause_and_change_nothing() {
     run(&a, &dead, &["push"])
         .code(1)
         .stderr(contains("remote `origin`: cannot reach the endpoint"));
-    if srv.checks_credentials {
+    if srv.checks_credentials() {
         let mut c = a.pach(["push"]);
         with_s3(&mut c, &ep, "wrong-secret");
         c.assert()
