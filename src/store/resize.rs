@@ -9,7 +9,7 @@
 
 use std::fs::{File, OpenOptions};
 use std::io;
-use std::os::unix::fs::{FileExt, MetadataExt};
+use std::os::unix::fs::{FileExt, MetadataExt, OpenOptionsExt};
 use std::path::Path;
 
 use super::loose::hash_mapped;
@@ -40,7 +40,14 @@ impl Store {
             path: dest.to_owned(),
             source,
         };
-        let Ok(file) = OpenOptions::new().read(true).write(true).open(dest) else {
+        // Never through a symlink, even one swapped in since the caller looked.
+        let nofollow = rustix::fs::OFlags::NOFOLLOW.bits() as i32;
+        let opened = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .custom_flags(nofollow)
+            .open(dest);
+        let Ok(file) = opened else {
             return Ok(Resized::Untouched);
         };
         let m = file.metadata().map_err(write_err)?;
