@@ -5,6 +5,9 @@
 #                                            (default tools: "pach dvc lfs annex oxen")
 #   bench/run.sh pach                        pach-only extras: hardlink mode, peak memory of
 #                                            a 4 GiB add, bytes read by a no-op status
+#   bench/run.sh ab [RUNS]                   add+commit against `cp -r && sync` of the same
+#                                            warm files, alternating (S and L), and checkout
+#                                            of a 4 GiB file after a 1 MiB append
 #
 # Needs the shared benchmark kit beside the checkout (../shared/bench: dataset generator,
 # peers.sh, setup.sh); it is not part of this repository. Results go to $ROOT (default
@@ -75,5 +78,42 @@ pach)
   cd /; rm -rf "$W"
   echo "written to $out"
   ;;
-*) echo "usage: bench/run.sh peers|pach" >&2; exit 2 ;;
+ab)
+  # The two commands alternate on the same (warm) source, so a slow spell of the machine
+  # hits both: on a shared VM the page cache and the disk vary a lot from minute to minute.
+  gen
+  W="$ROOT/work-ab"
+  out="$ROOT/results/ab.txt"
+  mkdir -p "$ROOT/results"
+  : > "$out"
+  t() { /usr/bin/time -f "%e" "$@" 2>&1 >/dev/null | tail -1; }
+  for shape in S L; do
+    src="$ROOT/data_$shape"
+    rm -rf "$W" && mkdir -p "$W/repo" && cp -a "$src" "$W/repo/data" && sync
+    find "$W/repo/data" -type f -exec cat {} + > /dev/null
+    for run in $(seq 1 "${2:-3}"); do
+      sync; sleep 2
+      c=$(t sh -c "cp -r '$W/repo/data' '$W/cpdst' && sync")
+      rm -rf "$W/cpdst"; sync; sleep 2
+      p=$(cd "$W/repo" && t sh -c "'$PACH' init -q && '$PACH' add -q data && '$PACH' commit -q -m v1")
+      rm -rf "$W/repo/.pach"
+      echo "$shape run$run: cp -r && sync $c s, pach add+commit $p s" | tee -a "$out"
+    done
+  done
+  # Checkout of the first version after a 1 MiB append (the file is resized in place).
+  cd "$W/repo"
+  "$PACH" init -q && "$PACH" add -q data && "$PACH" commit -q -m v1 && "$PACH" branch v1 > /dev/null
+  python3 "$KIT/gen_dataset.py" mutate data > /dev/null
+  "$PACH" add -q data && "$PACH" commit -q -m v2
+  for run in $(seq 1 "${2:-3}"); do
+    sync; sleep 2
+    a=$(t "$PACH" checkout -q v1)
+    sync; sleep 2
+    b=$(t "$PACH" checkout -q main)
+    echo "L run$run: checkout v1 $a s, back to main $b s" | tee -a "$out"
+  done
+  cd /; rm -rf "$W"
+  echo "written to $out"
+  ;;
+*) echo "usage: bench/run.sh peers|pach|ab" >&2; exit 2 ;;
 esac
