@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command as StdCommand;
 use std::time::Duration;
 
+use predicates::prelude::PredicateBooleanExt;
 use predicates::str::contains;
 
 use crate::common::{Lcg, TestRepo, is_root, pach_bin, stderr_of};
@@ -313,4 +314,43 @@ fn sigkill_during_add_and_commit_never_damages_the_store() {
         .assert()
         .success()
         .stdout(contains("working tree clean"));
+}
+
+#[test]
+fn a_damaged_index_chunk_is_named_and_no_command_writes_over_it() {
+    let repo = TestRepo::init();
+    repo.commit_files("one", &[("data/a.csv", "1\n"), ("data/b.csv", "2\n")]);
+    let before = repo.snapshot();
+    let db = rusqlite::Connection::open(repo.pach_dir().join("pach.db")).unwrap();
+    let (first, good): (String, Vec<u8>) = db
+        .query_row("SELECT first, data FROM index_chunks", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    let cut = good[..good.len() - 5].to_vec();
+    db.execute("UPDATE index_chunks SET data = ?1", [&cut])
+        .unwrap();
+    repo.write("data/c.csv", "3\n");
+    for args in [
+        vec!["status"],
+        vec!["add", "data"],
+        vec!["commit", "-m", "two"],
+        vec!["checkout", "HEAD"],
+    ] {
+        repo.pach(&args).assert().code(1).stderr(
+            contains("pach.db")
+                .and(contains("the staging index"))
+                .and(contains(format!("chunk `{first}`")))
+                .and(contains("ends early")),
+        );
+    }
+    let now: Vec<u8> = db
+        .query_row("SELECT data FROM index_chunks", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(now, cut, "no command rewrote the damaged chunk");
+    // Put the chunk back: everything is as it was.
+    db.execute("UPDATE index_chunks SET data = ?1", [&good])
+        .unwrap();
+    std::fs::remove_file(repo.path().join("data/c.csv")).unwrap();
+    repo.assert_unchanged(&before);
 }
