@@ -109,29 +109,29 @@ fn index_rows_to_chunks(tx: &Transaction<'_>) -> std::result::Result<(), String>
         .map_err(|e| e.to_string())
 }
 
-pub(super) fn migrate(db: &mut Db) -> Result<()> {
-    let path = db.path.clone();
-    let has_meta: bool = db
-        .conn
+/// Reads `meta.schema_version` (0 for a new database).
+fn version(conn: &rusqlite::Connection) -> rusqlite::Result<i64> {
+    let has_meta: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta')",
+        [],
+        |r| r.get(0),
+    )?;
+    if !has_meta {
+        return Ok(0);
+    }
+    Ok(conn
         .query_row(
-            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta')",
+            "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'schema_version'",
             [],
             |r| r.get(0),
         )
-        .map_err(db.err())?;
-    let current: i64 = if has_meta {
-        db.conn
-            .query_row(
-                "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'schema_version'",
-                [],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(db.err())?
-            .unwrap_or(0)
-    } else {
-        0
-    };
+        .optional()?
+        .unwrap_or(0))
+}
+
+pub(super) fn migrate(db: &mut Db) -> Result<()> {
+    let path = db.path.clone();
+    let current = version(&db.conn).map_err(db.err())?;
     if current > SCHEMA_VERSION {
         return Err(Error::TooNew {
             path,
@@ -140,10 +140,15 @@ pub(super) fn migrate(db: &mut Db) -> Result<()> {
         });
     }
     for (i, (step, convert)) in STEPS.iter().enumerate().skip(current as usize) {
+        // Take the write lock first, then look again: another process opening the same
+        // database may have run this step meanwhile.
         let tx = db
             .conn
-            .transaction()
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(|source| sql_error(path.clone(), source))?;
+        if version(&tx).map_err(|source| sql_error(path.clone(), source))? > i as i64 {
+            continue;
+        }
         tx.execute_batch(step)
             .map_err(|source| sql_error(path.clone(), source))?;
         if let Some(convert) = convert {
@@ -181,24 +186,48 @@ mod tests {
         Db::open(&p).unwrap();
     }
 
+    /// A database at schema 4 with two index rows.
+    fn version_4(p: &std::path::Path) {
+        let mut conn = rusqlite::Connection::open(p).unwrap();
+        let tx = conn.transaction().unwrap();
+        for (sql, _) in &STEPS[..4] {
+            tx.execute_batch(sql).unwrap();
+        }
+        tx.execute_batch(
+            "INSERT INTO meta VALUES ('schema_version', '4');
+             INSERT INTO idx VALUES ('d/a b', 0, zeroblob(32), 5, 1, 77, 9, 88, 0);
+             INSERT INTO idx VALUES ('l', 2, zeroblob(32), 3, 0, -1, 10, 99, 1);",
+        )
+        .unwrap();
+        tx.commit().unwrap();
+    }
+
     #[test]
-    fn index_rows_of_version_4_move_into_the_blob() {
+    fn two_processes_opening_an_old_database_migrate_it_once() {
         let d = tempfile::tempdir().unwrap();
         let p = d.path().join("pach.db");
-        {
-            let mut conn = rusqlite::Connection::open(&p).unwrap();
-            let tx = conn.transaction().unwrap();
-            for (sql, _) in &STEPS[..4] {
-                tx.execute_batch(sql).unwrap();
+        version_4(&p);
+        let barrier = std::sync::Barrier::new(4);
+        std::thread::scope(|s| {
+            let opened: Vec<_> = (0..4)
+                .map(|_| {
+                    s.spawn(|| {
+                        barrier.wait();
+                        Db::open(&p).map(|db| db.read().index().unwrap().len())
+                    })
+                })
+                .collect();
+            for o in opened {
+                assert_eq!(o.join().unwrap().unwrap(), 2);
             }
-            tx.execute_batch(
-                "INSERT INTO meta VALUES ('schema_version', '4');
-                 INSERT INTO idx VALUES ('d/a b', 0, zeroblob(32), 5, 1, 77, 9, 88, 0);
-                 INSERT INTO idx VALUES ('l', 2, zeroblob(32), 3, 0, -1, 10, 99, 1);",
-            )
-            .unwrap();
-            tx.commit().unwrap();
-        }
+        });
+    }
+
+    #[test]
+    fn index_rows_of_version_4_move_into_chunks() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("pach.db");
+        version_4(&p);
         let db = Db::open(&p).unwrap();
         let idx = db.read().index().unwrap();
         assert_eq!(idx.len(), 2);
