@@ -531,19 +531,15 @@ fn hash_file_with(path: &Path, parallel: bool) -> Result<(blake3::Hash, u64)> {
     Ok((hasher.finalize(), total))
 }
 
-/// Hashes a file through a memory map: no copy into user space, which for a large file in
-/// the page cache costs more than the hashing. `parallel` hashes on all cores.
-pub(crate) fn hash_mapped(path: &Path, parallel: bool) -> Result<(blake3::Hash, u64)> {
+/// Hashes a file through a memory map (no copy into user space), on all cores.
+pub(crate) fn hash_mapped(path: &Path) -> Result<(blake3::Hash, u64)> {
     let mut hasher = blake3::Hasher::new();
-    let read_err = |source| Error::Read {
-        path: path.into(),
-        source,
-    };
-    if parallel {
-        hasher.update_mmap_rayon(path).map_err(read_err)?;
-    } else {
-        hasher.update_mmap(path).map_err(read_err)?;
-    }
+    hasher
+        .update_mmap_rayon(path)
+        .map_err(|source| Error::Read {
+            path: path.into(),
+            source,
+        })?;
     let total = hasher.count();
     BYTES_HASHED.fetch_add(total, Ordering::Relaxed);
     Ok((hasher.finalize(), total))

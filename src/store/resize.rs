@@ -73,7 +73,7 @@ impl Store {
             // Truncate, then check what is left; the file is committed, so nothing is lost
             // when it turns out not to be a prefix.
             file.set_len(size).map_err(write_err)?;
-            let (hash, _) = hash_mapped(dest, true)?;
+            let (hash, _) = hash_mapped(dest)?;
             return Ok(if ObjectId::from_hash(hash) == *id {
                 Resized::Done
             } else {
