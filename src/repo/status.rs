@@ -268,11 +268,21 @@ impl Repo {
         {
             return Ok(Vec::new());
         }
-        let old = match head_tree {
-            Some(t) => self.flatten(&t)?,
-            None => FlatTree::new(),
+        let new = Self::index_snapshot(index);
+        let Some(head_tree) = head_tree else {
+            return Ok(diff_snapshots(&FlatTree::new(), &new));
         };
-        Ok(diff_snapshots(&old, &Self::index_snapshot(index)))
+        // Read only HEAD's trees that differ from the index's: a directory whose tree id is
+        // the same on both sides holds no change.
+        let ids = super::tree::dir_ids(self.store(), new.iter().map(|(k, v)| (k.as_str(), v)))?;
+        if ids.get("") == Some(&head_tree) {
+            return Ok(Vec::new());
+        }
+        let (old, pruned) = self.flatten_pruned(&head_tree, &ids)?;
+        let pruned: HashSet<&str> = pruned.iter().map(String::as_str).collect();
+        let in_pruned = |p: &str| p.match_indices('/').any(|(i, _)| pruned.contains(&p[..i]));
+        let new: FlatTree = new.into_iter().filter(|(p, _)| !in_pruned(p)).collect();
+        Ok(diff_snapshots(&old, &new))
     }
 
     /// Compares every index entry with the working tree, one directory at a time: each

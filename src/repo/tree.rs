@@ -33,6 +33,23 @@ pub fn build<'a>(
     files: impl IntoIterator<Item = (&'a str, &'a FileEntry)>,
     batch: Option<&Batch>,
 ) -> Result<(ObjectId, u64)> {
+    write_dir(store, &nodes(files), batch, None)
+}
+
+/// Computes the tree id of every directory in `files` (`""` is the root), storing nothing.
+pub fn dir_ids<'a>(
+    store: &Store,
+    files: impl IntoIterator<Item = (&'a str, &'a FileEntry)>,
+) -> Result<BTreeMap<String, ObjectId>> {
+    let mut ids = BTreeMap::new();
+    let (root, _) = write_dir(store, &nodes(files), None, Some((String::new(), &mut ids)))?;
+    ids.insert(String::new(), root);
+    Ok(ids)
+}
+
+fn nodes<'a>(
+    files: impl IntoIterator<Item = (&'a str, &'a FileEntry)>,
+) -> BTreeMap<&'a str, Node<'a>> {
     let mut root = BTreeMap::new();
     for (path, entry) in files {
         let mut dir = &mut root;
@@ -59,13 +76,16 @@ pub fn build<'a>(
             };
         }
     }
-    write_dir(store, &root, batch)
+    root
 }
 
+/// Encodes (and with a batch, stores) the trees of `dir`; with `ids`, records the id of
+/// every directory below it under its path (`ids.0` is the path of `dir`).
 fn write_dir(
     store: &Store,
     dir: &BTreeMap<&str, Node<'_>>,
     batch: Option<&Batch>,
+    mut ids: Option<(String, &mut BTreeMap<String, ObjectId>)>,
 ) -> Result<(ObjectId, u64)> {
     let mut tree = Tree {
         entries: Vec::with_capacity(dir.len()),
@@ -81,7 +101,19 @@ fn write_dir(
                 exec: f.exec,
             },
             Node::Dir(d) => {
-                let (id, size) = write_dir(store, d, batch)?;
+                let sub = ids.as_mut().map(|(prefix, map)| {
+                    let path = if prefix.is_empty() {
+                        name.to_string()
+                    } else {
+                        format!("{prefix}/{name}")
+                    };
+                    (path, &mut **map)
+                });
+                let path = sub.as_ref().map(|(p, _)| p.clone());
+                let (id, size) = write_dir(store, d, batch, sub)?;
+                if let (Some(path), Some((_, map))) = (path, ids.as_mut()) {
+                    map.insert(path, id);
+                }
                 TreeEntry {
                     name: name.to_string(),
                     kind: EntryKind::Dir,
@@ -105,20 +137,39 @@ impl Repo {
     /// Reads the tree `id` and everything under it into one flat snapshot.
     pub fn flatten(&self, id: &ObjectId) -> Result<FlatTree> {
         let mut out = FlatTree::new();
-        self.flatten_into(id, "", &mut out)?;
+        self.flatten_into(id, "", &mut out, None)?;
         Ok(out)
+    }
+
+    /// Flattens tree `id` like [`Repo::flatten`], except that a directory whose tree id
+    /// `same` gives for its path is not read: its path goes to the returned list instead.
+    /// Comparing a commit with a snapshot then reads only the trees that differ.
+    pub fn flatten_pruned(
+        &self,
+        id: &ObjectId,
+        same: &BTreeMap<String, ObjectId>,
+    ) -> Result<(FlatTree, Vec<String>)> {
+        let mut out = FlatTree::new();
+        let mut prune = Prune {
+            same,
+            pruned: Vec::new(),
+        };
+        self.flatten_into(id, "", &mut out, Some(&mut prune))?;
+        Ok((out, prune.pruned))
     }
 
     /// Reads only the part of snapshot `root` at or under `path` (`""` for all of it).
     pub fn flatten_at(&self, root: &ObjectId, path: &str) -> Result<FlatTree> {
         let mut out = FlatTree::new();
         if path.is_empty() {
-            self.flatten_into(root, "", &mut out)?;
+            self.flatten_into(root, "", &mut out, None)?;
             return Ok(out);
         }
         match self.lookup(root, path)? {
             None => {}
-            Some(e) if e.kind == EntryKind::Dir => self.flatten_into(&e.id, path, &mut out)?,
+            Some(e) if e.kind == EntryKind::Dir => {
+                self.flatten_into(&e.id, path, &mut out, None)?
+            }
             Some(e) => {
                 out.insert(
                     path.to_string(),
@@ -134,7 +185,13 @@ impl Repo {
         Ok(out)
     }
 
-    fn flatten_into(&self, id: &ObjectId, prefix: &str, out: &mut FlatTree) -> Result<()> {
+    fn flatten_into(
+        &self,
+        id: &ObjectId,
+        prefix: &str,
+        out: &mut FlatTree,
+        mut prune: Option<&mut Prune<'_>>,
+    ) -> Result<()> {
         let tree: Tree = self.store().get(id)?;
         for e in tree.entries {
             if let Err(reason) = validate_name(&e.name) {
@@ -149,7 +206,10 @@ impl Repo {
                 format!("{prefix}/{}", e.name)
             };
             match e.kind {
-                EntryKind::Dir => self.flatten_into(&e.id, &path, out)?,
+                EntryKind::Dir => match prune.as_deref_mut() {
+                    Some(p) if p.same.get(&path) == Some(&e.id) => p.pruned.push(path),
+                    p => self.flatten_into(&e.id, &path, out, p)?,
+                },
                 kind => {
                     out.insert(
                         path,
@@ -187,6 +247,12 @@ impl Repo {
         }
         Ok(Some(current))
     }
+}
+
+/// What [`Repo::flatten_pruned`] skips, and the paths it skipped.
+struct Prune<'a> {
+    same: &'a BTreeMap<String, ObjectId>,
+    pruned: Vec<String>,
 }
 
 /// Tells whether project path `path` is `prefix` or lies under it (`""` contains everything).

@@ -70,6 +70,49 @@ fn status_shows_staged_unstaged_and_untracked_sections() {
 }
 
 #[test]
+fn staged_changes_are_found_at_any_depth_and_across_file_directory_swaps() {
+    let repo = TestRepo::init();
+    repo.commit_files(
+        "one",
+        &[
+            ("a/x/1", "1"),
+            ("a/y/2", "2"),
+            ("b/3", "3"),
+            ("f", "f"),
+            ("g/h/i", "i"),
+        ],
+    );
+    repo.write("a/x/1", "1 changed");
+    repo.write("a/z/new", "n");
+    repo.pach(["add", "a"]).assert().success();
+    repo.pach(["rm", "--cached", "b/3"]).assert().success();
+    repo.pach(["rm", "f"]).assert().success();
+    repo.write("f/inner", "now a directory");
+    repo.pach(["add", "f"]).assert().success();
+    let v = repo.json(["status", "--json"]);
+    assert_eq!(
+        paths(&v, "staged"),
+        [
+            ("a/x/1".into(), "modified".into()),
+            ("a/z/new".into(), "added".into()),
+            ("b/3".into(), "deleted".into()),
+            ("f".into(), "deleted".into()),
+            ("f/inner".into(), "added".into()),
+        ]
+    );
+    // Staging the old content again leaves nothing staged.
+    repo.write("a/x/1", "1");
+    std::fs::remove_file(repo.path().join("a/z/new")).unwrap();
+    repo.pach(["add", "a"]).assert().success();
+    repo.pach(["add", "b"]).assert().success();
+    repo.pach(["rm", "f"]).assert().success();
+    repo.write("f", "f");
+    repo.pach(["add", "f"]).assert().success();
+    let v = repo.json(["status", "--json"]);
+    assert_eq!(v["staged"], serde_json::json!([]), "{v}");
+}
+
+#[test]
 fn status_clean_says_so() {
     let repo = TestRepo::init();
     repo.commit_files("one", &[("a", "1")]);
