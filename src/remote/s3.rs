@@ -372,34 +372,41 @@ impl Backend for S3Remote {
                 })
                 .collect();
             // Tiny objects go many at a time: a GET's latency, not its bytes, bounds them.
+            // Large ones stream to temp files meanwhile, so the two kinds overlap.
             let (tiny, medium): (Vec<_>, Vec<_>) = small.iter().partition(|(_, s)| *s < TINY);
             let downloaded = self.rt.block_on(async {
-                for (ids, n) in [(tiny, TINY_CONCURRENCY), (medium, CONCURRENCY)] {
-                    let mut s = futures::stream::iter(ids.into_iter().map(|(id, _)| id))
-                        .map(|id| async move { Ok::<_, Error>((id, self.get_bytes(id).await?)) })
-                        .buffer_unordered(n);
-                    while let Some(got) = s.next().await {
-                        if tx.send(got?).is_err() {
-                            return Ok(()); // a writer failed: its error is reported below
+                let small = async {
+                    for (ids, n) in [(tiny, TINY_CONCURRENCY), (medium, CONCURRENCY)] {
+                        let mut s = futures::stream::iter(ids.into_iter().map(|(id, _)| id))
+                            .map(
+                                |id| async move { Ok::<_, Error>((id, self.get_bytes(id).await?)) },
+                            )
+                            .buffer_unordered(n);
+                        while let Some(got) = s.next().await {
+                            if tx.send(got?).is_err() {
+                                return Ok(()); // a writer failed: its error is reported below
+                            }
                         }
                     }
-                }
-                Ok::<_, Error>(())
+                    Ok::<_, Error>(())
+                };
+                let large = async {
+                    let mut s = futures::stream::iter(large)
+                        .map(|(id, size)| self.get_one(id, size, store, batch))
+                        .buffer_unordered(CONCURRENCY);
+                    while let Some(done) = s.next().await {
+                        p.advance(done?);
+                    }
+                    Ok::<_, Error>(())
+                };
+                let (small, large) = futures::join!(small, large);
+                small.and(large)
             });
             drop(tx);
             let written = writers
                 .into_iter()
                 .try_for_each(|w| w.join().unwrap_or_else(|_| Err(self.poisoned())));
             downloaded.and(written)
-        })?;
-        self.rt.block_on(async {
-            let mut s = futures::stream::iter(large)
-                .map(|(id, size)| self.get_one(id, size, store, batch))
-                .buffer_unordered(CONCURRENCY);
-            while let Some(done) = s.next().await {
-                p.advance(done?);
-            }
-            Ok(())
         })
     }
 
