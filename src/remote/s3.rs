@@ -230,7 +230,9 @@ impl S3Remote {
         Ok(bytes.to_vec())
     }
 
-    async fn get_one(
+    /// Fetches a large object: streamed to a temp file, then hard-linked into the batch
+    /// after hashing.
+    async fn get_large(
         &self,
         id: ObjectId,
         size: u64,
@@ -242,12 +244,6 @@ impl S3Remote {
             op: format!("storing object {id}"),
             cause: e.to_string(),
         };
-        if size < LARGE {
-            let bytes = self.get_bytes(id).await?;
-            store.put_bytes(&bytes, batch).map_err(stored)?;
-            return Ok(size);
-        }
-        // Large: stream to a temp file, then hard-link it into the batch after hashing.
         let tmp = store
             .tmp_dir()
             .join(format!("fetch-{}-{}", std::process::id(), id.short()));
@@ -392,15 +388,15 @@ impl Backend for S3Remote {
                 };
                 let large = async {
                     let mut s = futures::stream::iter(large)
-                        .map(|(id, size)| self.get_one(id, size, store, batch))
+                        .map(|(id, size)| self.get_large(id, size, store, batch))
                         .buffer_unordered(CONCURRENCY);
                     while let Some(done) = s.next().await {
                         p.advance(done?);
                     }
                     Ok::<_, Error>(())
                 };
-                let (small, large) = futures::join!(small, large);
-                small.and(large)
+                // The first error stops both.
+                futures::try_join!(small, large).map(drop)
             });
             drop(tx);
             let written = writers
