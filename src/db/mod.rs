@@ -607,3 +607,45 @@ impl Tx<'_> {
         Ok(out)
     }
 }
+
+/// Pruning after `gc` deleted objects: no row may name an object that is gone.
+impl Tx<'_> {
+    /// Deletes the file versions of commits no longer in the commit index.
+    pub fn prune_versions(&self) -> Result<()> {
+        self.tx
+            .execute(
+                "DELETE FROM versions WHERE commit_id NOT IN (SELECT id FROM commits)",
+                [],
+            )
+            .map(drop)
+            .map_err(self.err())
+    }
+
+    /// Returns every indexed run record id.
+    pub fn indexed_runs(&self) -> Result<Vec<ObjectId>> {
+        let mut st = self
+            .tx
+            .prepare_cached("SELECT id FROM runs")
+            .map_err(self.err())?;
+        let rows = st
+            .query_map([], |r| r.get::<_, String>(0))
+            .map_err(self.err())?;
+        self.run_ids(rows)
+    }
+
+    /// Forgets run records: their index rows, inputs, outputs and run-cache entries.
+    pub fn remove_runs(&self, ids: &[ObjectId]) -> Result<()> {
+        for sql in [
+            "DELETE FROM runs WHERE id = ?1",
+            "DELETE FROM run_outputs WHERE run = ?1",
+            "DELETE FROM run_inputs WHERE run = ?1",
+            "DELETE FROM run_cache WHERE run = ?1",
+        ] {
+            let mut st = self.tx.prepare_cached(sql).map_err(self.err())?;
+            for id in ids {
+                st.execute([id.hex()]).map_err(self.err())?;
+            }
+        }
+        Ok(())
+    }
+}

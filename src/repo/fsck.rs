@@ -128,6 +128,7 @@ impl Repo {
                 roots.push((format!("{prefix}{n}"), id));
             }
         }
+        roots.extend(self.remote_tracking_roots()?);
         let mut stack: Vec<(String, ObjectId)> = roots;
         while let Some((at, id)) = stack.pop() {
             if !r.seen.insert(id) {
@@ -359,6 +360,7 @@ impl Repo {
             kept_young: 0,
             temp_files: 0,
         };
+        let mut deleted = HashSet::new();
         for (id, path) in &objects {
             if reach.seen.contains(id) {
                 continue;
@@ -374,6 +376,7 @@ impl Repo {
                 path: path.clone(),
                 source,
             })?;
+            deleted.insert(*id);
             out.deleted += 1;
             out.bytes += m.len();
         }
@@ -390,9 +393,48 @@ impl Repo {
                 out.temp_files += 1;
             }
         }
-        let commits: HashMap<ObjectId, i64> = reach.commits.into_iter().collect();
-        let list: Vec<(ObjectId, i64)> = commits.into_iter().collect();
-        self.db().transaction(|tx| tx.rebuild_commits(&list))?;
+        self.prune_rows(reach.commits, &deleted, &reach.seen)?;
         Ok(out)
+    }
+
+    /// Returns the remote-tracking refs (`refs/remotes/<remote>/<branch>`) as roots: what
+    /// `pach fetch` brought is history users still read (`pach log <id>`, a later pull).
+    fn remote_tracking_roots(&self) -> Result<Vec<(String, ObjectId)>> {
+        let refs = self.db_ref().read().refs("refs/remotes/")?;
+        Ok(refs
+            .into_iter()
+            .filter_map(|(name, target)| Some((name, target.parse().ok()?)))
+            .collect())
+    }
+
+    /// After `gc`: rebuilds the commit index from the commits kept and drops every database
+    /// row that names an object no longer here (file versions of deleted commits, indexes of
+    /// deleted run records, absent-object rows nothing reachable refers to), so no row points
+    /// at a deleted object.
+    fn prune_rows(
+        &mut self,
+        commits: Vec<(ObjectId, i64)>,
+        deleted: &HashSet<ObjectId>,
+        reachable: &HashSet<ObjectId>,
+    ) -> Result<()> {
+        let commits: HashMap<ObjectId, i64> = commits.into_iter().collect();
+        let list: Vec<(ObjectId, i64)> = commits.into_iter().collect();
+        let runs = self.db_ref().read().indexed_runs()?;
+        let gone_runs: Vec<ObjectId> = runs
+            .into_iter()
+            .filter(|r| deleted.contains(r) || !self.store().contains(r))
+            .collect();
+        let absent = self.db_ref().read().absent_objects(None)?;
+        let stale_absent: Vec<ObjectId> = absent
+            .into_iter()
+            .filter(|id| !reachable.contains(id))
+            .collect();
+        self.db().transaction(|tx| {
+            tx.rebuild_commits(&list)?;
+            tx.prune_versions()?;
+            tx.remove_runs(&gone_runs)?;
+            tx.remove_absent_objects(&stale_absent)
+        })?;
+        Ok(())
     }
 }

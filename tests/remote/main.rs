@@ -8,6 +8,7 @@ mod common;
 
 mod dir;
 mod faults;
+mod gc;
 mod s3;
 
 use std::path::{Path, PathBuf};
