@@ -164,18 +164,36 @@ impl Error {
     }
 }
 
-/// Returns advice for remote errors.
+/// Returns advice for remote errors. Every command named here exists with those flags;
+/// tests run each hinted command.
 fn remote_hint(e: &crate::remote::Error) -> Option<String> {
     use crate::remote::Error as R;
     Some(match e {
         R::Unknown { .. } => "list remotes with `pach remote list`; add one with `pach remote add <name> <url>`".into(),
-        R::NotFastForward { .. } => "run `pach pull` first and push again, or use --force to overwrite the remote branch".into(),
-        R::RefMoved { .. } => "someone pushed meanwhile: run `pach pull`, then push again".into(),
-        R::Diverged { .. } => "pach cannot merge yet: keep one side (push yours with `pach push --force`, or move your branch to theirs)".into(),
-        R::Denied { .. } => "check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY".into(),
+        R::NotFastForward { remote, branch, .. } => format!(
+            "bring their commits with `pach pull {remote} {branch}` and push again, or overwrite theirs with `pach push {remote} {branch} --force`"
+        ),
+        R::RefMoved { remote, branch, .. } => {
+            format!("someone pushed meanwhile: run `pach pull {remote} {branch}`, then push again")
+        }
+        R::Diverged { remote, branch, theirs, .. } => format!(
+            "pach cannot merge yet: keep yours with `pach push {remote} {branch} --force`, or take theirs with `pach checkout {theirs}`, `pach branch -d {branch}`, `pach checkout -b {branch}`"
+        ),
+        R::Denied { .. } => "check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or the web identity, container or instance credentials pach found)".into(),
         R::Unreachable { .. } => "check the endpoint (AWS_ENDPOINT_URL or `endpoint` in `[remote.<name>]`) and that the server runs".into(),
         R::NoBucket { .. } => "create the bucket first; pach does not create buckets".into(),
-        R::Corrupt { .. } => "the remote copy is damaged; push it again from a clone that has a good copy".into(),
+        R::Corrupt { remote, .. } | R::Missing { remote, .. } => format!(
+            "the remote copy is damaged or gone: in a clone that has a good copy, run `pach fsck --remote {remote} --repair` (with that clone's name for this remote)"
+        ),
+        R::LocalCorrupt { .. } => "run `pach fsck` to list every damaged object in this store, and push from a clone that has a good copy".into(),
+        R::DetachedHead { command: "push", .. } => "make a branch here with `pach branch <name>` (or `pach checkout -b <name>`), then `pach push <remote> <name>`".into(),
+        R::DetachedHead { command, .. } => {
+            format!("switch to a branch with `pach checkout <branch>`, or name one: `pach {command} <remote> <branch>`")
+        }
+        R::PullWouldOverwrite { remote, branch, paths } => format!(
+            "discard them with `pach checkout HEAD -- {}`, or commit them (then the branches have diverged); then run `pach pull {remote} {branch}` again",
+            paths.first().map_or("<path>", |p| p.as_str())
+        ),
         _ => return None,
     })
 }

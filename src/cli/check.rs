@@ -15,15 +15,30 @@ use crate::ui::human_bytes;
 /// HEAD and the index, checking that each commit, tree and file they reach is present and
 /// well-formed. Reports each problem with its object id and where it is referred to from,
 /// and exits with code 4 if there is any.
+///
+/// With --remote NAME, checks that remote instead: re-hashes every object it holds and walks
+/// its branches for objects it lacks; --repair then uploads good local copies over the
+/// damaged or missing ones (run it in a clone that has them).
 #[derive(clap::Args, Debug)]
-#[command(after_help = "Example:\n  pach fsck && echo store is intact")]
+#[command(
+    after_help = "Examples:\n  pach fsck && echo store is intact\n  pach fsck --remote origin\n  pach fsck --remote origin --repair"
+)]
 pub struct FsckArgs {
     /// Print the report as JSON
     #[arg(long)]
     json: bool,
+    /// Check this remote's objects instead of the local store
+    #[arg(long, value_name = "NAME")]
+    remote: Option<String>,
+    /// Upload good local copies over the remote's damaged or missing objects
+    #[arg(long, requires = "remote")]
+    repair: bool,
 }
 
 pub fn fsck(cx: &Context, a: &FsckArgs) -> Result<()> {
+    if let Some(name) = &a.remote {
+        return super::remote::fsck_remote(cx, name, a.repair, a.json);
+    }
     let repo = cx.repo(Access::Read)?;
     let out = repo.fsck()?;
     if a.json {

@@ -12,9 +12,11 @@ use crate::repo::{Access, Head, Repo};
 /// Add, list or remove remotes
 ///
 /// A remote is a directory (a path or `file://…`) or an S3-compatible bucket
-/// (`s3://bucket/prefix`). S3 credentials, region and endpoint come from AWS_ACCESS_KEY_ID,
-/// AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION and AWS_ENDPOINT_URL; `endpoint`,
-/// `region` and `allow_http` in `[remote.<name>]` of `.pach/config.toml` override them.
+/// (`s3://bucket/prefix`). S3 credentials come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY
+/// and AWS_SESSION_TOKEN, else a web identity token (AWS_WEB_IDENTITY_TOKEN_FILE,
+/// AWS_ROLE_ARN), else container or instance credentials; region and endpoint from
+/// AWS_REGION and AWS_ENDPOINT_URL, overridden by `endpoint` and `region` in
+/// `[remote.<name>]` of `.pach/config.toml`. Plain http only for a loopback endpoint.
 #[derive(clap::Args, Debug)]
 #[command(
     after_help = "Examples:\n  pach remote add origin /mnt/share/project.pach\n  pach remote add origin s3://bucket/projects/survey --endpoint http://127.0.0.1:9000\n  pach remote list --json\n  pach remote remove origin"
@@ -309,26 +311,27 @@ fn s3_from_env() -> S3Settings {
         access_key: env("AWS_ACCESS_KEY_ID"),
         secret_key: env("AWS_SECRET_ACCESS_KEY"),
         token: env("AWS_SESSION_TOKEN"),
-        allow_http: env("AWS_ALLOW_HTTP").map(|v| v == "true" || v == "1"),
+        // Never from AWS_ALLOW_HTTP: plain http is for loopback endpoints only.
+        allow_http: None,
     }
 }
 
-fn current_branch(repo: &Repo, given: Option<&str>) -> Result<String> {
+fn current_branch(repo: &Repo, given: Option<&str>, command: &'static str) -> Result<String> {
     match (given, repo.head()?) {
         (Some(b), _) => Ok(b.into()),
         (None, Head::Branch(b)) => Ok(b),
-        (None, Head::Detached(_)) => Err(Error::BadName {
-            name: "HEAD".into(),
-            what: "branch",
-            reason: "HEAD is detached; name the branch",
-        }),
+        (None, Head::Detached(id)) => Err(RemoteError::DetachedHead {
+            command,
+            at: id.short(),
+        }
+        .into()),
     }
 }
 
 pub fn push(cx: &Context, args: &PushArgs) -> Result<()> {
     let mut repo = cx.repo(Access::Write)?;
     let spec = spec(&repo, args.remote.as_deref())?;
-    let branch = current_branch(&repo, args.branch.as_deref())?;
+    let branch = current_branch(&repo, args.branch.as_deref(), "push")?;
     let backend = remote::open(&spec, repo.root())?;
     let p = cx.ui.progress(args.json);
     let out = remote::sync::push(&mut repo, &spec.name, &*backend, &branch, args.force, &*p)?;
@@ -357,7 +360,7 @@ pub fn fetch(cx: &Context, args: &FetchArgs) -> Result<()> {
     let spec = spec(&repo, args.remote.as_deref())?;
     let backend = remote::open(&spec, repo.root())?;
     let p = cx.ui.progress(args.json);
-    let out = remote::sync::fetch(&mut repo, &spec.name, &*backend, None, None, &*p)?;
+    let out = remote::fetch::fetch(&mut repo, &spec.name, &*backend, None, None, &*p)?;
     if args.json {
         return cx.ui.json(&out);
     }
@@ -382,7 +385,7 @@ pub fn fetch(cx: &Context, args: &FetchArgs) -> Result<()> {
 pub fn pull(cx: &Context, args: &PullArgs) -> Result<()> {
     let mut repo = cx.repo(Access::Write)?;
     let spec = spec(&repo, args.remote.as_deref())?;
-    let branch = current_branch(&repo, args.branch.as_deref())?;
+    let branch = current_branch(&repo, args.branch.as_deref(), "pull")?;
     let scope = match &args.path {
         Some(p) => Some(crate::repo::resolve_path(repo.root(), &cx.cwd, p)?),
         None => None,
@@ -396,7 +399,17 @@ pub fn pull(cx: &Context, args: &PullArgs) -> Result<()> {
         &branch,
         scope.as_deref(),
         &*p,
-    )?;
+    )
+    .map_err(|e| match e {
+        // `pull` has no --force: say what works instead of checkout's advice.
+        Error::WouldOverwrite { paths } => RemoteError::PullWouldOverwrite {
+            remote: spec.name.clone(),
+            branch: branch.clone(),
+            paths,
+        }
+        .into(),
+        e => e,
+    })?;
     report_pull(cx, &spec.name, &out, args.json)
 }
 
@@ -482,8 +495,7 @@ pub fn clone(cx: &Context, args: &CloneArgs) -> Result<()> {
 fn clone_into(cx: &Context, args: &CloneArgs, url: &str, dir: &Path) -> Result<()> {
     let (mut repo, _) = Repo::init(dir)?;
     add_to_config(repo.pach_dir(), "origin", url, None, None)?;
-    let mut s3 = s3_from_env();
-    s3.allow_http = s3.allow_http.or(None);
+    let s3 = s3_from_env();
     let spec = Spec {
         name: "origin".into(),
         url: url.into(),
@@ -519,4 +531,47 @@ fn clone_into(cx: &Context, args: &CloneArgs, url: &str, dir: &Path) -> Result<(
         crate::ui::human_bytes(out.fetch.bytes)
     ));
     Ok(())
+}
+
+/// `pach fsck --remote NAME [--repair]`.
+pub fn fsck_remote(cx: &Context, name: &str, repair: bool, json: bool) -> Result<()> {
+    let repo = cx.repo(Access::Read)?;
+    let spec = spec(&repo, Some(name))?;
+    let backend = remote::open(&spec, repo.root())?;
+    let p = cx.ui.progress(json);
+    let out = remote::check::fsck_remote(&repo, &spec.name, &*backend, repair, &*p)?;
+    if json {
+        cx.ui.json(&out)?;
+    } else {
+        for (pr, how) in out
+            .repaired
+            .iter()
+            .map(|pr| (pr, " (repaired)"))
+            .chain(out.problems.iter().map(|pr| (pr, "")))
+        {
+            let id = pr.id.map(|i| i.to_string()).unwrap_or_default();
+            cx.ui
+                .line(format!("{}: {id} at {}: {}{how}", pr.kind, pr.at, pr.detail))?;
+        }
+        cx.ui.note(format!(
+            "checked {} object(s) on `{}`: {} reachable, {} problem(s), {} repaired",
+            out.objects,
+            spec.name,
+            out.reachable,
+            out.problems.len(),
+            out.repaired.len()
+        ));
+        if !out.problems.is_empty() && repair {
+            cx.ui.note(
+                "the problems left have no good copy here: repair from a clone that has them",
+            );
+        }
+    }
+    if out.problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::CheckFailed {
+            count: out.problems.len(),
+        })
+    }
 }

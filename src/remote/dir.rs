@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
-use super::{Backend, Error, RefVersion, io_err};
+use super::{Backend, Damage, Error, RefVersion, io_err};
 use crate::repo::Progress;
 use crate::store::{Batch, LinkMode, ObjectId, Store};
 
@@ -141,16 +141,42 @@ impl Backend for DirRemote {
         self.ensure(true)?;
         let tmp_dir = self.root.join("tmp");
         fs::create_dir_all(&tmp_dir).map_err(self.io(&tmp_dir))?;
-        // Copy everything to tmp/ first: nothing is visible until it is complete and durable.
-        let copied = items
+        // Copy everything to tmp/ first, hashing what is copied: nothing is visible until it
+        // is complete, verified and durable.
+        let copied: Vec<Result<(ObjectId, PathBuf), Error>> = items
             .par_iter()
             .map(|(id, src, size)| {
                 let tmp = self.temp();
-                fs::copy(src, &tmp).map_err(self.io(&tmp))?;
+                let copied = File::open(src)
+                    .map_err(io_err(&self.name, src))
+                    .and_then(|mut r| {
+                        let mut w = File::create(&tmp).map_err(self.io(&tmp))?;
+                        super::copy_verified(&self.name, id, &mut r, &mut w)
+                            .map_err(self.io(&tmp))?
+                    });
+                if let Err(e) = copied {
+                    let _ = fs::remove_file(&tmp);
+                    return Err(e);
+                }
                 p.advance(*size);
                 Ok((*id, tmp))
             })
-            .collect::<Result<Vec<_>, Error>>()?;
+            .collect();
+        if copied.iter().any(|c| c.is_err()) {
+            let mut first = None;
+            for c in copied {
+                match c {
+                    Ok((_, tmp)) => {
+                        let _ = fs::remove_file(tmp);
+                    }
+                    Err(e) => {
+                        first.get_or_insert(e);
+                    }
+                }
+            }
+            return Err(first.expect("one copy failed"));
+        }
+        let copied: Vec<(ObjectId, PathBuf)> = copied.into_iter().flatten().collect();
         self.sync()?;
         let mut made = HashSet::new();
         for (id, tmp) in &copied {
@@ -162,6 +188,36 @@ impl Backend for DirRemote {
             fs::rename(tmp, &dest).map_err(self.io(&dest))?;
         }
         self.sync()
+    }
+
+    fn check_objects(
+        &self,
+        ids: &[ObjectId],
+        p: &dyn Progress,
+    ) -> Result<Vec<(ObjectId, Damage)>, Error> {
+        let checked = ids
+            .par_iter()
+            .map(|id| {
+                let path = self.obj_path(id);
+                let got = match crate::store::loose::hash_file(&path) {
+                    Ok((h, size)) => {
+                        p.advance(size);
+                        let actual = ObjectId::from_hash(h);
+                        (actual != *id).then_some(Damage::Corrupt(actual))
+                    }
+                    Err(_) if !path.exists() => Some(Damage::Missing),
+                    Err(e) => {
+                        return Err(Error::Store {
+                            remote: self.name.clone(),
+                            op: format!("reading object {id}"),
+                            cause: e.to_string(),
+                        });
+                    }
+                };
+                Ok(got.map(|d| (*id, d)))
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        Ok(checked.into_iter().flatten().collect())
     }
 
     fn get_small(&self, ids: &[ObjectId]) -> Result<Vec<(ObjectId, Vec<u8>)>, Error> {

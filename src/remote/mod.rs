@@ -5,7 +5,9 @@
 //! S3-compatible object store through `object_store` ([`s3`]). The push, fetch and pull
 //! protocols live in [`sync`]; nothing here prints or reads the environment.
 
+pub mod check;
 pub mod dir;
+pub mod fetch;
 pub mod s3;
 pub mod sync;
 
@@ -15,7 +17,8 @@ use std::path::{Path, PathBuf};
 use crate::repo::Progress;
 use crate::store::{Batch, ObjectId, Store};
 
-pub use sync::{FetchOutcome, PullOutcome, PushOutcome};
+pub use fetch::FetchOutcome;
+pub use sync::{PullOutcome, PushOutcome};
 
 /// Errors of remotes; each names the remote.
 #[derive(Debug, thiserror::Error)]
@@ -101,6 +104,35 @@ pub enum Error {
     },
     #[error("object {id} is missing from the local store; cannot push it")]
     LocalMissing { id: ObjectId },
+    #[error(
+        "object {id} in the local store is corrupt: its content hashes to {actual}; it was not uploaded to `{remote}` and no remote branch moved"
+    )]
+    LocalCorrupt {
+        remote: String,
+        id: ObjectId,
+        actual: ObjectId,
+    },
+    #[error(
+        "remote `{remote}`: commit {commit} has a bad tree entry `{path}` (in tree {tree}): {reason}; nothing was stored"
+    )]
+    BadTree {
+        remote: String,
+        commit: String,
+        path: String,
+        tree: ObjectId,
+        reason: String,
+    },
+    #[error("HEAD is detached (at {at}): `pach {command}` needs a branch")]
+    DetachedHead { command: &'static str, at: String },
+    #[error(
+        "pull from `{remote}` fetched `{branch}` but would overwrite local changes to {}; nothing else changed",
+        paths.iter().take(5).map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ")
+    )]
+    PullWouldOverwrite {
+        remote: String,
+        branch: String,
+        paths: Vec<String>,
+    },
 }
 
 /// Returns a remote error of the `Io` kind.
@@ -180,12 +212,20 @@ pub fn parse_url(url: &str, base: &Path) -> Result<Location, Error> {
 pub trait Backend: Send + Sync {
     /// Lists the ids of every object the remote holds.
     fn list_objects(&self) -> Result<HashSet<ObjectId>, Error>;
-    /// Uploads local objects (id, local path, size); returns once all are durable on the remote.
+    /// Uploads local objects (id, local path, size), replacing any remote copy; returns once
+    /// all are durable on the remote. The bytes are hashed as they are uploaded: a local
+    /// object that does not match its id fails with [`Error::LocalCorrupt`] and is not stored.
     fn put_objects(
         &self,
         items: &[(ObjectId, PathBuf, u64)],
         p: &dyn Progress,
     ) -> Result<(), Error>;
+    /// Re-hashes remote objects; returns those that are missing or do not match their ids.
+    fn check_objects(
+        &self,
+        ids: &[ObjectId],
+        p: &dyn Progress,
+    ) -> Result<Vec<(ObjectId, Damage)>, Error>;
     /// Downloads small objects, verified against their ids.
     fn get_small(&self, ids: &[ObjectId]) -> Result<Vec<(ObjectId, Vec<u8>)>, Error>;
     /// Downloads objects into `batch` of the local store, each verified before it is queued.
@@ -207,6 +247,49 @@ pub trait Backend: Send + Sync {
         expected: Option<&(ObjectId, RefVersion)>,
         new: ObjectId,
     ) -> Result<(), Error>;
+}
+
+/// What is wrong with a remote object.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Damage {
+    Missing,
+    /// Its bytes hash to this id instead.
+    Corrupt(ObjectId),
+}
+
+/// Hashes what is read through `r` (and copies it to `w`), and checks it against `id`: a
+/// local object about to be uploaded.
+pub fn copy_verified(
+    remote: &str,
+    id: &ObjectId,
+    r: &mut impl std::io::Read,
+    w: &mut impl std::io::Write,
+) -> std::io::Result<Result<(), Error>> {
+    let mut h = blake3::Hasher::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = r.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+        w.write_all(&buf[..n])?;
+    }
+    Ok(local_check(remote, id, h.finalize()))
+}
+
+/// Checks the hash of a local object's bytes against its id before they count as uploaded.
+pub fn local_check(remote: &str, id: &ObjectId, hash: blake3::Hash) -> Result<(), Error> {
+    let actual = ObjectId::from_hash(hash);
+    if actual == *id {
+        Ok(())
+    } else {
+        Err(Error::LocalCorrupt {
+            remote: remote.into(),
+            id: *id,
+            actual,
+        })
+    }
 }
 
 /// A backend's version of a ref as read (an S3 ETag; nothing for directories).

@@ -54,7 +54,8 @@ pub struct Batch {
 #[derive(Default)]
 struct Pending {
     files: Vec<(PathBuf, ObjectId)>,
-    ids: std::collections::HashSet<ObjectId>,
+    /// Each pending id with its position in `files`.
+    ids: std::collections::HashMap<ObjectId, usize>,
 }
 
 impl Store {
@@ -353,13 +354,15 @@ impl Batch {
             .lock()
             .expect("no panics while locked")
             .ids
-            .contains(id)
+            .contains_key(id)
     }
 
     /// Queues a temp file; a second file with the same id is removed at once.
     fn push(&self, tmp: PathBuf, id: ObjectId) {
         let mut p = self.pending.lock().expect("no panics while locked");
-        if p.ids.insert(id) {
+        if !p.ids.contains_key(&id) {
+            let at = p.files.len();
+            p.ids.insert(id, at);
             p.files.push((tmp, id));
         } else {
             drop(p);
@@ -370,11 +373,7 @@ impl Batch {
     /// Reads an object still waiting in this batch (not yet in the store).
     pub fn read_pending(&self, id: &ObjectId) -> Option<Vec<u8>> {
         let p = self.pending.lock().expect("no panics while locked");
-        let path = p
-            .files
-            .iter()
-            .find(|(_, i)| i == id)
-            .map(|(t, _)| t.clone())?;
+        let path = p.files.get(*p.ids.get(id)?)?.0.clone();
         drop(p);
         fs::read(path).ok()
     }

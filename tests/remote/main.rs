@@ -6,9 +6,12 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod bad_trees;
 mod dir;
 mod faults;
 mod gc;
+mod hints;
+mod repair;
 mod s3;
 
 use std::path::{Path, PathBuf};

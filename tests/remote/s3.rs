@@ -240,6 +240,42 @@ fn a_clone_of_many_small_files_is_whole_and_a_corrupt_object_is_refused() {
 }
 
 #[test]
+fn fsck_remote_repairs_a_corrupt_object_on_s3_from_a_good_clone() {
+    let Some(srv) = S3Server::start("bkt") else {
+        return;
+    };
+    let Some(dir) = srv.bucket_dir("bkt") else {
+        println!("SKIPPED: corrupting an object needs s3s-fs (moto keeps objects in memory)");
+        return;
+    };
+    let ep = srv.endpoint();
+    let a = TestRepo::init();
+    a.commit_files("one", &[("d/x.txt", "precious\n"), ("y.txt", "why\n")]);
+    run(&a, &ep, &["remote", "add", "origin", "s3://bkt/r"]).success();
+    run(&a, &ep, &["push"]).success();
+    run(&a, &ep, &["fsck", "--remote", "origin"]).success();
+    let blob = blake3::hash(b"precious\n").to_hex().to_string();
+    let obj = dir.join("r/objects").join(&blob[..2]).join(&blob[2..]);
+    std::fs::write(&obj, "tampered\n").unwrap();
+
+    let b = TestRepo::new();
+    run(&b, &ep, &["clone", "s3://bkt/r", "c"])
+        .code(1)
+        .stderr(contains(blob.as_str()).and(contains("pach fsck --remote origin --repair")));
+    run(&a, &ep, &["fsck", "--remote", "origin"])
+        .code(4)
+        .stdout(contains("corrupt").and(contains(blob.as_str())));
+    run(&a, &ep, &["fsck", "--remote", "origin", "--repair"])
+        .success()
+        .stdout(contains("(repaired)"));
+    run(&a, &ep, &["fsck", "--remote", "origin"]).success();
+    run(&b, &ep, &["clone", "s3://bkt/r", "c"]).success();
+    let c = TestRepo::at(&b.path().join("c"));
+    assert_eq!(a.worktree(), c.worktree());
+    c.pach(["fsck"]).assert().success();
+}
+
+#[test]
 fn s3_errors_name_the_remote_and_the_cause_and_change_nothing() {
     let Some(srv) = S3Server::start("bkt") else {
         return;

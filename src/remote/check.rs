@@ -1,0 +1,205 @@
+//! `pach fsck --remote`: re-hash a remote's objects, walk its branches for missing ones, and
+//! with `--repair` upload good local copies over the damaged or missing ones.
+//!
+//! A push uploads only what the remote lacks, so a damaged remote object stays damaged until
+//! something replaces it on purpose: this is that something. Local copies are verified
+//! before they go up (as in every upload), so a repair never spreads damage.
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+
+use super::{Backend, Damage};
+use crate::error::Result;
+use crate::repo::{Problem, Progress, Repo};
+use crate::store::{Commit, EntryKind, ObjectId, RunRecord, Structured, Tree};
+
+/// What `pach fsck --remote` found (and repaired).
+#[derive(Debug, Serialize)]
+pub struct RemoteFsckOutcome {
+    pub remote: String,
+    /// Objects the remote lists.
+    pub objects: usize,
+    /// Objects reachable from its branches.
+    pub reachable: usize,
+    /// Problems left after any repair.
+    pub problems: Vec<Problem>,
+    /// Problems a repair fixed.
+    pub repaired: Vec<Problem>,
+}
+
+/// Checks every object `backend` lists against its id and every object its branches reach
+/// for presence; with `repair`, re-uploads verified local copies of the bad ones.
+pub fn fsck_remote(
+    repo: &Repo,
+    remote: &str,
+    backend: &dyn Backend,
+    repair: bool,
+    p: &dyn Progress,
+) -> Result<RemoteFsckOutcome> {
+    let listed = backend.list_objects()?;
+    let mut ids: Vec<ObjectId> = listed.iter().copied().collect();
+    ids.sort();
+    p.begin("checking", ids.len() as u64, 0);
+    let damaged = backend.check_objects(&ids, p)?;
+    p.end();
+    let at = format!("remote `{remote}`");
+    let mut problems: Vec<Problem> = damaged
+        .iter()
+        .map(|(id, d)| match d {
+            Damage::Corrupt(actual) => Problem {
+                kind: "corrupt",
+                id: Some(*id),
+                at: at.clone(),
+                detail: format!("content hashes to {actual}"),
+            },
+            Damage::Missing => Problem {
+                kind: "missing",
+                id: Some(*id),
+                at: at.clone(),
+                detail: "listed but could not be read".into(),
+            },
+        })
+        .collect();
+    let corrupt: HashSet<ObjectId> = damaged.iter().map(|d| d.0).collect();
+    let reachable = walk(repo, remote, backend, &listed, &corrupt, &mut problems)?;
+    let mut out = RemoteFsckOutcome {
+        remote: remote.into(),
+        objects: listed.len(),
+        reachable,
+        problems,
+        repaired: Vec::new(),
+    };
+    if repair {
+        repair_from_local(repo, backend, &mut out, p)?;
+    }
+    Ok(out)
+}
+
+/// Walks the remote's branches: commits, trees and run records are read from the local
+/// store when it has them (verified), else from the remote; what is reachable but not
+/// listed becomes a `missing` problem. Returns how many objects are reachable.
+fn walk(
+    repo: &Repo,
+    remote: &str,
+    backend: &dyn Backend,
+    listed: &HashSet<ObjectId>,
+    corrupt: &HashSet<ObjectId>,
+    problems: &mut Vec<Problem>,
+) -> Result<usize> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Kind {
+        Commit,
+        Tree,
+        Run,
+        Blob,
+    }
+    let mut seen = HashSet::new();
+    let mut frontier: Vec<(ObjectId, Kind, String)> = backend
+        .branches()?
+        .into_iter()
+        .map(|(name, id)| (id, Kind::Commit, format!("{remote}/{name}")))
+        .collect();
+    while !frontier.is_empty() {
+        frontier.retain(|(id, _, _)| seen.insert(*id));
+        let mut readable = Vec::new();
+        for (id, kind, at) in &frontier {
+            if !listed.contains(id) {
+                problems.push(Problem {
+                    kind: "missing",
+                    id: Some(*id),
+                    at: at.clone(),
+                    detail: "reachable from the remote's branches but not on the remote".into(),
+                });
+            }
+            // A damaged or missing object is walked through a good local copy when there is one.
+            let local = repo.store().contains(id) && repo.store().verify(id).is_ok();
+            if *kind != Kind::Blob && (local || (listed.contains(id) && !corrupt.contains(id))) {
+                readable.push((*id, *kind, at.clone(), local));
+            }
+        }
+        let remote_ids: Vec<ObjectId> = readable
+            .iter()
+            .filter(|r| !r.3)
+            .map(|r| r.0)
+            .collect();
+        let mut bytes: std::collections::HashMap<ObjectId, Vec<u8>> =
+            backend.get_small(&remote_ids)?.into_iter().collect();
+        let mut next = Vec::new();
+        for (id, kind, at, local) in readable {
+            let b = match bytes.remove(&id) {
+                Some(b) => b,
+                None if local => repo.store().read(&id)?,
+                None => continue,
+            };
+            match kind {
+                Kind::Commit => {
+                    let c: Commit = decode(&id, &b)?;
+                    let here = format!("commit {}", id.short());
+                    next.push((c.tree, Kind::Tree, format!("{here}:/")));
+                    next.extend(c.runs.iter().map(|r| (*r, Kind::Run, here.clone())));
+                    next.extend(c.parents.iter().map(|p| (*p, Kind::Commit, here.clone())));
+                }
+                Kind::Tree => {
+                    let t: Tree = decode(&id, &b)?;
+                    let base = at.trim_end_matches('/');
+                    for e in t.entries {
+                        let child = format!("{base}/{}", e.name);
+                        let k = if e.kind == EntryKind::Dir {
+                            Kind::Tree
+                        } else {
+                            Kind::Blob
+                        };
+                        next.push((e.id, k, child));
+                    }
+                }
+                Kind::Run => {
+                    let r: RunRecord = decode(&id, &b)?;
+                    let here = format!("run {}", id.short());
+                    next.push((r.log, Kind::Blob, here.clone()));
+                    next.extend(r.outputs.iter().map(|o| (o.id, Kind::Blob, here.clone())));
+                }
+                Kind::Blob => {}
+            }
+        }
+        frontier = next;
+    }
+    Ok(seen.len())
+}
+
+fn decode<T: Structured>(id: &ObjectId, bytes: &[u8]) -> Result<T> {
+    T::decode(bytes).map_err(|source| crate::store::Error::Corrupt { id: *id, source }.into())
+}
+
+/// Uploads a verified local copy of each damaged or missing object, replacing the remote's.
+fn repair_from_local(
+    repo: &Repo,
+    backend: &dyn Backend,
+    out: &mut RemoteFsckOutcome,
+    p: &dyn Progress,
+) -> Result<()> {
+    let mut items = Vec::new();
+    let mut queued = HashSet::new();
+    for pr in &out.problems {
+        let Some(id) = pr.id else { continue };
+        if queued.contains(&id) || repo.store().verify(&id).is_err() {
+            continue;
+        }
+        let path = repo.store().path(&id);
+        let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        queued.insert(id);
+        items.push((id, path, size));
+    }
+    if items.is_empty() {
+        return Ok(());
+    }
+    p.begin("repairing", items.len() as u64, items.iter().map(|i| i.2).sum());
+    backend.put_objects(&items, p)?;
+    p.end();
+    let (fixed, left) = std::mem::take(&mut out.problems)
+        .into_iter()
+        .partition(|pr| pr.id.is_some_and(|id| queued.contains(&id)));
+    out.repaired = fixed;
+    out.problems = left;
+    Ok(())
+}

@@ -1,0 +1,407 @@
+//! Fetch: what the remote's branches need that is not here, verified, stored, then indexed.
+//!
+//! Commits and run records are read into memory (few and small). Trees are many: each is
+//! verified and decoded as it arrives, written at once into a batch that stays invisible
+//! until [`Batch::finish`], and only its id and entries' ids stay in memory, so a fetch of
+//! 10^5 new directories holds ids, not trees. Blobs go into a first batch, made durable
+//! first; then trees, run records and commits; then one transaction moves the
+//! remote-tracking refs and indexes the new commits and runs. A fetch that fails at any
+//! point drops its batches, which removes every temp file: nothing durable changes.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+
+use super::sync::decode;
+use super::{Backend, Error as RemoteError};
+use crate::error::Result;
+use crate::repo::{Progress, Repo, is_under, validate_name};
+use crate::store::{Batch, Commit, EntryKind, ObjectId, RunRecord, Structured, Tree};
+
+/// Trees asked of the remote at once: bounds the tree bytes held in memory.
+const TREE_CHUNK: usize = 512;
+
+/// One branch a fetch updated.
+#[derive(Debug, Serialize)]
+pub struct FetchedBranch {
+    pub name: String,
+    pub old: Option<ObjectId>,
+    pub new: ObjectId,
+}
+
+/// What `pach fetch` did.
+#[derive(Debug, Serialize, Default)]
+pub struct FetchOutcome {
+    pub remote: String,
+    pub branches: Vec<FetchedBranch>,
+    pub commits: usize,
+    pub objects: usize,
+    pub bytes: u64,
+}
+
+
+/// Objects read during a fetch, before they are stored.
+#[derive(Default)]
+struct Fetched {
+    commits: Vec<(ObjectId, Vec<u8>, Commit)>,
+    /// Trees fetched (their bytes are in the batch, not here).
+    trees: HashSet<ObjectId>,
+    runs: Vec<(ObjectId, Vec<u8>, RunRecord)>,
+    blobs: HashMap<ObjectId, u64>,
+    /// Blobs a path filter left out.
+    skipped: HashSet<ObjectId>,
+}
+
+/// Downloads what the remote's `branches` (all when `None`) need and sets
+/// `refs/remotes/<remote>/<branch>`; with `scope`, only blobs at or under that path.
+pub fn fetch(
+    repo: &mut Repo,
+    remote: &str,
+    backend: &dyn Backend,
+    branches: Option<&[String]>,
+    scope: Option<&str>,
+    p: &dyn Progress,
+) -> Result<FetchOutcome> {
+    let mut tips = backend.branches()?;
+    if let Some(want) = branches {
+        for b in want {
+            if !tips.iter().any(|(n, _)| n == b) {
+                return Err(RemoteError::NoBranch {
+                    remote: remote.into(),
+                    branch: b.clone(),
+                }
+                .into());
+            }
+        }
+        tips.retain(|(n, _)| want.contains(n));
+    }
+    let mut f = Fetched::default();
+    fetch_commits(repo, backend, &tips, &mut f)?;
+    let roots: Vec<(ObjectId, ObjectId)> = f
+        .commits
+        .iter()
+        .map(|c| (c.2.tree, c.0))
+        .chain(tips.iter().filter_map(|(_, t)| {
+            // A tip already here may still lack blobs (after `pull --path`).
+            repo.store()
+                .contains(t)
+                .then(|| repo.commit_obj(t).ok().map(|c| (c.tree, *t)))?
+        }))
+        .collect();
+    // Trees, run records and commits: written as they arrive, visible only at `finish`.
+    let structured = Batch::default();
+    fetch_trees(repo, remote, backend, &roots, scope, &structured, &mut f)?;
+    fetch_runs(repo, backend, scope, &mut f)?;
+    if scope.is_none() {
+        // A full fetch also brings what an earlier `--path` fetch left out (older versions too).
+        for id in repo.db_ref().read().absent_objects(Some(remote))? {
+            f.blobs.entry(id).or_insert(0);
+        }
+    }
+    let mut blobs: Vec<(ObjectId, u64)> = f
+        .blobs
+        .iter()
+        .filter(|(id, _)| !repo.store().contains(id))
+        .map(|(id, s)| (*id, *s))
+        .collect();
+    blobs.sort();
+    let mut out = FetchOutcome {
+        remote: remote.into(),
+        commits: f.commits.len(),
+        objects: blobs.len() + f.trees.len() + f.runs.len() + f.commits.len(),
+        bytes: blobs.iter().map(|b| b.1).sum(),
+        ..Default::default()
+    };
+    // Blobs first, durable; they are leaves, so a fetch killed after this only saves work.
+    let batch = Batch::default();
+    p.begin("fetching", blobs.len() as u64, out.bytes);
+    backend.get_into(&blobs, repo.store(), &batch, p)?;
+    p.end();
+    batch.finish(repo.store())?;
+    for (_, bytes, _) in &f.runs {
+        repo.store().put_bytes(bytes, &structured)?;
+    }
+    for (_, bytes, _) in &f.commits {
+        repo.store().put_bytes(bytes, &structured)?;
+    }
+    structured.finish(repo.store())?;
+    index_fetched(repo, remote, &tips, &f, &mut out)?;
+    Ok(out)
+}
+
+/// Reads the commits no local object has yet, level by level from the tips.
+fn fetch_commits(
+    repo: &Repo,
+    backend: &dyn Backend,
+    tips: &[(String, ObjectId)],
+    f: &mut Fetched,
+) -> Result<()> {
+    let mut seen = HashSet::new();
+    let mut frontier: Vec<ObjectId> = tips.iter().map(|t| t.1).collect();
+    while !frontier.is_empty() {
+        frontier.retain(|id| seen.insert(*id) && !repo.store().contains(id));
+        let mut next = Vec::new();
+        for (id, bytes) in backend.get_small(&frontier)? {
+            let c: Commit = decode(&id, &bytes)?;
+            next.extend(c.parents.iter().copied());
+            f.commits.push((id, bytes, c));
+        }
+        frontier = next;
+    }
+    Ok(())
+}
+
+/// Reads the trees under `roots` ((tree, commit) pairs), from the remote unless local, and
+/// lists the blobs wanted. Each fetched tree is verified, checked and written into `batch`
+/// as it arrives; only ids and paths stay in memory.
+fn fetch_trees(
+    repo: &Repo,
+    remote: &str,
+    backend: &dyn Backend,
+    roots: &[(ObjectId, ObjectId)],
+    scope: Option<&str>,
+    batch: &Batch,
+    f: &mut Fetched,
+) -> Result<()> {
+    // Without a scope a tree's path changes nothing, so each tree is walked once.
+    let key = |id: &ObjectId, path: &str| (*id, scope.map(|_| path.to_string()));
+    let mut seen = HashSet::new();
+    let mut frontier: Vec<(ObjectId, String, ObjectId)> = roots
+        .iter()
+        .map(|(tree, commit)| (*tree, String::new(), *commit))
+        .collect();
+    while !frontier.is_empty() {
+        frontier.retain(|(id, path, _)| seen.insert(key(id, path)));
+        let mut next = Vec::new();
+        for level in frontier.chunks(TREE_CHUNK) {
+            let missing: Vec<ObjectId> = level
+                .iter()
+                .map(|t| t.0)
+                .filter(|id| !f.trees.contains(id) && !repo.store().contains(id))
+                .collect::<HashSet<_>>()
+                .into_iter()
+                .collect();
+            let first: HashMap<ObjectId, usize> = level
+                .iter()
+                .enumerate()
+                .rev()
+                .map(|(i, t)| (t.0, i))
+                .collect();
+            let mut got: HashMap<ObjectId, Tree> = HashMap::new();
+            for (id, bytes) in backend.get_small(&missing)? {
+                let (_, path, commit) = &level[first[&id]];
+                let tree = checked_tree(remote, commit, path, &id, &bytes)?;
+                repo.store().put_bytes(&bytes, batch)?;
+                f.trees.insert(id);
+                got.insert(id, tree);
+            }
+            for (id, path, commit) in level {
+                let tree: Tree = match got.get(id) {
+                    Some(t) => t.clone(),
+                    None => match batch.read_pending(id) {
+                        Some(b) => decode(id, &b)?,
+                        None => repo.store().get(id)?,
+                    },
+                };
+                for e in tree.entries {
+                    let p = if path.is_empty() {
+                        e.name.clone()
+                    } else {
+                        format!("{path}/{}", e.name)
+                    };
+                    if e.kind == EntryKind::Dir {
+                        next.push((e.id, p, *commit));
+                    } else if scope.is_none_or(|s| is_under(&p, s)) {
+                        f.blobs.insert(e.id, e.size);
+                    } else {
+                        f.skipped.insert(e.id);
+                    }
+                }
+            }
+        }
+        // With a scope, all trees still come (history and status need them); blobs do not.
+        frontier = next;
+    }
+    Ok(())
+}
+
+/// Decodes a tree from the remote and checks its entry names; an error names the remote,
+/// the commit and the path of the bad entry.
+fn checked_tree(
+    remote: &str,
+    commit: &ObjectId,
+    dir: &str,
+    id: &ObjectId,
+    bytes: &[u8],
+) -> Result<Tree> {
+    let bad = |name: Option<&str>, reason: String| RemoteError::BadTree {
+        remote: remote.into(),
+        commit: commit.short(),
+        path: match (dir, name) {
+            ("", Some(n)) => n.to_string(),
+            (d, Some(n)) => format!("{d}/{n}"),
+            ("", None) => "/".into(),
+            (d, None) => d.to_string(),
+        },
+        tree: *id,
+        reason,
+    };
+    let tree = match Tree::decode(bytes) {
+        Ok(t) => t,
+        Err(e) => return Err(bad(first_bad_entry(bytes).as_deref(), e.to_string()).into()),
+    };
+    for e in &tree.entries {
+        if let Err(reason) = validate_name(&e.name) {
+            return Err(bad(Some(&e.name), reason.into()).into());
+        }
+    }
+    Ok(tree)
+}
+
+/// Finds, in a tree that failed to decode, the first entry whose name is refused or out of
+/// order, to name it in the error (the decoder's message says why).
+fn first_bad_entry(bytes: &[u8]) -> Option<String> {
+    let body = bytes.strip_prefix(Tree::HEADER)?;
+    let v: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let mut prev: Option<&str> = None;
+    for e in v.get("entries")?.as_array()? {
+        let name = e.get("name")?.as_str()?;
+        if validate_name(name).is_err() || prev.is_some_and(|p| p.as_bytes() >= name.as_bytes()) {
+            return Some(name.to_string());
+        }
+        prev = Some(name);
+    }
+    None
+}
+
+/// Reads the run records of the fetched commits and lists their logs and outputs.
+fn fetch_runs(
+    repo: &Repo,
+    backend: &dyn Backend,
+    scope: Option<&str>,
+    f: &mut Fetched,
+) -> Result<()> {
+    let ids: Vec<ObjectId> = f
+        .commits
+        .iter()
+        .flat_map(|c| c.2.runs.iter().copied())
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let (local, remote): (Vec<ObjectId>, Vec<ObjectId>) =
+        ids.into_iter().partition(|id| repo.store().contains(id));
+    let mut recs: Vec<(ObjectId, RunRecord)> = Vec::new();
+    for id in local {
+        recs.push((id, repo.store().get(&id)?));
+    }
+    for (id, bytes) in backend.get_small(&remote)? {
+        let rec: RunRecord = decode(&id, &bytes)?;
+        recs.push((id, rec.clone()));
+        f.runs.push((id, bytes, rec));
+    }
+    for (_, rec) in recs {
+        if scope.is_none() {
+            f.blobs.insert(rec.log, 0);
+        } else {
+            f.skipped.insert(rec.log);
+        }
+        for o in &rec.outputs {
+            if scope.is_none_or(|s| is_under(&o.path, s)) {
+                f.blobs.insert(o.id, o.size);
+            } else {
+                f.skipped.insert(o.id);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Moves the remote-tracking refs and indexes the new commits and runs, and records which
+/// blobs a path filter left out (and which have arrived since), in one transaction.
+fn index_fetched(
+    repo: &mut Repo,
+    remote: &str,
+    tips: &[(String, ObjectId)],
+    f: &Fetched,
+    out: &mut FetchOutcome,
+) -> Result<()> {
+    let mut versions = Vec::new();
+    for (id, _, c) in &f.commits {
+        let parent = c.parents.first().map(|p| repo.commit_obj(p)).transpose()?;
+        let mut v = Vec::new();
+        changed_files(repo, parent.map(|p| p.tree), Some(c.tree), "", &mut v)?;
+        versions.push((*id, c.time, v));
+    }
+    let absent: Vec<&ObjectId> = f
+        .skipped
+        .iter()
+        .filter(|id| !f.blobs.contains_key(id) && !repo.store().contains(id))
+        .collect();
+    let mut moved = Vec::new();
+    {
+        let db = repo.db_ref();
+        for (name, tip) in tips {
+            let r = format!("refs/remotes/{remote}/{name}");
+            let old = db.read().get_ref(&r)?.and_then(|s| s.parse().ok());
+            if old != Some(*tip) {
+                moved.push((r, name.clone(), old, *tip));
+            }
+        }
+    }
+    repo.db().transaction(|tx| {
+        for (r, _, _, tip) in &moved {
+            tx.set_ref(r, &tip.hex())?;
+        }
+        for (id, time, v) in &versions {
+            tx.add_commit(id, *time)?;
+            tx.add_versions(id, *time, v)?;
+        }
+        for (id, _, rec) in &f.runs {
+            if !tx.has_run(id)? {
+                tx.add_run(id, rec)?;
+            }
+        }
+        tx.remove_absent_objects(f.blobs.keys())?;
+        tx.add_absent_objects(absent.iter().copied(), remote)?;
+        Ok(())
+    })?;
+    out.branches = moved
+        .into_iter()
+        .map(|(_, name, old, new)| FetchedBranch { name, old, new })
+        .collect();
+    Ok(())
+}
+
+/// Lists (path, blob) of files added or changed from tree `old` to tree `new`.
+fn changed_files(
+    repo: &Repo,
+    old: Option<ObjectId>,
+    new: Option<ObjectId>,
+    prefix: &str,
+    out: &mut Vec<(String, ObjectId)>,
+) -> Result<()> {
+    if old == new {
+        return Ok(());
+    }
+    let Some(new) = new else { return Ok(()) };
+    let a: Vec<_> = match old {
+        Some(o) => repo.store().get::<Tree>(&o)?.entries,
+        None => Vec::new(),
+    };
+    for e in repo.store().get::<Tree>(&new)?.entries {
+        let path = if prefix.is_empty() {
+            e.name.clone()
+        } else {
+            format!("{prefix}/{}", e.name)
+        };
+        let before = a.iter().find(|x| x.name == e.name);
+        if e.kind == EntryKind::Dir {
+            let old_dir = before.filter(|x| x.kind == EntryKind::Dir).map(|x| x.id);
+            changed_files(repo, old_dir, Some(e.id), &path, out)?;
+        } else if before.is_none_or(|b| b.id != e.id || b.kind != e.kind) {
+            out.push((path, e.id));
+        }
+    }
+    Ok(())
+}
+
