@@ -276,9 +276,11 @@ Register-ArgumentCompleter -Native -CommandName 'pach' -ScriptBlock {
             break
         }
         'pach;fsck' {
+            [CompletionResult]::new('--remote', '--remote', [CompletionResultType]::ParameterName, 'Check this remote''s objects instead of the local store')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if pach was started in DIR')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR in the environment means never, for auto)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the report as JSON')
+            [CompletionResult]::new('--repair', '--repair', [CompletionResultType]::ParameterName, 'Upload good local copies over the remote''s damaged or missing objects')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about what is happening (can be repeated)')

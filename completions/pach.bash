@@ -442,12 +442,16 @@ _pach() {
             return 0
             ;;
         pach__subcmd__fsck)
-            opts="-q -v -C -h --json --quiet --verbose --color --help"
+            opts="-q -v -C -h --json --remote --repair --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --remote)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 -C)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -256,9 +256,11 @@ set edit:completion:arg-completer[pach] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'pach;fsck'= {
+            cand --remote 'Check this remote''s objects instead of the local store'
             cand -C 'Run as if pach was started in DIR'
             cand --color 'When to colour output (NO_COLOR in the environment means never, for auto)'
             cand --json 'Print the report as JSON'
+            cand --repair 'Upload good local copies over the remote''s damaged or missing objects'
             cand -q 'Print nothing but results and errors'
             cand --quiet 'Print nothing but results and errors'
             cand -v 'Print more about what is happening (can be repeated)'

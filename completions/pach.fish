@@ -209,11 +209,13 @@ complete -c pach -n "__fish_pach_using_subcommand provenance" -l verify -d 'Re-h
 complete -c pach -n "__fish_pach_using_subcommand provenance" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c pach -n "__fish_pach_using_subcommand provenance" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
 complete -c pach -n "__fish_pach_using_subcommand provenance" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pach -n "__fish_pach_using_subcommand fsck" -l remote -d 'Check this remote\'s objects instead of the local store' -r
 complete -c pach -n "__fish_pach_using_subcommand fsck" -s C -d 'Run as if pach was started in DIR' -r -F
 complete -c pach -n "__fish_pach_using_subcommand fsck" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c pach -n "__fish_pach_using_subcommand fsck" -l json -d 'Print the report as JSON'
+complete -c pach -n "__fish_pach_using_subcommand fsck" -l repair -d 'Upload good local copies over the remote\'s damaged or missing objects'
 complete -c pach -n "__fish_pach_using_subcommand fsck" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c pach -n "__fish_pach_using_subcommand fsck" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
 complete -c pach -n "__fish_pach_using_subcommand fsck" -s h -l help -d 'Print help (see more with \'--help\')'
