@@ -550,8 +550,10 @@ pub fn fsck_remote(cx: &Context, name: &str, repair: bool, json: bool) -> Result
             .chain(out.problems.iter().map(|pr| (pr, "")))
         {
             let id = pr.id.map(|i| i.to_string()).unwrap_or_default();
-            cx.ui
-                .line(format!("{}: {id} at {}: {}{how}", pr.kind, pr.at, pr.detail))?;
+            cx.ui.line(format!(
+                "{}: {id} at {}: {}{how}",
+                pr.kind, pr.at, pr.detail
+            ))?;
         }
         cx.ui.note(format!(
             "checked {} object(s) on `{}`: {} reachable, {} problem(s), {} repaired",

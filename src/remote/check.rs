@@ -118,11 +118,7 @@ fn walk(
                 readable.push((*id, *kind, at.clone(), local));
             }
         }
-        let remote_ids: Vec<ObjectId> = readable
-            .iter()
-            .filter(|r| !r.3)
-            .map(|r| r.0)
-            .collect();
+        let remote_ids: Vec<ObjectId> = readable.iter().filter(|r| !r.3).map(|r| r.0).collect();
         let mut bytes: std::collections::HashMap<ObjectId, Vec<u8>> =
             backend.get_small(&remote_ids)?.into_iter().collect();
         let mut next = Vec::new();
@@ -193,7 +189,11 @@ fn repair_from_local(
     if items.is_empty() {
         return Ok(());
     }
-    p.begin("repairing", items.len() as u64, items.iter().map(|i| i.2).sum());
+    p.begin(
+        "repairing",
+        items.len() as u64,
+        items.iter().map(|i| i.2).sum(),
+    );
     backend.put_objects(&items, p)?;
     p.end();
     let (fixed, left) = std::mem::take(&mut out.problems)

@@ -39,7 +39,6 @@ pub struct FetchOutcome {
     pub bytes: u64,
 }
 
-
 /// Objects read during a fetch, before they are stored.
 #[derive(Default)]
 struct Fetched {
@@ -243,8 +242,7 @@ fn checked_tree(
             ("", None) => "/".into(),
             (d, None) => d.to_string(),
         },
-        tree: *id,
-        reason,
+        reason: format!("{reason} (tree {})", id.short()),
     };
     let tree = match Tree::decode(bytes) {
         Ok(t) => t,
@@ -404,4 +402,3 @@ fn changed_files(
     }
     Ok(())
 }
-

@@ -113,13 +113,13 @@ pub enum Error {
         actual: ObjectId,
     },
     #[error(
-        "remote `{remote}`: commit {commit} has a bad tree entry `{path}` (in tree {tree}): {reason}; nothing was stored"
+        "remote `{remote}`: commit {commit} has a bad tree entry `{path}`: {reason}; nothing was stored"
     )]
     BadTree {
         remote: String,
         commit: String,
         path: String,
-        tree: ObjectId,
+        /// Why, with the tree's id.
         reason: String,
     },
     #[error("HEAD is detached (at {at}): `pach {command}` needs a branch")]

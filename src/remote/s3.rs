@@ -13,11 +13,11 @@ use std::time::Duration;
 
 use futures::{StreamExt, TryStreamExt};
 use object_store::aws::{AmazonS3, AmazonS3Builder};
-use object_store::path::Path as Key;
 use object_store::client::{
     HttpClient, HttpConnector, HttpError, HttpErrorKind, HttpRequest, HttpResponse, HttpService,
     ReqwestConnector,
 };
+use object_store::path::Path as Key;
 use object_store::{
     ClientOptions, ObjectStore, ObjectStoreExt, PutMode, PutOptions, PutPayload, RetryConfig,
     UpdateVersion, WriteMultipart,
@@ -66,7 +66,12 @@ impl S3Remote {
         let url = format!("s3://{bucket}/{prefix}");
         let allow_http = match http_allowed(&endpoint) {
             Ok(loopback) => loopback && s.allow_http != Some(false),
-            Err(reason) => return Err(Error::BadUrl { url: endpoint, reason }),
+            Err(reason) => {
+                return Err(Error::BadUrl {
+                    url: endpoint,
+                    reason,
+                });
+            }
         };
         if endpoint.starts_with("http://") && !allow_http {
             return Err(Error::BadUrl {
@@ -147,7 +152,11 @@ fn http_allowed(endpoint: &str) -> Result<bool, String> {
     match u.scheme() {
         "https" => return Ok(false),
         "http" => {}
-        other => return Err(format!("scheme `{other}`: use https:// (or http:// on loopback)")),
+        other => {
+            return Err(format!(
+                "scheme `{other}`: use https:// (or http:// on loopback)"
+            ));
+        }
     }
     Ok(match u.host() {
         Some(url::Host::Domain(d)) => d == "localhost",
@@ -763,7 +772,10 @@ mod tests {
             ))
         };
         assert_eq!(cause_of(&failure(404, "NoSuchBucket")), Cause::NoBucket);
-        assert_eq!(cause_of(&failure(403, "SignatureDoesNotMatch")), Cause::Denied);
+        assert_eq!(
+            cause_of(&failure(403, "SignatureDoesNotMatch")),
+            Cause::Denied
+        );
         assert_eq!(cause_of(&failure(401, "Whatever")), Cause::Denied);
         let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
         assert_eq!(

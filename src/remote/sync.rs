@@ -11,9 +11,9 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
+use super::FetchOutcome;
 use super::{Backend, Error as RemoteError};
 use crate::error::{Error, Result};
-use super::FetchOutcome;
 use crate::repo::{Head, Move, Progress, RefKind, Repo};
 use crate::store::{Commit, EntryKind, ObjectId, RunRecord, Structured, Tree};
 
@@ -215,7 +215,8 @@ pub fn pull(
     scope: Option<&str>,
     p: &dyn Progress,
 ) -> Result<PullOutcome> {
-    let fetched = super::fetch::fetch(repo, remote, backend, Some(&[branch.to_string()]), scope, p)?;
+    let fetched =
+        super::fetch::fetch(repo, remote, backend, Some(&[branch.to_string()]), scope, p)?;
     let theirs: ObjectId = repo
         .db_ref()
         .read()

@@ -56,7 +56,9 @@ fn refused(url: &str, bad: &str, path: &str) {
     let out = b.pach(["fetch"]).assert().code(1);
     let err = stderr_of(&out);
     assert!(
-        err.contains("remote `origin`") && err.contains(&bad[..12]) && err.contains(&format!("`{path}`")),
+        err.contains("remote `origin`")
+            && err.contains(&bad[..12])
+            && err.contains(&format!("`{path}`")),
         "{err}"
     );
     b.assert_unchanged(&before);
@@ -98,7 +100,10 @@ fn a_tree_with_unsorted_entries_is_refused_and_nothing_is_stored() {
         let x = put(remote, b"x\n");
         let y = put(remote, b"y\n");
         let sub = tree(remote, json!([file("b.txt", &x, 2), file("a.txt", &y, 2)]));
-        tree(remote, json!([{"name": "sub", "kind": "dir", "id": sub, "size": 4}]))
+        tree(
+            remote,
+            json!([{"name": "sub", "kind": "dir", "id": sub, "size": 4}]),
+        )
     });
     refused(&url, &bad, "sub/a.txt");
 }

@@ -19,7 +19,10 @@ fn fetched_objects_survive_gc_with_no_grace() {
     assert!(b.object_path(&blob).is_file());
     b.pach(["gc", "--grace", "0"]).assert().success();
     assert!(b.object_path(&blob).is_file(), "gc deleted a fetched blob");
-    assert!(b.object_path(&head).is_file(), "gc deleted a fetched commit");
+    assert!(
+        b.object_path(&head).is_file(),
+        "gc deleted a fetched commit"
+    );
     b.pach(["fsck"]).assert().success();
     // What was fetched is still usable.
     b.pach(["branch", "theirs", &head]).assert().success();
@@ -61,7 +64,10 @@ fn gc_leaves_no_row_naming_a_deleted_object() {
         "the side commit is indexed before gc"
     );
     a.pach(["gc", "--grace", "0"]).assert().success();
-    assert!(!a.object_path(&side).exists(), "gc kept an unreachable commit");
+    assert!(
+        !a.object_path(&side).exists(),
+        "gc kept an unreachable commit"
+    );
     for (table, id) in rows(&db) {
         assert!(
             a.object_path(&id).exists(),

@@ -28,7 +28,10 @@ fn a_detached_head_push_says_so_and_the_hinted_commands_push() {
     a.pach(["checkout", &head]).assert().success();
     let out = a.pach(["push"]).assert().code(1);
     let err = stderr_of(&out);
-    assert!(err.contains("HEAD is detached") && err.contains(&head[..12]), "{err}");
+    assert!(
+        err.contains("HEAD is detached") && err.contains(&head[..12]),
+        "{err}"
+    );
     assert!(!err.contains("not a valid branch name"), "{err}");
     let h = hint(&err);
     assert!(

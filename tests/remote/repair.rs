@@ -32,7 +32,10 @@ fn a_corrupt_local_object_is_not_pushed_and_the_remote_ref_stays() {
         "{err}"
     );
     assert_eq!(remote_ref(&remote, "main"), None, "the remote ref moved");
-    assert!(!remote_obj(&remote, &blob).exists(), "a damaged object went up");
+    assert!(
+        !remote_obj(&remote, &blob).exists(),
+        "a damaged object went up"
+    );
     assert!(remote_fsck(&remote).1.is_empty());
     // The hinted command names the damaged object.
     let out = a.pach(["fsck"]).assert().code(4);
@@ -77,7 +80,11 @@ fn fsck_remote_names_a_corrupt_object_and_repair_from_a_good_clone_fixes_it() {
         .pach(["fsck", "--remote", "origin", "--repair"])
         .assert()
         .success();
-    assert!(stdout_of(&out).contains("(repaired)"), "{}", stdout_of(&out));
+    assert!(
+        stdout_of(&out).contains("(repaired)"),
+        "{}",
+        stdout_of(&out)
+    );
     assert!(remote_fsck(&remote).1.is_empty());
     a.pach(["fsck", "--remote", "origin"]).assert().success();
     b.pach(["clone", url, "c"]).assert().success();
