@@ -107,3 +107,20 @@ fn a_tree_with_unsorted_entries_is_refused_and_nothing_is_stored() {
     });
     refused(&url, &bad, "sub/a.txt");
 }
+
+#[test]
+fn a_tree_entry_named_dot_dot_is_refused_and_nothing_is_stored() {
+    let (_a, url, bad) = serve(|remote| {
+        let x = put(remote, b"x\n");
+        let up = tree(remote, json!([file("escape.txt", &x, 2)]));
+        let sub = tree(
+            remote,
+            json!([{"name": "..", "kind": "dir", "id": up, "size": 2}]),
+        );
+        tree(
+            remote,
+            json!([{"name": "sub", "kind": "dir", "id": sub, "size": 2}]),
+        )
+    });
+    refused(&url, &bad, "sub/..");
+}
