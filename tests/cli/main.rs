@@ -13,6 +13,7 @@ mod commit;
 mod diff;
 mod faults;
 mod fsck_gc;
+mod hostile;
 mod init;
 mod lock;
 mod log;
