@@ -372,6 +372,14 @@ impl Repo {
                 });
             }
         }
+        if !cached && let Some(link) = out.removed.iter().find_map(|p| self.symlinked_parent(p)) {
+            return Err(Error::BadPath {
+                path: link,
+                reason: "is a symlink in the working tree where a tracked directory was; pach \
+                         never deletes through it (use --cached to stop tracking only)"
+                    .into(),
+            });
+        }
         for p in &out.removed {
             index.remove(p);
         }
@@ -388,6 +396,25 @@ impl Repo {
             }
         }
         Ok(out)
+    }
+}
+
+impl Repo {
+    /// The first directory above project path `p` that is a symlink in the working tree.
+    fn symlinked_parent(&self, p: &str) -> Option<String> {
+        let mut at = String::new();
+        let parts: Vec<&str> = p.split('/').collect();
+        for part in &parts[..parts.len() - 1] {
+            if !at.is_empty() {
+                at.push('/');
+            }
+            at.push_str(part);
+            let m = self.root().join(&at).symlink_metadata().ok()?;
+            if m.file_type().is_symlink() {
+                return Some(at);
+            }
+        }
+        None
     }
 }
 

@@ -122,3 +122,22 @@ fn checkout_never_deletes_or_writes_through_a_symlink_in_the_working_tree() {
     assert_eq!(std::fs::read_to_string(away.join("x")).unwrap(), "1");
     assert_eq!(std::fs::read_to_string(away.join("y")).unwrap(), "2");
 }
+
+#[test]
+fn rm_never_deletes_through_a_symlinked_directory() {
+    let repo = TestRepo::init();
+    repo.commit_files("one", &[("d/x", "1")]);
+    let away = repo.base().join("away");
+    std::fs::rename(repo.path().join("d"), &away).unwrap();
+    symlink(&away, repo.path().join("d")).unwrap();
+    let before = repo.snapshot();
+    repo.pach(["rm", "d"])
+        .assert()
+        .code(1)
+        .stderr(contains("`d`"))
+        .stderr(contains("symlink"));
+    repo.assert_unchanged(&before);
+    assert_eq!(std::fs::read_to_string(away.join("x")).unwrap(), "1");
+    repo.pach(["rm", "--cached", "d"]).assert().success();
+    assert_eq!(std::fs::read_to_string(away.join("x")).unwrap(), "1");
+}
