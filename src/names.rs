@@ -41,6 +41,20 @@ fn is_ntfs_dot(piece: &str, word: &str) -> bool {
     rest[..end].chars().all(|c| c == '.' || c == ' ')
 }
 
+/// The part of [`validate_name`] that no pach has ever let into a tree: not empty, not `.`
+/// or `..`, no `/` and no NUL. Decoding a tree enforces it; the `.git`/`.pach` forms are
+/// refused wherever a tree meets the outside (fetch, checkout, add, stage outputs, fsck),
+/// so a repository whose old commits hold such a name stays readable.
+pub fn validate_component(name: &str) -> Result<(), &'static str> {
+    if name.is_empty() || name == "." || name == ".." {
+        return Err("empty, `.` or `..`");
+    }
+    if name.contains('/') || name.contains('\0') {
+        return Err("contains `/` or NUL");
+    }
+    Ok(())
+}
+
 /// Checks one path component, returning why it is refused.
 ///
 /// Refused: empty, `.`, `..`, anything with `/` or NUL, and every spelling that git's path
@@ -51,11 +65,11 @@ fn is_ntfs_dot(piece: &str, word: &str) -> bool {
 /// and spaces, so `.. ` is `..` there). A backslash is a directory separator on Windows, so each part between
 /// backslashes is checked the same way (`x\.git`, `a\..\b` are refused).
 pub fn validate_name(name: &str) -> Result<(), &'static str> {
-    if name.is_empty() || name == "." || name == ".." {
-        return Err("empty, `.` or `..`");
-    }
-    if name.contains('/') || name.contains('\0') {
-        return Err("contains `/` or NUL");
+    validate_component(name)?;
+    // Most names start with none of the letters the forms below need: decide them at once.
+    let first = name.as_bytes()[0];
+    if name.is_ascii() && !b".gGpP ".contains(&first) && !name.contains('\\') {
+        return Ok(());
     }
     if is_hfs_dot(name, "git") || is_hfs_dot(name, "pach") {
         return Err("names `.git` or `.pach` (on a case-insensitive file system)");

@@ -106,6 +106,7 @@ impl Repo {
         if !allow_absent && let Some((p, e)) = to_absent.first() {
             self.check_fetched(p, &e.id)?;
         }
+        check_names(to_write.iter().chain(&to_absent).map(|(p, _)| *p))?;
         self.check_links(wanted)?;
         if !force {
             let touched: Vec<&String> = to_delete
@@ -179,6 +180,7 @@ impl Repo {
         for (p, e) in &wanted {
             self.check_fetched(p, &e.id)?;
         }
+        check_names(wanted.keys())?;
         self.check_links(&wanted)?;
         let list: Vec<(&String, &FileEntry)> = wanted.iter().collect();
         let mut index = self.db_ref().read().index()?;
@@ -329,6 +331,26 @@ impl Repo {
     pub(crate) fn stored_len(&self, id: &ObjectId) -> u64 {
         fs::metadata(self.store().path(id)).map_or(0, |m| m.len())
     }
+}
+
+/// Refuses to write any path with a component that would be `.git` or `.pach` on some
+/// system (see [`crate::names::validate_name`]), whatever tree it comes from.
+pub(crate) fn check_names<'a>(paths: impl Iterator<Item = &'a String>) -> Result<()> {
+    for p in paths {
+        for part in p.split('/') {
+            if let Err(why) = crate::names::validate_name(part) {
+                return Err(Error::BadPath {
+                    path: p.clone(),
+                    reason: format!(
+                        "holds the name `{}`, which pach refuses to write ({why}); nothing was \
+                         changed",
+                        part.escape_debug()
+                    ),
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The longest symlink target the OS accepts (`PATH_MAX` less its NUL).

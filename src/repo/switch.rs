@@ -447,7 +447,12 @@ mod tests {
         let hook = b"#!/bin/sh\necho owned\n";
         let blob = ObjectId::of(hook);
         let hooks = Tree {
-            entries: vec![entry("post-checkout", EntryKind::File, blob, hook.len() as u64)],
+            entries: vec![entry(
+                "post-checkout",
+                EntryKind::File,
+                blob,
+                hook.len() as u64,
+            )],
         };
         let batch = Batch::default();
         let hooks_id = repo.store().put_bytes(&hooks.encode(), &batch).unwrap();
@@ -464,11 +469,18 @@ mod tests {
             };
             let bad = craft(&mut repo, root, &[hook]);
             let e = repo.checkout("evil", false).unwrap_err().to_string();
-            assert!(e.contains(&bad.to_string()) && e.contains("refused"), "{e}");
+            // Readable (a tree an older pach committed), never written out.
+            assert_eq!(repo.flatten(&bad).unwrap().len(), 1, "{name}");
+            let path = format!("`{name}/hooks/post-checkout`");
+            assert!(e.contains(&path) && e.contains("refuses"), "{e}");
+            assert_eq!(files_of(tmp.path()), Vec::<String>::new(), "{name}");
+            assert!(repo.restore("evil", &[name.to_string()]).is_err());
             assert_eq!(files_of(tmp.path()), Vec::<String>::new(), "{name}");
             let f = repo.fsck().unwrap();
             assert!(
-                f.problems.iter().any(|p| p.id == Some(bad) && p.kind == "malformed"),
+                f.problems
+                    .iter()
+                    .any(|p| p.id == Some(bad) && p.kind == "bad-name"),
                 "{name}: {:?}",
                 f.problems
             );
@@ -481,15 +493,23 @@ mod tests {
         let (mut repo, _) = Repo::init(tmp.path()).unwrap();
         let (a, b) = (ObjectId::of(b"a"), ObjectId::of(b"b"));
         for entries in [
-            vec![entry("b", EntryKind::File, b, 1), entry("a", EntryKind::File, a, 1)],
-            vec![entry("a", EntryKind::File, a, 1), entry("a", EntryKind::File, b, 1)],
+            vec![
+                entry("b", EntryKind::File, b, 1),
+                entry("a", EntryKind::File, a, 1),
+            ],
+            vec![
+                entry("a", EntryKind::File, a, 1),
+                entry("a", EntryKind::File, b, 1),
+            ],
         ] {
             let bad = craft(&mut repo, Tree { entries }, &[b"a", b"b"]);
             assert!(repo.checkout("evil", false).is_err());
             assert_eq!(files_of(tmp.path()), Vec::<String>::new());
             let f = repo.fsck().unwrap();
             assert!(
-                f.problems.iter().any(|p| p.id == Some(bad) && p.kind == "malformed"),
+                f.problems
+                    .iter()
+                    .any(|p| p.id == Some(bad) && p.kind == "malformed"),
                 "{:?}",
                 f.problems
             );
@@ -519,7 +539,8 @@ mod tests {
     fn a_chain_of_links_in_a_fetched_tree_is_not_checked_out() {
         let tmp = tempfile::tempdir().unwrap();
         let (mut repo, _) = Repo::init(tmp.path()).unwrap();
-        let link = |name: &str, t: &[u8]| entry(name, EntryKind::Symlink, ObjectId::of(t), t.len() as u64);
+        let link =
+            |name: &str, t: &[u8]| entry(name, EntryKind::Symlink, ObjectId::of(t), t.len() as u64);
         let root = Tree {
             entries: vec![link("a", b"."), link("b", b"a/.."), link("c", b"b/..")],
         };
