@@ -277,55 +277,78 @@ impl Repo {
             }
         }
         let mode = self.link_mode();
-        let mut entries = Vec::with_capacity(write.len());
-        for ((p, e), r) in write.iter().zip(ready) {
-            let full = self.root().join(p);
-            if !matches!(r, Ready::Grown(_)) {
-                undo.push(Undo::Restore((*p).clone(), old.get(*p).cloned()));
-            }
-            match r {
-                Ready::Temp(tmp) => {
-                    self.make_parents(p, &Mutex::new(Vec::new()))?;
-                    remove_any(&full)?;
-                    if let Err(source) = fs::rename(tmp, &full) {
-                        if source.raw_os_error() != Some(libc_exdev()) {
-                            return Err(Error::Io { path: full, source });
-                        }
-                        // `.pach/tmp` on another file system than this path.
-                        self.place(p, &full, e, mode)?;
-                        let _ = fs::remove_file(tmp);
-                    }
+        let done = Mutex::new(Vec::new());
+        // Distinct paths, each only renamed, truncated or (rarely) copied: in parallel.
+        let entries = write
+            .par_iter()
+            .zip(ready)
+            .map(|((p, e), r)| {
+                let full = self.root().join(p);
+                if !matches!(r, Ready::Grown(_)) {
+                    let step = Undo::Restore((*p).clone(), old.get(*p).cloned());
+                    done.lock().expect("no panics while locked").push(step);
                 }
-                Ready::Grown(_) => {}
-                Ready::Shrink => {
-                    let r = self
-                        .store()
-                        .resize_in_place(&e.id, &full, Direction::Shrink)?;
-                    if r != Resized::Done {
-                        // The truncated file freed the space the full copy needs.
-                        remove_any(&full)?;
-                        self.place(p, &full, e, mode)?;
+                self.switch_one(p, e, r, &full, mode)?;
+                let m = full.symlink_metadata().map_err(|source| Error::Io {
+                    path: full.clone(),
+                    source,
+                })?;
+                Ok((
+                    (*p).clone(),
+                    IndexEntry {
+                        kind: e.kind,
+                        id: e.id,
+                        size: e.size,
+                        exec: e.exec,
+                        stat: super::status::stat_of(&m),
+                        verified_ns: super::now_ns(),
+                        absent: false,
+                    },
+                ))
+            })
+            .collect::<Result<Vec<_>>>();
+        undo.extend(done.into_inner().expect("no panics while locked"));
+        entries
+    }
+
+    /// Puts one prepared file in place.
+    fn switch_one(
+        &self,
+        p: &str,
+        e: &FileEntry,
+        r: &Ready,
+        full: &Path,
+        mode: LinkMode,
+    ) -> Result<()> {
+        match r {
+            Ready::Temp(tmp) => {
+                self.make_parents(p, &Mutex::new(Vec::new()))?;
+                remove_any(full)?;
+                if let Err(source) = fs::rename(tmp, full) {
+                    if source.raw_os_error() != Some(libc_exdev()) {
+                        return Err(Error::Io {
+                            path: full.to_owned(),
+                            source,
+                        });
                     }
+                    // `.pach/tmp` on another file system than this path.
+                    self.place(p, full, e, mode)?;
+                    let _ = fs::remove_file(tmp);
                 }
             }
-            let m = full.symlink_metadata().map_err(|source| Error::Io {
-                path: full.clone(),
-                source,
-            })?;
-            entries.push((
-                (*p).clone(),
-                IndexEntry {
-                    kind: e.kind,
-                    id: e.id,
-                    size: e.size,
-                    exec: e.exec,
-                    stat: super::status::stat_of(&m),
-                    verified_ns: super::now_ns(),
-                    absent: false,
-                },
-            ));
+            Ready::Grown(_) => {}
+            Ready::Shrink => {
+                let r = self
+                    .store()
+                    .resize_in_place(&e.id, full, Direction::Shrink)?;
+                if r != Resized::Done {
+                    // The truncated file freed the space the full copy needs.
+                    remove_any(full)?;
+                    self.place(p, full, e, mode)?;
+                }
+            }
         }
-        Ok(entries)
+        Ok(())
     }
 
     /// Puts back, from the store, every path the switch touched (newest step first).
