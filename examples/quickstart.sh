@@ -12,6 +12,11 @@ PACH=${PACH:-}
 if [ -z "$PACH" ]; then
   if [ -x "$here/target/release/pach" ]; then PACH="$here/target/release/pach"; else PACH=pach; fi
 fi
+# A relative PACH (`PACH=target/release/pach`) means relative to where the script was
+# started; resolve it before changing directory. A bare name is looked up on PATH.
+case "$PACH" in
+  */*) PACH="$(cd "$(dirname "$PACH")" && pwd)/$(basename "$PACH")" ;;
+esac
 dir=${1:-$(mktemp -d "${TMPDIR:-/tmp}/pach-quickstart.XXXXXX")}
 mkdir -p "$dir" && cd "$dir"
 say() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }

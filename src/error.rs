@@ -42,6 +42,8 @@ pub enum Error {
     NoCommits { branch: String },
     #[error("nothing to commit (use `pach add` first, or --allow-empty)")]
     NothingToCommit,
+    #[error("the commit message is empty")]
+    EmptyMessage,
     #[error("branch `{name}` already exists")]
     BranchExists { name: String },
     #[error("tag `{name}` already exists")]
@@ -130,10 +132,22 @@ impl Error {
 
     /// Returns advice for the user, where there is some.
     pub fn hint(&self) -> Option<String> {
+        self.hint_for("")
+    }
+
+    /// Returns advice for the user of `command` (the subcommand that failed, `""` if not
+    /// known): every command a hint names must work as written.
+    pub fn hint_for(&self, command: &str) -> Option<String> {
         Some(match self {
+            Error::WouldOverwrite { .. } => match command {
+                "pull" => "commit them (`pach add <path>`, then `pach commit -m <message>`) and pull again, or discard them with `pach checkout HEAD -- <path>`".into(),
+                // `commit --run` runs the stages after committing.
+                "run" | "commit" => "those are outputs of a stage, which `pach run` rewrites: copy your edits elsewhere, restore the outputs with `pach checkout HEAD -- <path>`, then run again".into(),
+                _ => "commit them (`pach add <path>`, then `pach commit -m <message>`), or discard them with `pach checkout --force <rev>`".into(),
+            },
+            Error::EmptyMessage => "describe the change: `pach commit -m \"<message>\"`".into(),
             Error::NotAProject { .. } => "run `pach init` to create one here".into(),
             Error::Locked { .. } => "wait for the other pach command to finish; if no pach is running, the lock is released on its own".into(),
-            Error::WouldOverwrite { .. } => "commit them, or use --force to discard them".into(),
             Error::AmbiguousRev { .. } => "give more characters of the commit id".into(),
             Error::Runner(crate::runner::Error::ImageMissing { .. }) => {
                 "build or load it locally: `docker build -t <tag> .`, `docker load -i image.tar`, or for the examples `examples/wordcount/build-image.sh <tag>`".into()
@@ -196,4 +210,84 @@ fn remote_hint(e: &crate::remote::Error) -> Option<String> {
         ),
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::ObjectId;
+
+    /// The `pach …` commands a hint names in backticks, placeholders filled in.
+    fn commands(hint: &str) -> Vec<Vec<String>> {
+        hint.split('`')
+            .skip(1)
+            .step_by(2)
+            .filter(|s| s.starts_with("pach "))
+            .map(|s| {
+                s.split_whitespace()
+                    .map(|w| {
+                        let w = w.trim_matches('"');
+                        if w.starts_with('<') { "x" } else { w }.to_string()
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Every hint of every command names only commands and flags that exist.
+    #[test]
+    fn every_command_a_hint_names_parses() {
+        use clap::Parser;
+        let id = ObjectId::of(b"x");
+        let io = || std::io::Error::from_raw_os_error(28);
+        let errors = [
+            Error::NotAProject { start: "/x".into() },
+            Error::Locked {
+                pid: "1".into(),
+                lock: "/x".into(),
+            },
+            Error::WouldOverwrite {
+                paths: vec!["a".into()],
+            },
+            Error::AmbiguousRev {
+                rev: "ab".into(),
+                candidates: "ab1, ab2".into(),
+            },
+            Error::EmptyMessage,
+            Error::StageFailed {
+                stage: "count".into(),
+                datum: "0123abcd".into(),
+                exit: 1,
+                tail: String::new(),
+            },
+            Error::RunRecordMissing {
+                path: "a".into(),
+                run: id,
+            },
+            Error::Store(crate::store::Error::Missing { id }),
+            Error::Store(crate::store::Error::Write {
+                path: "/x".into(),
+                source: io(),
+            }),
+            Error::Runner(crate::runner::Error::ImageMissing { image: "i".into() }),
+        ];
+        let mut seen = 0;
+        for e in &errors {
+            for command in ["", "checkout", "pull", "run", "commit", "add"] {
+                let hint = e
+                    .hint_for(command)
+                    .unwrap_or_else(|| panic!("{e} has no hint"));
+                for words in commands(&hint) {
+                    seen += 1;
+                    if let Err(err) = crate::cli::Cli::try_parse_from(&words) {
+                        panic!("hint of `{e}` names `{}`: {err}", words.join(" "));
+                    }
+                }
+            }
+        }
+        assert!(seen > 20, "only {seen} commands found in hints");
+        // The check itself can fail: a flag `pull` does not have.
+        let bad = commands("run `pach pull --force`");
+        assert!(crate::cli::Cli::try_parse_from(&bad[0]).is_err());
+    }
 }

@@ -3,6 +3,7 @@ pub mod cli;
 pub mod db;
 pub mod error;
 pub mod git;
+pub mod names;
 pub mod ops;
 pub mod pipeline;
 pub mod provenance;

@@ -18,13 +18,14 @@ fn main() {
         color: use_color(choice, no_color),
         progress: progress_allowed(),
     };
+    let command = cli.command.name();
     if let Err(e) = pach::cli::dispatch(cli, ui.clone()) {
         if let pach::Error::Io { source, .. } = &e
             && source.kind() == std::io::ErrorKind::BrokenPipe
         {
             std::process::exit(0);
         }
-        ui.error(&e);
+        ui.error(&e, command);
         std::process::exit(e.exit_code());
     }
 }

@@ -90,7 +90,7 @@ impl Ui {
     }
 
     /// Prints an error with its causes and hint to stderr.
-    pub fn error(&self, e: &Error) {
+    pub fn error(&self, e: &Error, command: &str) {
         eprintln!("{}: {e}", self.paint("31", "error"));
         let mut src = std::error::Error::source(e);
         while let Some(s) = src {
@@ -100,7 +100,7 @@ impl Ui {
             }
             src = s.source();
         }
-        if let Some(h) = e.hint() {
+        if let Some(h) = e.hint_for(command) {
             eprintln!("hint: {h}");
         }
     }

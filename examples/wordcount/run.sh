@@ -4,7 +4,16 @@
 #   examples/wordcount/run.sh [DIR]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-PACH=${PACH:-pach}
+PACH=${PACH:-}
+if [ -z "$PACH" ]; then
+  root="$(cd "$here/../.." && pwd)"
+  if [ -x "$root/target/release/pach" ]; then PACH="$root/target/release/pach"; else PACH=pach; fi
+fi
+# A relative PACH (`PACH=target/release/pach`) means relative to where the script was
+# started; resolve it before changing directory. A bare name is looked up on PATH.
+case "$PACH" in
+  */*) PACH="$(cd "$(dirname "$PACH")" && pwd)/$(basename "$PACH")" ;;
+esac
 dir=${1:-$(mktemp -d "${TMPDIR:-/tmp}/pach-wordcount.XXXXXX")}
 "$here/build-image.sh" pach-test/busybox:1
 mkdir -p "$dir/data" && cd "$dir"

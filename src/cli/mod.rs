@@ -121,6 +121,38 @@ impl Context {
 }
 
 /// Runs one parsed command line.
+impl Command {
+    /// The subcommand's name as typed (for hints that depend on it).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Init(_) => "init",
+            Command::Add(_) => "add",
+            Command::Rm(_) => "rm",
+            Command::Status(_) => "status",
+            Command::Commit(_) => "commit",
+            Command::Log(_) => "log",
+            Command::Branch(_) => "branch",
+            Command::Tag(_) => "tag",
+            Command::Checkout(_) => "checkout",
+            Command::Diff(_) => "diff",
+            Command::Ls(_) => "ls",
+            Command::Cat(_) => "cat",
+            Command::Show(_) => "show",
+            Command::Run(_) => "run",
+            Command::Logs(_) => "logs",
+            Command::Provenance(_) => "provenance",
+            Command::Fsck(_) => "fsck",
+            Command::Gc(_) => "gc",
+            Command::Completions(_) => "completions",
+            Command::Remote(_) => "remote",
+            Command::Push(_) => "push",
+            Command::Fetch(_) => "fetch",
+            Command::Pull(_) => "pull",
+            Command::Clone(_) => "clone",
+        }
+    }
+}
+
 pub fn dispatch(cli: Cli, ui: Ui) -> Result<()> {
     let cwd = match &cli.global.dir {
         Some(d) => std::fs::canonicalize(d).map_err(|source| crate::Error::Io {

@@ -255,7 +255,7 @@ fn watch(cx: &Context, args: &RunArgs) -> Result<()> {
             Ok(()) => {}
             Err(crate::Error::Runner(crate::runner::Error::Interrupted)) => break,
             // A failing stage is reported; the watch goes on with the next commit.
-            Err(e) if !stop.load(Ordering::SeqCst) => cx.ui.error(&e),
+            Err(e) if !stop.load(Ordering::SeqCst) => cx.ui.error(&e, "run"),
             Err(e) => return Err(e),
         }
         // The run may itself have committed; that commit is not new work.

@@ -801,6 +801,30 @@ fn collect_outputs(
             ));
         }
     }
+    // Each link alone stays in /pach/out; resolved through the others it must too.
+    let base = format!("{}/", stage.output);
+    let rel = |p: &str| p.strip_prefix(&base).unwrap_or(p).to_string();
+    let links: std::collections::HashMap<String, String> = outs
+        .iter()
+        .filter(|o| o.kind == EntryKind::Symlink)
+        .map(|o| {
+            let t = std::fs::read_link(out_dir.join(rel(&o.path))).map_err(io_err(out_dir))?;
+            Ok((rel(&o.path), t.to_string_lossy().into_owned()))
+        })
+        .collect::<Result<_>>()?;
+    let paths: Vec<(String, EntryKind)> = outs.iter().map(|o| (rel(&o.path), o.kind)).collect();
+    let checked = crate::repo::check_links(paths.iter().map(|(p, k)| (p.as_str(), *k)), |p| {
+        Ok::<_, Error>(links[p].clone())
+    })?;
+    if let Err(u) = checked {
+        return Err(bad(
+            &u.path,
+            &format!(
+                "a symlink to `{}` that leaves /pach/out: {}",
+                u.target, u.reason
+            ),
+        ));
+    }
     Ok(outs)
 }
 
@@ -839,6 +863,8 @@ fn commit_outputs(
     run_ids: Vec<ObjectId>,
     opts: &RunOptions<'_>,
 ) -> Result<Option<ObjectId>> {
+    // Links from different datums and stages resolve through each other only here.
+    repo.check_links(snapshot)?;
     let batch = Batch::default();
     let (tree, _) = crate::repo::build_tree(
         repo.store(),

@@ -404,12 +404,12 @@ fn normalise_path(raw: &str) -> Result<String, &'static str> {
     if path.is_empty() {
         return Err("must name a path inside the project, not its root");
     }
-    for part in path.split('/') {
-        crate::repo::validate_name(part)?;
-    }
     let first = path.split('/').next().unwrap_or(path);
     if first == ".pach" || first == ".git" {
         return Err("lies in `.pach` or `.git`");
+    }
+    for part in path.split('/') {
+        crate::repo::validate_name(part)?;
     }
     Ok(path.to_string())
 }
@@ -710,6 +710,8 @@ path = "data/text"
             ("/", "must be relative"),
             (".pach/x", "`.pach` or `.git`"),
             (".git", "`.pach` or `.git`"),
+            ("out/.GIT/hooks", "names `.git` or `.pach`"),
+            ("git~1", "names `.git` or `.pach` on Windows"),
         ] {
             let e = error(&BASE.replace("\"counts\"", &format!("\"{bad}\"")));
             assert!(e.starts_with(&format!("5:10: invalid path `{bad}`")), "{e}");

@@ -117,7 +117,6 @@ impl Repo {
             .collect::<Result<_>>()?;
         progress.end();
         out.objects_written = batch.len();
-        batch.finish(self.store())?;
         let mut changed = Vec::new();
         for (c, r) in todo.iter().zip(results) {
             match r {
@@ -147,8 +146,37 @@ impl Repo {
         }
         out.removed = gone;
         out.bytes_hashed = hashed.into_inner();
+        // A link is judged with every other link it may pass through; nothing is stored
+        // when one leads out (the batch is dropped).
+        self.check_index_links(&index, Some(&batch))?;
+        batch.finish(self.store())?;
         self.write_index(&index)?;
         Ok(out)
+    }
+
+    /// Refuses an index whose symlinks, resolved through each other, leave the project
+    /// (see [`super::paths::check_links`]); link targets not stored yet come from `batch`.
+    pub(crate) fn check_index_links(
+        &self,
+        index: &BTreeMap<String, IndexEntry>,
+        batch: Option<&Batch>,
+    ) -> Result<()> {
+        let paths = index.iter().map(|(p, e)| (p.as_str(), e.kind));
+        let checked = super::paths::check_links(paths, |p| {
+            let id = index[p].id;
+            let bytes = match batch.and_then(|b| b.read_pending(&id)) {
+                Some(b) => b,
+                None => self.store().read(&id)?,
+            };
+            Ok::<_, Error>(String::from_utf8_lossy(&bytes).into_owned())
+        })?;
+        checked.map_err(|u| Error::BadPath {
+            path: u.path,
+            reason: format!(
+                "is a symlink to `{}`, which resolves through the other links unsafely: {}",
+                u.target, u.reason
+            ),
+        })
     }
 
     /// Writes the index and its tree id in one transaction.
@@ -217,6 +245,17 @@ impl Repo {
                 }
                 continue;
             }
+            // Any other spelling of `.git` or `.pach` (`.GIT`, `git~1`, `.git.`) would be
+            // that directory on another system, and every clone would refuse the tree.
+            let name = rel.rsplit('/').next().unwrap_or(rel);
+            if let Err(why) = super::validate_name(name) {
+                return Err(Error::BadPath {
+                    path: rel.to_string(),
+                    reason: format!(
+                        "has a name pach refuses ({why}); rename it or list it in `.pachignore`"
+                    ),
+                });
+            }
             if ft.is_dir() {
                 continue;
             }
@@ -273,7 +312,7 @@ impl Repo {
                     return Err(Error::BadPath {
                         path: c.path.clone(),
                         reason: format!(
-                            "is a symlink to `{text}`, outside the project; pach stores only links that stay inside it"
+                            "is a symlink to `{text}`, outside the project or inside `.git/` or `.pach/`; pach stores only links that stay inside it"
                         ),
                     });
                 }
@@ -333,6 +372,14 @@ impl Repo {
                 });
             }
         }
+        if !cached && let Some(link) = out.removed.iter().find_map(|p| self.symlinked_parent(p)) {
+            return Err(Error::BadPath {
+                path: link,
+                reason: "is a symlink in the working tree where a tracked directory was; pach \
+                         never deletes through it (use --cached to stop tracking only)"
+                    .into(),
+            });
+        }
         for p in &out.removed {
             index.remove(p);
         }
@@ -349,6 +396,25 @@ impl Repo {
             }
         }
         Ok(out)
+    }
+}
+
+impl Repo {
+    /// The first directory above project path `p` that is a symlink in the working tree.
+    fn symlinked_parent(&self, p: &str) -> Option<String> {
+        let mut at = String::new();
+        let parts: Vec<&str> = p.split('/').collect();
+        for part in &parts[..parts.len() - 1] {
+            if !at.is_empty() {
+                at.push('/');
+            }
+            at.push_str(part);
+            let m = self.root().join(&at).symlink_metadata().ok()?;
+            if m.file_type().is_symlink() {
+                return Some(at);
+            }
+        }
+        None
     }
 }
 

@@ -3,21 +3,18 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::Path;
 
 use std::sync::atomic::AtomicU64;
 
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::add::remove_empty_parents;
-use super::paths::is_safe_link_target;
-use super::status::{Seen, stat_of};
+use super::status::Seen;
 use super::tree::{FileEntry, FlatTree, is_under};
-use super::{RefKind, Repo, now_ns};
+use super::{RefKind, Repo};
 use crate::db::IndexEntry;
 use crate::error::{Error, Result};
-use crate::store::{EntryKind, LinkMode, ObjectId};
+use crate::store::{EntryKind, ObjectId};
 
 /// How refs move together with an index update.
 pub enum Move {
@@ -109,6 +106,7 @@ impl Repo {
         if !allow_absent && let Some((p, e)) = to_absent.first() {
             self.check_fetched(p, &e.id)?;
         }
+        check_names(to_write.iter().chain(&to_absent).map(|(p, _)| *p))?;
         self.check_links(wanted)?;
         if !force {
             let touched: Vec<&String> = to_delete
@@ -118,22 +116,19 @@ impl Repo {
             self.refuse_local_changes(&index, &touched)?;
         }
         // A file replaced by a version not fetched goes: it was checked clean above.
-        let stale: Vec<String> = to_absent
+        let stale = to_absent
             .iter()
             .filter(|(p, _)| index.get(*p).is_some_and(|e| !e.absent))
-            .map(|(p, _)| (*p).clone())
+            .map(|(p, _)| (*p).clone());
+        let gone: Vec<String> = to_delete.iter().cloned().chain(stale).collect();
+        // Everything deleted or replaced here is committed and was checked clean above.
+        let mut entries = self.switch_files(&gone, &to_write, &index, force)?;
+        let written = entries.len();
+        let touched: Vec<(String, Option<IndexEntry>)> = gone
+            .iter()
+            .chain(entries.iter().map(|(p, _)| p))
+            .map(|p| (p.clone(), index.get(p).cloned()))
             .collect();
-        // Deletions first: a tracked file may stand where the target needs a directory.
-        // Everything deleted here is committed and was checked clean above.
-        for p in to_delete.iter().chain(&stale) {
-            let full = self.root().join(p);
-            match fs::remove_file(&full) {
-                Ok(()) => remove_empty_parents(self.root(), &full),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(source) => return Err(Error::Io { path: full, source }),
-            }
-        }
-        let (written, mut entries) = self.write_files(&to_write, &index, force)?;
         entries.extend(
             to_absent
                 .iter()
@@ -146,8 +141,11 @@ impl Repo {
         for (p, e) in &entries {
             new_index.insert(p.clone(), e.clone());
         }
-        entries.sort_by(|a, b| a.0.cmp(&b.0));
-        self.write_index_and_move(&new_index, mv)?;
+        if let Err(e) = self.write_index_and_move(&new_index, mv) {
+            // The index and refs did not move: the working tree goes back to match them.
+            self.put_back_paths(touched);
+            return Err(e);
+        }
         Ok((written, to_delete.len()))
     }
 
@@ -182,14 +180,23 @@ impl Repo {
         for (p, e) in &wanted {
             self.check_fetched(p, &e.id)?;
         }
+        check_names(wanted.keys())?;
         self.check_links(&wanted)?;
         let list: Vec<(&String, &FileEntry)> = wanted.iter().collect();
         let mut index = self.db_ref().read().index()?;
-        let (written, entries) = self.write_files(&list, &index, true)?;
+        let entries = self.switch_files(&[], &list, &index, true)?;
+        let written = entries.len();
+        let touched: Vec<(String, Option<IndexEntry>)> = entries
+            .iter()
+            .map(|(p, _)| (p.clone(), index.get(p).cloned()))
+            .collect();
         for (p, e) in &entries {
             index.insert(p.clone(), e.clone());
         }
-        self.write_index_and_move(&index, &Move::None)?;
+        if let Err(e) = self.write_index_and_move(&index, &Move::None) {
+            self.put_back_paths(touched);
+            return Err(e);
+        }
         Ok(CheckoutOutcome {
             commit: target,
             branch: None,
@@ -256,149 +263,6 @@ impl Repo {
         }
     }
 
-    /// Places files from the store, each through a temp name and a rename, except a large
-    /// file whose new version extends or truncates the one in place (`store::resize`).
-    /// `old` is the index the working tree matches.
-    fn write_files(
-        &self,
-        files: &[(&String, &FileEntry)],
-        old: &BTreeMap<String, IndexEntry>,
-        force: bool,
-    ) -> Result<(usize, Vec<(String, IndexEntry)>)> {
-        let mode = self.link_mode();
-        let entries = files
-            .par_iter()
-            .map(|(p, e)| {
-                let full = self.root().join(p);
-                self.ensure_parent(p, force)?;
-                if !self.resized_in_place(&full, e, old.get(*p), mode)? {
-                    self.replace_file(p, &full, e, mode)?;
-                }
-                let m = full.symlink_metadata().map_err(|source| Error::Io {
-                    path: full.clone(),
-                    source,
-                })?;
-                let entry = IndexEntry {
-                    kind: e.kind,
-                    id: e.id,
-                    size: e.size,
-                    exec: e.exec,
-                    stat: stat_of(&m),
-                    verified_ns: now_ns(),
-                    absent: false,
-                };
-                Ok(((*p).clone(), entry))
-            })
-            .collect::<Result<Vec<_>>>()?;
-        Ok((entries.len(), entries))
-    }
-
-    /// Tries [`Store::resize_in_place`](crate::store::Store::resize_in_place) for a large
-    /// file of the copy mode whose working copy still matches its index entry `old`.
-    fn resized_in_place(
-        &self,
-        full: &Path,
-        e: &FileEntry,
-        old: Option<&IndexEntry>,
-        mode: LinkMode,
-    ) -> Result<bool> {
-        use crate::store::loose::LARGE;
-        use crate::store::resize::Resized;
-        let Some(o) = old else { return Ok(false) };
-        let eligible = mode == LinkMode::Copy
-            && e.kind == EntryKind::File
-            && o.kind == EntryKind::File
-            && !o.absent
-            && o.exec == e.exec
-            && o.size.min(e.size) >= LARGE
-            && full
-                .symlink_metadata()
-                .is_ok_and(|m| m.is_file() && stat_of(&m) == o.stat);
-        if !eligible {
-            return Ok(false);
-        }
-        Ok(self.store().resize_in_place(&e.id, full)? == Resized::Done)
-    }
-
-    /// Writes `e` at `full` through a temp name and a rename.
-    fn replace_file(&self, p: &str, full: &Path, e: &FileEntry, mode: LinkMode) -> Result<()> {
-        let tmp = crate::store::loose::temp_beside(full);
-        let placed = match e.kind {
-            EntryKind::Symlink => {
-                let target =
-                    String::from_utf8(self.store().read(&e.id)?).map_err(|_| Error::BadPath {
-                        path: p.to_owned(),
-                        reason: "is a symlink whose stored target is not UTF-8".into(),
-                    })?;
-                std::os::unix::fs::symlink(target, &tmp).map_err(|source| Error::Io {
-                    path: tmp.clone(),
-                    source,
-                })
-            }
-            _ => self
-                .store()
-                .materialize(&e.id, &tmp, mode, e.exec)
-                .map_err(Error::from),
-        };
-        let placed = placed.and_then(|()| {
-            // Unlink, then rename into the free name: renaming over an existing file makes
-            // ext4 (auto_da_alloc) write the new file's data out first, which doubled the
-            // time to check out a 4 GiB file. The old version is committed, and the new one
-            // is complete before it takes the name.
-            let removed = match full.symlink_metadata() {
-                Ok(m) if m.is_dir() => fs::remove_dir_all(full),
-                Ok(_) => fs::remove_file(full),
-                Err(_) => Ok(()),
-            };
-            removed.map_err(|source| Error::Io {
-                path: full.to_owned(),
-                source,
-            })?;
-            fs::rename(&tmp, full).map_err(|source| Error::Io {
-                path: full.to_owned(),
-                source,
-            })
-        });
-        if placed.is_err() {
-            let _ = fs::remove_file(&tmp);
-        }
-        placed
-    }
-
-    /// Makes every directory above project path `p` a real directory (never a symlink).
-    fn ensure_parent(&self, p: &str, force: bool) -> Result<()> {
-        let mut dir = self.root().to_path_buf();
-        let parts: Vec<&str> = p.split('/').collect();
-        for part in &parts[..parts.len() - 1] {
-            dir.push(part);
-            match dir.symlink_metadata() {
-                Ok(m) if m.is_dir() => continue,
-                Ok(_) if force => fs::remove_file(&dir).map_err(|source| Error::Io {
-                    path: dir.clone(),
-                    source,
-                })?,
-                Ok(_) => {
-                    return Err(Error::BadPath {
-                        path: super::status::rel_of(self.root(), &dir),
-                        reason: "is in the way of a directory the checkout needs; move it or use --force".into(),
-                    });
-                }
-                Err(_) => {}
-            }
-            match fs::create_dir(&dir) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && dir.is_dir() => {}
-                Err(source) => {
-                    return Err(Error::Io {
-                        path: dir.clone(),
-                        source,
-                    });
-                }
-            }
-        }
-        Ok(())
-    }
-
     /// Writes the index, its tree id and the ref move in one transaction.
     pub(crate) fn write_index_and_move(
         &mut self,
@@ -435,27 +299,75 @@ impl Repo {
         Ok(())
     }
 
-    /// Refuses a snapshot holding a symlink that would point outside the project, so a
-    /// checkout can never plant a link to `/etc/…` (trees may come from elsewhere).
-    fn check_links(&self, files: &FlatTree) -> Result<()> {
-        // A link not fetched is not written either (callers refuse or mark it absent).
-        for (p, e) in files
+    /// Refuses a snapshot holding a symlink that would lead outside the project or into
+    /// `.git/` or `.pach/`, resolved through the snapshot's other links, so a checkout can
+    /// never plant a link to `/etc/…` (trees may come from elsewhere).
+    pub(crate) fn check_links(&self, files: &FlatTree) -> Result<()> {
+        // A link not fetched is not written either (callers refuse or mark it absent); to
+        // the others it is a path the snapshot does not know.
+        let paths = files
             .iter()
-            .filter(|(_, e)| e.kind == EntryKind::Symlink && self.store().contains(&e.id))
-        {
-            let target = self.store().read(&e.id)?;
-            let text = String::from_utf8_lossy(&target);
-            if !is_safe_link_target(p, &text) {
+            .filter(|(_, e)| e.kind != EntryKind::Symlink || self.store().contains(&e.id))
+            .map(|(p, e)| (p.as_str(), e.kind));
+        let checked = super::paths::check_links(paths, |p| {
+            let id = files[p].id;
+            refuse_long_target(p, files[p].size.max(self.stored_len(&id)))?;
+            Ok::<_, Error>(String::from_utf8_lossy(&self.store().read(&id)?).into_owned())
+        })?;
+        checked.map_err(|u| Error::BadPath {
+            path: u.path,
+            reason: format!(
+                "is a symlink to `{}`, which leads outside the project or into `.git/` or \
+                 `.pach/` ({}); refusing to check it out",
+                u.target.escape_debug(),
+                u.reason
+            ),
+        })
+    }
+}
+
+impl Repo {
+    /// The length of object `id` as stored (0 when it is not here).
+    pub(crate) fn stored_len(&self, id: &ObjectId) -> u64 {
+        fs::metadata(self.store().path(id)).map_or(0, |m| m.len())
+    }
+}
+
+/// Refuses to write any path with a component that would be `.git` or `.pach` on some
+/// system (see [`crate::names::validate_name`]), whatever tree it comes from.
+pub(crate) fn check_names<'a>(paths: impl Iterator<Item = &'a String>) -> Result<()> {
+    for p in paths {
+        for part in p.split('/') {
+            if let Err(why) = crate::names::validate_name(part) {
                 return Err(Error::BadPath {
                     path: p.clone(),
                     reason: format!(
-                        "is a symlink to `{text}`, outside the project; refusing to check it out"
+                        "holds the name `{}`, which pach refuses to write ({why}); nothing was \
+                         changed",
+                        part.escape_debug()
                     ),
                 });
             }
         }
-        Ok(())
     }
+    Ok(())
+}
+
+/// The longest symlink target the OS accepts (`PATH_MAX` less its NUL).
+pub(crate) const MAX_LINK_TARGET: u64 = 4095;
+
+/// Refuses, before reading it, a symlink whose stored target no OS would accept: a tree
+/// from elsewhere could name a blob of any size as a link.
+pub(crate) fn refuse_long_target(path: &str, size: u64) -> Result<()> {
+    if size > MAX_LINK_TARGET {
+        return Err(Error::BadPath {
+            path: path.into(),
+            reason: format!(
+                "is a symlink whose target is {size} bytes long; the limit is {MAX_LINK_TARGET}"
+            ),
+        });
+    }
+    Ok(())
 }
 
 /// An index entry for a file known but not fetched.

@@ -29,11 +29,7 @@ impl Repo {
     /// Records the index as a new commit on the current branch (or detached `HEAD`).
     pub fn commit(&mut self, opts: CommitOptions<'_>) -> Result<CommitOutcome> {
         if opts.message.trim().is_empty() {
-            return Err(Error::BadName {
-                name: String::new(),
-                what: "commit message",
-                reason: "it is empty",
-            });
+            return Err(Error::EmptyMessage);
         }
         let index = self.db_ref().read().index()?;
         let head = self.head_commit()?;
@@ -47,6 +43,7 @@ impl Repo {
         if changes == 0 && !opts.allow_empty && (head.is_some() || index.is_empty()) {
             return Err(Error::NothingToCommit);
         }
+        self.check_index_links(&index, None)?;
         let snapshot = Self::index_snapshot(&index);
         let batch = Batch::default();
         let (tree, _) = super::tree::build(

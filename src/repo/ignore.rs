@@ -1,11 +1,12 @@
 //! `.pachignore`: gitignore syntax, one file per directory, deeper files taking precedence.
-//! `.git/` (anywhere) and `.pach/` (at the root) are never tracked, whatever the rules say.
+//! `.git` and `.pach` (anywhere: the project's own, or a nested repository or project) are
+//! never tracked, whatever the rules say.
 
 use std::path::Path;
 
 /// Tells whether a walk must never enter or list this project path.
 pub(crate) fn is_special(rel: &str) -> bool {
-    rel == ".pach" || rel.rsplit('/').next() == Some(".git")
+    matches!(rel.rsplit('/').next(), Some(".git" | ".pach"))
 }
 
 /// `.pachignore` rules (gitignore syntax), loaded per directory on first use; a deeper file's

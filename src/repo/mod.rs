@@ -13,6 +13,7 @@ mod ignore;
 mod paths;
 mod refs;
 mod status;
+mod switch;
 mod tree;
 
 pub use add::{AddOutcome, RmOutcome};
@@ -21,7 +22,9 @@ pub use commit::CommitOptions;
 pub use commit::CommitOutcome;
 pub use config::{Config, RemoteConfig};
 pub use fsck::{FsckOutcome, GcOutcome, Problem};
-pub use paths::{is_safe_link_target, resolve as resolve_path, validate_name};
+pub use paths::{
+    UnsafeLink, check_links, is_safe_link_target, resolve as resolve_path, validate_name,
+};
 pub use refs::{Head, RefKind, validate_ref_name};
 pub use status::{Change, ChangeKind, Status};
 pub use tree::{FileEntry, FlatTree, build as build_tree, is_under};

@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 
 use super::Repo;
-use super::paths::validate_name;
 use crate::error::Result;
+use crate::names::validate_component;
 use crate::store::{Batch, EntryKind, ObjectId, Store, Structured, Tree, TreeEntry};
 
 /// A file or symlink in a snapshot, without its directory.
@@ -194,7 +194,7 @@ impl Repo {
     ) -> Result<()> {
         let tree: Tree = self.store().get(id)?;
         for e in tree.entries {
-            if let Err(reason) = validate_name(&e.name) {
+            if let Err(reason) = validate_component(&e.name) {
                 return Err(crate::Error::BadPath {
                     path: format!("{prefix}/{}", e.name),
                     reason: format!("tree {id} holds a bad name ({reason})"),

@@ -154,6 +154,8 @@ pub enum DecodeError {
         kind: &'static str,
         source: serde_json::Error,
     },
+    #[error("object is not a canonical {kind}: {reason}")]
+    NotCanonical { kind: &'static str, reason: String },
 }
 
 /// A structured object kind with its header.
@@ -169,23 +171,69 @@ pub trait Structured: Serialize + for<'de> Deserialize<'de> {
         out
     }
 
-    /// Parses canonical bytes.
+    /// Checks what the encoding alone cannot: for a tree, sorted, unique and safe names.
+    fn check(&self) -> Result<(), String> {
+        Ok(())
+    }
+
+    /// Parses canonical bytes, refusing any other encoding of the same value (unknown or
+    /// reordered fields, other spacing or escapes) and any value [`Structured::check`]
+    /// refuses: an object is accepted only in the one form pach writes.
     fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
         let body = bytes
             .strip_prefix(Self::HEADER)
             .ok_or(DecodeError::Header {
                 expected: Self::KIND,
             })?;
-        serde_json::from_slice(body).map_err(|source| DecodeError::Json {
+        let value: Self = serde_json::from_slice(body).map_err(|source| DecodeError::Json {
             kind: Self::KIND,
             source,
-        })
+        })?;
+        let bad = |reason: String| DecodeError::NotCanonical {
+            kind: Self::KIND,
+            reason,
+        };
+        value.check().map_err(bad)?;
+        if value.encode() != bytes {
+            return Err(bad(
+                "its bytes differ from the canonical encoding of its value".into(),
+            ));
+        }
+        Ok(value)
     }
 }
 
 impl Structured for Tree {
     const KIND: &'static str = "tree";
     const HEADER: &'static [u8] = b"pach-tree 1\n";
+
+    /// Entries are sorted bytewise by name with no name twice, every name passes
+    /// [`crate::names::validate_component`], and a directory is never executable.
+    fn check(&self) -> Result<(), String> {
+        for (i, e) in self.entries.iter().enumerate() {
+            if let Err(reason) = crate::names::validate_component(&e.name) {
+                return Err(format!(
+                    "entry `{}` is refused: {reason}",
+                    e.name.escape_debug()
+                ));
+            }
+            if e.kind == EntryKind::Dir && e.exec {
+                return Err(format!("directory entry `{}` is marked executable", e.name));
+            }
+            if let Some(prev) = i.checked_sub(1).map(|j| &self.entries[j]) {
+                if prev.name == e.name {
+                    return Err(format!("the name `{}` appears twice", e.name));
+                }
+                if prev.name > e.name {
+                    return Err(format!(
+                        "entries are not sorted: `{}` comes before `{}`",
+                        prev.name, e.name
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 impl Structured for RunRecord {
@@ -217,5 +265,57 @@ mod tests {
         assert!(bytes.starts_with(b"pach-tree 1\n{\"entries\":[{\"name\":\"a b\\nc\""));
         assert_eq!(Tree::decode(&bytes).unwrap(), t);
         assert!(Commit::decode(&bytes).is_err());
+    }
+
+    fn entry(name: &str) -> TreeEntry {
+        TreeEntry {
+            name: name.into(),
+            kind: EntryKind::File,
+            id: ObjectId::of(name.as_bytes()),
+            size: 1,
+            exec: false,
+        }
+    }
+
+    fn refused(t: &Tree) -> String {
+        Tree::decode(&t.encode()).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn trees_that_are_not_canonical_are_refused() {
+        let ok = Tree {
+            entries: vec![entry("a"), entry("b")],
+        };
+        assert!(Tree::decode(&ok.encode()).is_ok());
+        let unsorted = Tree {
+            entries: vec![entry("b"), entry("a")],
+        };
+        assert!(
+            refused(&unsorted).contains("not sorted"),
+            "{}",
+            refused(&unsorted)
+        );
+        let twice = Tree {
+            entries: vec![entry("a"), entry("a")],
+        };
+        assert!(refused(&twice).contains("appears twice"));
+        for bad in ["", ".", "..", "x/y", "a\0b"] {
+            let t = Tree {
+                entries: vec![entry(bad)],
+            };
+            assert!(refused(&t).contains("is refused"), "{bad}: {}", refused(&t));
+        }
+        // The same value written another way: spacing, field order, an unknown field.
+        let spaced = String::from_utf8(ok.encode())
+            .unwrap()
+            .replace("\"a\"", "\"a\" ");
+        let spaced = spaced.replacen("\"name\":\"a\" ", "\"name\": \"a\"", 1);
+        assert!(Tree::decode(spaced.as_bytes()).is_err());
+        let extra = String::from_utf8(ok.encode()).unwrap().replacen(
+            "{\"entries\"",
+            "{\"x\":1,\"entries\"",
+            1,
+        );
+        assert!(Tree::decode(extra.as_bytes()).is_err());
     }
 }

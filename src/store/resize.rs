@@ -26,6 +26,15 @@ pub enum Resized {
     Spoiled,
 }
 
+/// Which way a resize may go: a checkout grows files while it prepares (undone by truncating
+/// back) and shrinks them only once it switches (a truncated file frees the space its full
+/// copy would need, should it not be a prefix).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    Grow,
+    Shrink,
+}
+
 impl Store {
     /// Turns the working-tree file at `dest` into object `id` by truncating or appending,
     /// when one is a prefix of the other. `dest` must hold a committed version (the caller
@@ -34,7 +43,10 @@ impl Store {
     ///
     /// A file with other hard links is never touched: writing it would change them too
     /// (and one may be a store object, from the hardlink mode).
-    pub fn resize_in_place(&self, id: &ObjectId, dest: &Path) -> Result<Resized> {
+    ///
+    /// Only resizes in direction `way`; a grow that fails part-way (a full disk) truncates
+    /// the file back to its old length before returning the error.
+    pub fn resize_in_place(&self, id: &ObjectId, dest: &Path, way: Direction) -> Result<Resized> {
         let src = self.path(id);
         let write_err = |source| Error::Write {
             path: dest.to_owned(),
@@ -69,6 +81,14 @@ impl Store {
             })?
             .len();
         let have = m.len();
+        let wanted = if size < have {
+            Direction::Shrink
+        } else {
+            Direction::Grow
+        };
+        if wanted != way {
+            return Ok(Resized::Untouched);
+        }
         if size < have {
             // Truncate, then check what is left; the file is committed, so nothing is lost
             // when it turns out not to be a prefix.
@@ -97,23 +117,32 @@ impl Store {
         if ObjectId::from_hash(hasher.finalize()) != *id {
             return Ok(Resized::Untouched);
         }
-        let (mut off_in, mut off_out) = (have, have);
-        while off_in < size {
-            let left = usize::try_from(size - off_in).unwrap_or(usize::MAX);
-            let n = rustix::fs::copy_file_range(
-                &object,
-                Some(&mut off_in),
-                &file,
-                Some(&mut off_out),
-                left.min(1 << 30),
-            )
-            .map_err(|e| write_err(e.into()))?;
-            if n == 0 {
-                return Err(write_err(io::ErrorKind::UnexpectedEof.into()));
-            }
-        }
+        append_tail(&object, &file, have, size).map_err(|e| {
+            // Back to the committed version: a grow either completes or never happened.
+            let _ = file.set_len(have);
+            write_err(e)
+        })?;
         Ok(Resized::Done)
     }
+}
+
+/// Appends the object's bytes from `have` to `size` to `file`, by the kernel.
+fn append_tail(object: &File, file: &File, have: u64, size: u64) -> io::Result<()> {
+    let (mut off_in, mut off_out) = (have, have);
+    while off_in < size {
+        let left = usize::try_from(size - off_in).unwrap_or(usize::MAX);
+        let n = rustix::fs::copy_file_range(
+            object,
+            Some(&mut off_in),
+            file,
+            Some(&mut off_out),
+            left.min(1 << 30),
+        )?;
+        if n == 0 {
+            return Err(io::ErrorKind::UnexpectedEof.into());
+        }
+    }
+    Ok(())
 }
 
 /// Feeds the object's bytes from `from` to its end into `hasher`.
@@ -164,9 +193,23 @@ mod tests {
         let w = d.path().join("w");
         std::fs::write(&w, &short).unwrap();
         let ino = std::fs::metadata(&w).unwrap().ino();
-        assert_eq!(s.resize_in_place(&b, &w).unwrap(), Resized::Done);
+        assert_eq!(
+            s.resize_in_place(&b, &w, Direction::Shrink).unwrap(),
+            Resized::Untouched
+        );
+        assert_eq!(
+            s.resize_in_place(&b, &w, Direction::Grow).unwrap(),
+            Resized::Done
+        );
         assert_eq!(std::fs::read(&w).unwrap(), s.read(&b).unwrap());
-        assert_eq!(s.resize_in_place(&a, &w).unwrap(), Resized::Done);
+        assert_eq!(
+            s.resize_in_place(&a, &w, Direction::Grow).unwrap(),
+            Resized::Untouched
+        );
+        assert_eq!(
+            s.resize_in_place(&a, &w, Direction::Shrink).unwrap(),
+            Resized::Done
+        );
         assert_eq!(std::fs::read(&w).unwrap(), short);
         assert_eq!(std::fs::metadata(&w).unwrap().ino(), ino);
     }
@@ -179,14 +222,20 @@ mod tests {
         other[10] ^= 1;
         // Not a prefix of the longer object: untouched.
         std::fs::write(&w, &other).unwrap();
-        assert_eq!(s.resize_in_place(&b, &w).unwrap(), Resized::Untouched);
+        assert_eq!(
+            s.resize_in_place(&b, &w, Direction::Grow).unwrap(),
+            Resized::Untouched
+        );
         assert_eq!(std::fs::read(&w).unwrap(), other);
         // A second link: never written.
         std::fs::hard_link(&w, d.path().join("w2")).unwrap();
         let mut longer = other.clone();
         longer.extend_from_slice(b"more");
         let c = stored(&s, d.path(), "c", &longer);
-        assert_eq!(s.resize_in_place(&c, &w).unwrap(), Resized::Untouched);
+        assert_eq!(
+            s.resize_in_place(&c, &w, Direction::Grow).unwrap(),
+            Resized::Untouched
+        );
         assert_eq!(std::fs::read(d.path().join("w2")).unwrap(), other);
         // Longer file whose head differs from the shorter object: truncated, then flagged.
         let v = d.path().join("v");
@@ -194,6 +243,9 @@ mod tests {
         changed[0] ^= 1;
         std::fs::write(&v, &changed).unwrap();
         let a = stored(&s, d.path(), "a2", &short);
-        assert_eq!(s.resize_in_place(&a, &v).unwrap(), Resized::Spoiled);
+        assert_eq!(
+            s.resize_in_place(&a, &v, Direction::Shrink).unwrap(),
+            Resized::Spoiled
+        );
     }
 }

@@ -1,13 +1,12 @@
 //! Faults: unreadable files, a full disk, and SIGKILL at random moments.
 
-use std::path::{Path, PathBuf};
 use std::process::Command as StdCommand;
 use std::time::Duration;
 
 use predicates::prelude::PredicateBooleanExt;
 use predicates::str::contains;
 
-use crate::common::{Lcg, TestRepo, is_root, pach_bin, stderr_of};
+use crate::common::{Lcg, TestRepo, Tmpfs, fill_but, fill_disk, is_root, mib, pach_bin, stderr_of};
 
 #[test]
 fn an_unreadable_file_is_refused_naming_it_and_nothing_is_staged() {
@@ -72,45 +71,14 @@ fn an_unreadable_file_is_refused_naming_it_and_nothing_is_staged() {
     repo.assert_unchanged(&before);
 }
 
-/// A small tmpfs mounted on a directory, unmounted on drop.
-struct Tmpfs(PathBuf);
-
-impl Tmpfs {
-    fn mount(dir: &Path, size: &str) -> Option<Tmpfs> {
-        let st = StdCommand::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
-            .arg(dir)
-            .status()
-            .ok()?;
-        st.success().then(|| Tmpfs(dir.to_path_buf()))
-    }
-}
-
-impl Drop for Tmpfs {
-    fn drop(&mut self) {
-        let _ = StdCommand::new("umount").arg("-l").arg(&self.0).status();
-    }
-}
-
-/// Fills the filesystem holding `dir` until a write fails; returns the filler's path.
-fn fill_disk(dir: &Path) -> PathBuf {
-    use std::io::Write;
-    let p = dir.join("filler");
-    let mut f = std::fs::File::create(&p).unwrap();
-    let block = vec![0xa5u8; 4096];
-    while f.write_all(&block).is_ok() {}
-    let _ = f.sync_all();
-    p
-}
-
 fn with_small_disk(size: &str) -> Option<(TestRepo, Tmpfs)> {
     if !is_root() {
-        println!("SKIPPED: needs root to mount a small tmpfs");
+        crate::common::skip("needs root to mount a small tmpfs");
         return None;
     }
     let repo = TestRepo::new();
     let Some(mnt) = Tmpfs::mount(repo.path(), size) else {
-        println!("SKIPPED: cannot mount a tmpfs here");
+        crate::common::skip("cannot mount a tmpfs here");
         return None;
     };
     repo.pach(["init"]).assert().success();
@@ -353,4 +321,83 @@ fn a_damaged_index_chunk_is_named_and_no_command_writes_over_it() {
         .unwrap();
     std::fs::remove_file(repo.path().join("data/c.csv")).unwrap();
     repo.assert_unchanged(&before);
+}
+
+/// Branch `main` holds two small files; branch `big` changes one to 6 MiB, and turns the
+/// other from a file into a directory holding a 6 MiB file. `main` is checked out.
+fn two_sizes(repo: &TestRepo) {
+    repo.commit_files("small", &[("a", "small a"), ("b", "small b")]);
+    repo.ok(["checkout", "-b", "big"]);
+    repo.write("a", mib(6, 1));
+    std::fs::remove_file(repo.path().join("b")).unwrap();
+    repo.write("b/x", mib(6, 2));
+    repo.ok(["add", "a", "b"]);
+    repo.commit("big");
+    repo.ok(["checkout", "main"]);
+}
+
+#[test]
+fn disk_full_during_checkout_leaves_the_old_tree_index_and_head() {
+    let Some((repo, _mnt)) = with_small_disk("48m") else {
+        return;
+    };
+    two_sizes(&repo);
+    // Room for one of the two new files, not both.
+    let filler = fill_but(repo.path(), 8 << 20);
+    let before = repo.snapshot();
+    let a = repo.pach(["checkout", "big"]).assert().code(1);
+    let err = stderr_of(&a);
+    assert!(
+        err.contains("No space left on device") || err.contains("disk is full"),
+        "{err}"
+    );
+    repo.assert_unchanged(&before);
+    assert_eq!(repo.read_str("b"), "small b");
+    std::fs::remove_file(filler).unwrap();
+    repo.pach(["checkout", "big"]).assert().success();
+    assert_eq!(repo.read("b/x"), mib(6, 2));
+    repo.pach(["fsck"]).assert().success();
+}
+
+#[test]
+fn disk_full_during_pull_leaves_the_old_tree_index_and_branch() {
+    let Some((repo, _mnt)) = with_small_disk("48m") else {
+        return;
+    };
+    let remote = repo.base().join("remote");
+    let other = TestRepo::init();
+    other.commit_files("small", &[("a", "small a"), ("b", "small b")]);
+    other.ok(["remote", "add", "origin", remote.to_str().unwrap()]);
+    other.ok(["push", "origin", "main"]);
+    repo.ok(["remote", "add", "origin", remote.to_str().unwrap()]);
+    repo.ok(["pull", "origin", "main"]);
+    other.write("a", mib(6, 1));
+    std::fs::remove_file(other.path().join("b")).unwrap();
+    other.write("b/x", mib(6, 2));
+    other.ok(["add", "a", "b"]);
+    other.commit("big");
+    other.ok(["push", "origin", "main"]);
+    // Room for the fetched objects and one new file, not both new files.
+    let filler = fill_but(repo.path(), 20 << 20);
+    let status = repo.json(["status", "--json"]);
+    let worktree = repo.worktree();
+    let branches = repo.ok(["branch", "--json"]);
+    let a = repo.pach(["pull", "origin", "main"]).assert().code(1);
+    let err = stderr_of(&a);
+    assert!(
+        err.contains("No space left on device") || err.contains("disk is full"),
+        "{err}"
+    );
+    assert_eq!(repo.worktree(), worktree, "working tree changed");
+    assert_eq!(repo.ok(["branch", "--json"]), branches, "branch moved");
+    let mut now = repo.json(["status", "--json"]);
+    let mut was = status;
+    for s in [&mut now, &mut was] {
+        s.as_object_mut().unwrap().remove("files_hashed");
+    }
+    assert_eq!(now, was, "index changed");
+    std::fs::remove_file(filler).unwrap();
+    repo.pach(["pull", "origin", "main"]).assert().success();
+    assert_eq!(repo.read("a"), mib(6, 1));
+    repo.pach(["fsck"]).assert().success();
 }

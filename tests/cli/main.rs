@@ -13,6 +13,8 @@ mod commit;
 mod diff;
 mod faults;
 mod fsck_gc;
+mod hints;
+mod hostile;
 mod init;
 mod lock;
 mod log;

@@ -10,7 +10,16 @@ use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use std::process::Command as StdCommand;
+
 use assert_cmd::Command;
+
+/// Says that a test skipped and why, where `cargo test` shows it: libtest captures the
+/// output of `println!` and `eprintln!` of passing tests, not writes to the stderr handle.
+pub fn skip(why: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr(), "SKIPPED: {why}");
+}
 
 /// A temporary directory holding a pach project (or about to).
 pub struct TestRepo {
@@ -395,4 +404,55 @@ pub fn change_list(v: &serde_json::Value, section: &str) -> Vec<(String, String)
             )
         })
         .collect()
+}
+
+/// A small tmpfs mounted on a directory, unmounted on drop.
+pub struct Tmpfs(PathBuf);
+
+impl Tmpfs {
+    pub fn mount(dir: &Path, size: &str) -> Option<Tmpfs> {
+        let st = StdCommand::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir)
+            .status()
+            .ok()?;
+        st.success().then(|| Tmpfs(dir.to_path_buf()))
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = StdCommand::new("umount").arg("-l").arg(&self.0).status();
+    }
+}
+
+/// Fills the filesystem holding `dir` until a write fails; returns the filler's path.
+pub fn fill_disk(dir: &Path) -> PathBuf {
+    use std::io::Write;
+    let p = dir.join("filler");
+    let mut f = std::fs::File::create(&p).unwrap();
+    let block = vec![0xa5u8; 4096];
+    while f.write_all(&block).is_ok() {}
+    let _ = f.sync_all();
+    p
+}
+
+/// `n` MiB of bytes that differ with `seed`.
+pub fn mib(n: usize, seed: u8) -> Vec<u8> {
+    (0..n << 20)
+        .map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed) ^ (i >> 12) as u8)
+        .collect()
+}
+
+/// Fills the disk of `dir` but for about `free` bytes.
+pub fn fill_but(dir: &Path, free: u64) -> PathBuf {
+    let filler = fill_disk(dir);
+    let len = std::fs::metadata(&filler).unwrap().len();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&filler)
+        .unwrap()
+        .set_len(len.saturating_sub(free))
+        .unwrap();
+    filler
 }

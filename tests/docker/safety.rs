@@ -142,3 +142,77 @@ fn containers_have_no_network_unless_asked() {
     run_json(&repo, &[]);
     assert_eq!(repo.read_str("counts/net.txt"), "lo\n");
 }
+
+#[test]
+fn a_chain_of_symlinks_that_leaves_the_output_is_refused() {
+    if !require_docker() {
+        return;
+    }
+    // Each target alone stays in /pach/out; `b` resolved through `a` is its parent.
+    refused(
+        "ln -s . /pach/out/a && ln -s a/.. /pach/out/b && ln -s b/.. /pach/out/c",
+        &["/pach/out/b", "leaves /pach/out"],
+    );
+    // `..` out of a name that is not among the outputs could be anything in the tree.
+    refused("ln -s nothere/../../x /pach/out/l", &["/pach/out/l"]);
+}
+
+#[test]
+fn a_stage_output_named_like_git_is_refused() {
+    if !require_docker() {
+        return;
+    }
+    refused(
+        "mkdir -p /pach/out/.GIT/hooks && echo x > /pach/out/.GIT/hooks/post-checkout",
+        &["/pach/out/.GIT"],
+    );
+}
+
+#[test]
+fn disk_full_while_placing_outputs_leaves_the_tree_index_and_branch() {
+    if !require_docker() {
+        return;
+    }
+    if !crate::common::is_root() {
+        crate::common::skip("needs root to mount a small tmpfs");
+        return;
+    }
+    let repo = crate::common::TestRepo::new();
+    // In the host's mount namespace, so the engine's bind mounts see the same tmpfs.
+    let Some(_mnt) = crate::common::Tmpfs::mount(repo.path(), "64m") else {
+        crate::common::skip("cannot mount a tmpfs here");
+        return;
+    };
+    repo.pach(["init"]).assert().success();
+    let script = "head -c 6291456 /dev/urandom > /pach/out/$(basename /pach/in/text/*).bin";
+    let toml = one_stage(script, "");
+    let files = [
+        ("pach.toml", toml.as_str()),
+        ("data/text/a", "a"),
+        ("data/text/b", "b"),
+        ("data/text/c", "c"),
+    ];
+    repo.commit_files("inputs", &files);
+    // Room for the containers' 18 MiB of outputs (hard-linked into the store) and one
+    // working copy, not three.
+    let filler = crate::common::fill_but(repo.path(), 26 << 20);
+    let before = repo.snapshot();
+    let a = repo.pach(["run"]).assert().code(1);
+    let err = stderr_of(&a);
+    assert!(
+        err.contains("No space left on device") || err.contains("disk is full"),
+        "{err}"
+    );
+    let now = repo.snapshot();
+    assert_eq!(before.log, now.log, "history changed");
+    assert_eq!(before.branches, now.branches, "branch moved");
+    assert_eq!(before.status, now.status, "index changed");
+    assert_eq!(before.worktree, now.worktree, "working tree changed");
+    assert_no_containers(&repo);
+    std::fs::remove_file(filler).unwrap();
+    // The datums are cached: the next run only places the outputs.
+    let out = run_json(&repo, &[]);
+    assert_eq!(crate::stage(&out, "count")["reused"], 3, "{out:#}");
+    assert_eq!(crate::ls(&repo, "counts").len(), 3);
+    repo.pach(["fsck"]).assert().success();
+}

@@ -1,0 +1,575 @@
+//! Switching the working tree from the snapshot the index describes to another, so that a
+//! failure part-way (a full disk, a read error, an object that fails verification) leaves
+//! the old tree.
+//!
+//! Two phases. **Prepare** does everything that needs new space or can fail for a reason
+//! other than a bug: every new file is written whole under a temp name beside its place
+//! (or in `.pach/tmp/` when a file to be deleted still stands where its directory goes),
+//! large files that grow by appending are appended to in place, and missing directories
+//! are created. A failure there removes the temp files, truncates grown files back and
+//! removes the directories it made: nothing visible changed. **Switch** then only unlinks,
+//! renames and truncates, which need no space; if even that fails, every path it touched
+//! is put back from the store (the old versions are committed: the caller checked them
+//! clean), and the error is returned.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use rayon::prelude::*;
+
+use super::Repo;
+use super::add::remove_empty_parents;
+use super::tree::FileEntry;
+use crate::db::IndexEntry;
+use crate::error::{Error, Result};
+use crate::store::loose::{LARGE, temp_beside};
+use crate::store::resize::{Direction, Resized};
+use crate::store::{EntryKind, LinkMode};
+
+/// One file made ready by the prepare phase.
+#[derive(Clone)]
+enum Ready {
+    /// The new content sits at `tmp`, to be renamed over the path.
+    Temp(PathBuf),
+    /// Grown in place already; undone by truncating back to the old length.
+    Grown(u64),
+    /// To be truncated in place when switching (a shrink needs no space).
+    Shrink,
+}
+
+/// What the switch did to one path, to put it back if a later step fails.
+enum Undo {
+    /// The path held the committed version in `old` (or nothing, when `None`).
+    Restore(String, Option<IndexEntry>),
+}
+
+impl Repo {
+    /// Replaces the tracked files `delete` and writes `write` (each `(path, entry)`), with
+    /// `old` the index the working tree matches. Returns the new index entries of `write`.
+    ///
+    /// A file or symlink standing where a directory is needed (one that is not itself
+    /// deleted here) is refused unless `force`, which removes it; a directory is never
+    /// entered through a symlink.
+    pub(crate) fn switch_files(
+        &self,
+        delete: &[String],
+        write: &[(&String, &FileEntry)],
+        old: &BTreeMap<String, IndexEntry>,
+        force: bool,
+    ) -> Result<Vec<(String, IndexEntry)>> {
+        let deleting: HashSet<&str> = delete.iter().map(String::as_str).collect();
+        let in_the_way = self.in_the_way(delete, write)?;
+        if !force && let Some(p) = in_the_way.iter().find(|p| !deleting.contains(p.as_str())) {
+            return Err(Error::BadPath {
+                path: p.clone(),
+                reason: "is a file or symlink in the way of a directory the checkout needs; \
+                         move it or use --force"
+                    .into(),
+            });
+        }
+        let blocked = |p: &str| ancestors(p).any(|a| in_the_way.contains(a));
+        let made = Mutex::new(Vec::new());
+        let mode = self.link_mode();
+        let prepared: Vec<Result<Ready>> = write
+            .par_iter()
+            .map(|(p, e)| self.prepare_one(p, e, old.get(*p), mode, blocked(p), &made))
+            .collect();
+        let failed = prepared.iter().position(|r| r.is_err());
+        if let Some(i) = failed {
+            let mut made = made.into_inner().expect("no panics while locked");
+            for (r, (p, _)) in prepared.iter().zip(write) {
+                self.unprepare(p, r);
+            }
+            made.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+            for d in made {
+                let _ = fs::remove_dir(d);
+            }
+            return Err(prepared
+                .into_iter()
+                .nth(i)
+                .expect("found above")
+                .err()
+                .expect("is err"));
+        }
+        let ready: Vec<Ready> = prepared.into_iter().map(|r| r.expect("all ok")).collect();
+        let mut undo = Vec::new();
+        match self.switch(
+            delete,
+            write,
+            &ready,
+            old,
+            &in_the_way,
+            &deleting,
+            &mut undo,
+        ) {
+            Ok(entries) => Ok(entries),
+            Err(e) => {
+                self.put_back(undo);
+                for (r, (p, _)) in ready.into_iter().zip(write) {
+                    self.unprepare(p, &Ok(r));
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Lists the paths of non-directories standing where a directory of a touched path
+    /// must be (a parent that is a file or a symlink).
+    fn in_the_way(
+        &self,
+        delete: &[String],
+        write: &[(&String, &FileEntry)],
+    ) -> Result<HashSet<String>> {
+        let mut state: HashMap<&str, bool> = HashMap::new();
+        let mut out = HashSet::new();
+        let touched = delete
+            .iter()
+            .map(String::as_str)
+            .chain(write.iter().map(|w| w.0.as_str()));
+        for p in touched {
+            for a in ancestors(p) {
+                if state.contains_key(a) {
+                    continue;
+                }
+                let full = self.root().join(a);
+                let ok = match full.symlink_metadata() {
+                    Ok(m) => m.is_dir(),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
+                    Err(source) => return Err(Error::Io { path: full, source }),
+                };
+                state.insert(a, ok);
+                if !ok {
+                    out.insert(a.to_string());
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Makes one file ready without changing anything visible at its path.
+    fn prepare_one(
+        &self,
+        p: &str,
+        e: &FileEntry,
+        old: Option<&IndexEntry>,
+        mode: LinkMode,
+        blocked: bool,
+        made: &Mutex<Vec<PathBuf>>,
+    ) -> Result<Ready> {
+        let full = self.root().join(p);
+        if blocked {
+            // Its directory appears only once the switch deletes what stands there.
+            let tmp = temp_beside(&self.store().tmp_dir().join("checkout"));
+            self.place(p, &tmp, e, mode)?;
+            return Ok(Ready::Temp(tmp));
+        }
+        self.make_parents(p, made)?;
+        if let Some(o) = old.filter(|o| self.may_resize(&full, e, o, mode)) {
+            if e.size > o.size {
+                let r = self
+                    .store()
+                    .resize_in_place(&e.id, &full, Direction::Grow)?;
+                if r == Resized::Done {
+                    return Ok(Ready::Grown(o.size));
+                }
+            } else {
+                return Ok(Ready::Shrink);
+            }
+        }
+        let tmp = temp_beside(&full);
+        self.place(p, &tmp, e, mode)?;
+        Ok(Ready::Temp(tmp))
+    }
+
+    /// Tells whether the large file at `full`, clean at index entry `o`, may be resized in
+    /// place to `e` (copy mode, a regular file with no other link, same mode bits).
+    fn may_resize(&self, full: &Path, e: &FileEntry, o: &IndexEntry, mode: LinkMode) -> bool {
+        use std::os::unix::fs::MetadataExt;
+        mode == LinkMode::Copy
+            && e.kind == EntryKind::File
+            && o.kind == EntryKind::File
+            && !o.absent
+            && o.exec == e.exec
+            && o.size != e.size
+            && o.size.min(e.size) >= LARGE
+            && full.symlink_metadata().is_ok_and(|m| {
+                m.is_file() && m.nlink() == 1 && super::status::stat_of(&m) == o.stat
+            })
+    }
+
+    /// Writes `e` at `dest` (which must not exist): a file from the store, or a symlink.
+    fn place(&self, p: &str, dest: &Path, e: &FileEntry, mode: LinkMode) -> Result<()> {
+        match e.kind {
+            EntryKind::Symlink => {
+                super::checkout::refuse_long_target(p, e.size.max(self.stored_len(&e.id)))?;
+                let target =
+                    String::from_utf8(self.store().read(&e.id)?).map_err(|_| Error::BadPath {
+                        path: p.to_owned(),
+                        reason: "is a symlink whose stored target is not UTF-8".into(),
+                    })?;
+                std::os::unix::fs::symlink(target, dest).map_err(|source| Error::Io {
+                    path: dest.to_owned(),
+                    source,
+                })
+            }
+            _ => Ok(self.store().materialize(&e.id, dest, mode, e.exec)?),
+        }
+    }
+
+    /// Creates the missing directories above project path `p`, recording each one made.
+    fn make_parents(&self, p: &str, made: &Mutex<Vec<PathBuf>>) -> Result<()> {
+        let mut dirs: Vec<&str> = ancestors(p).collect();
+        dirs.reverse();
+        for d in dirs {
+            let full = self.root().join(d);
+            match fs::create_dir(&full) {
+                Ok(()) => made.lock().expect("no panics while locked").push(full),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && full.is_dir() => {}
+                Err(source) => return Err(Error::Io { path: full, source }),
+            }
+        }
+        Ok(())
+    }
+
+    /// Undoes what preparing one file did.
+    fn unprepare(&self, p: &str, r: &Result<Ready>) {
+        match r {
+            Ok(Ready::Temp(t)) => {
+                let _ = fs::remove_file(t);
+            }
+            Ok(Ready::Grown(len)) => {
+                if let Ok(f) = fs::OpenOptions::new().write(true).open(self.root().join(p)) {
+                    let _ = f.set_len(*len);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The switch: unlinks, renames and truncates only, recording how to undo each step.
+    #[allow(clippy::too_many_arguments)]
+    fn switch(
+        &self,
+        delete: &[String],
+        write: &[(&String, &FileEntry)],
+        ready: &[Ready],
+        old: &BTreeMap<String, IndexEntry>,
+        in_the_way: &HashSet<String>,
+        deleting: &HashSet<&str>,
+        undo: &mut Vec<Undo>,
+    ) -> Result<Vec<(String, IndexEntry)>> {
+        // Untracked things in the way go first (only reached with --force).
+        for p in in_the_way.iter().filter(|p| !deleting.contains(p.as_str())) {
+            let full = self.root().join(p);
+            fs::remove_file(&full).map_err(|source| Error::Io { path: full, source })?;
+        }
+        for p in delete {
+            let full = self.root().join(p);
+            match fs::remove_file(&full) {
+                Ok(()) => {
+                    undo.push(Undo::Restore(p.clone(), old.get(p).cloned()));
+                    remove_empty_parents(self.root(), &full);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(source) => return Err(Error::Io { path: full, source }),
+            }
+        }
+        let mode = self.link_mode();
+        let done = Mutex::new(Vec::new());
+        // Distinct paths, each only renamed, truncated or (rarely) copied: in parallel.
+        let entries = write
+            .par_iter()
+            .zip(ready)
+            .map(|((p, e), r)| {
+                let full = self.root().join(p);
+                if !matches!(r, Ready::Grown(_)) {
+                    let step = Undo::Restore((*p).clone(), old.get(*p).cloned());
+                    done.lock().expect("no panics while locked").push(step);
+                }
+                self.switch_one(p, e, r, &full, mode)?;
+                let m = full.symlink_metadata().map_err(|source| Error::Io {
+                    path: full.clone(),
+                    source,
+                })?;
+                Ok((
+                    (*p).clone(),
+                    IndexEntry {
+                        kind: e.kind,
+                        id: e.id,
+                        size: e.size,
+                        exec: e.exec,
+                        stat: super::status::stat_of(&m),
+                        verified_ns: super::now_ns(),
+                        absent: false,
+                    },
+                ))
+            })
+            .collect::<Result<Vec<_>>>();
+        undo.extend(done.into_inner().expect("no panics while locked"));
+        entries
+    }
+
+    /// Puts one prepared file in place.
+    fn switch_one(
+        &self,
+        p: &str,
+        e: &FileEntry,
+        r: &Ready,
+        full: &Path,
+        mode: LinkMode,
+    ) -> Result<()> {
+        match r {
+            Ready::Temp(tmp) => {
+                self.make_parents(p, &Mutex::new(Vec::new()))?;
+                remove_any(full)?;
+                if let Err(source) = fs::rename(tmp, full) {
+                    if source.raw_os_error() != Some(libc_exdev()) {
+                        return Err(Error::Io {
+                            path: full.to_owned(),
+                            source,
+                        });
+                    }
+                    // `.pach/tmp` on another file system than this path.
+                    self.place(p, full, e, mode)?;
+                    let _ = fs::remove_file(tmp);
+                }
+            }
+            Ready::Grown(_) => {}
+            Ready::Shrink => {
+                let r = self
+                    .store()
+                    .resize_in_place(&e.id, full, Direction::Shrink)?;
+                if r != Resized::Done {
+                    // The truncated file freed the space the full copy needs.
+                    remove_any(full)?;
+                    self.place(p, full, e, mode)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Puts back, from the store, every path the switch touched (newest step first).
+    pub(crate) fn put_back_paths(&self, paths: Vec<(String, Option<IndexEntry>)>) {
+        self.put_back(
+            paths
+                .into_iter()
+                .map(|(p, e)| Undo::Restore(p, e))
+                .collect(),
+        );
+    }
+
+    fn put_back(&self, undo: Vec<Undo>) {
+        let mode = self.link_mode();
+        for Undo::Restore(p, old) in undo.into_iter().rev() {
+            let full = self.root().join(&p);
+            let _ = remove_any(&full);
+            if let Some(o) = old.filter(|o| !o.absent) {
+                let f = FileEntry {
+                    kind: o.kind,
+                    id: o.id,
+                    size: o.size,
+                    exec: o.exec,
+                };
+                let _ = self.make_parents(&p, &Mutex::new(Vec::new()));
+                let _ = self.place(&p, &full, &f, mode);
+            } else {
+                remove_empty_parents(self.root(), &full);
+            }
+        }
+    }
+}
+
+/// Removes whatever is at `full`: a file, a symlink (never what it points to), or a
+/// directory left holding only untracked files (reached with --force only).
+fn remove_any(full: &Path) -> Result<()> {
+    let removed = match full.symlink_metadata() {
+        Ok(m) if m.is_dir() => fs::remove_dir_all(full),
+        Ok(_) => fs::remove_file(full),
+        Err(_) => Ok(()),
+    };
+    removed.map_err(|source| Error::Io {
+        path: full.to_owned(),
+        source,
+    })
+}
+
+/// `EXDEV`: a rename across file systems.
+fn libc_exdev() -> i32 {
+    rustix::io::Errno::XDEV.raw_os_error()
+}
+
+/// The directories above project path `p`, deepest first (`a/b/c` gives `a/b`, `a`).
+fn ancestors(p: &str) -> impl Iterator<Item = &str> {
+    let mut d = p;
+    std::iter::from_fn(move || {
+        let i = d.rfind('/')?;
+        d = &d[..i];
+        Some(d)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{Author, Batch, Commit, ObjectId, Structured, Tree, TreeEntry};
+
+    fn entry(name: &str, kind: EntryKind, id: ObjectId, size: u64) -> TreeEntry {
+        TreeEntry {
+            name: name.into(),
+            kind,
+            id,
+            size,
+            exec: false,
+        }
+    }
+
+    /// Stores `tree` as is (no check on the way in, as a remote or an attacker could) under a
+    /// commit on branch `evil`; returns the tree's id.
+    fn craft(repo: &mut Repo, tree: Tree, blobs: &[&[u8]]) -> ObjectId {
+        let batch = Batch::default();
+        for b in blobs {
+            repo.store().put_bytes(b, &batch).unwrap();
+        }
+        let tree_id = repo.store().put_bytes(&tree.encode(), &batch).unwrap();
+        let c = Commit {
+            tree: tree_id,
+            parents: vec![],
+            author: Author {
+                name: "x".into(),
+                email: "x@x".into(),
+            },
+            time: 1,
+            message: "evil".into(),
+            code: None,
+            runs: vec![],
+        };
+        let id = repo.store().put(&c, &batch).unwrap();
+        batch.finish(repo.store()).unwrap();
+        repo.db()
+            .transaction(|tx| tx.set_ref("refs/heads/evil", &id.hex()))
+            .unwrap();
+        tree_id
+    }
+
+    fn files_of(dir: &Path) -> Vec<String> {
+        walkdir::WalkDir::new(dir)
+            .min_depth(1)
+            .into_iter()
+            .filter_entry(|e| e.file_name() != ".pach")
+            .map(|e| e.unwrap().path().display().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn a_tree_naming_git_is_never_checked_out_and_fsck_names_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (mut repo, _) = Repo::init(tmp.path()).unwrap();
+        let hook = b"#!/bin/sh\necho owned\n";
+        let blob = ObjectId::of(hook);
+        let hooks = Tree {
+            entries: vec![entry(
+                "post-checkout",
+                EntryKind::File,
+                blob,
+                hook.len() as u64,
+            )],
+        };
+        let batch = Batch::default();
+        let hooks_id = repo.store().put_bytes(&hooks.encode(), &batch).unwrap();
+        batch.finish(repo.store()).unwrap();
+        let git = Tree {
+            entries: vec![entry("hooks", EntryKind::Dir, hooks_id, 21)],
+        };
+        let batch = Batch::default();
+        let git_id = repo.store().put_bytes(&git.encode(), &batch).unwrap();
+        batch.finish(repo.store()).unwrap();
+        for name in [".git", ".Git", "git~1", ".pach"] {
+            let root = Tree {
+                entries: vec![entry(name, EntryKind::Dir, git_id, 21)],
+            };
+            let bad = craft(&mut repo, root, &[hook]);
+            let e = repo.checkout("evil", false).unwrap_err().to_string();
+            // Readable (a tree an older pach committed), never written out.
+            assert_eq!(repo.flatten(&bad).unwrap().len(), 1, "{name}");
+            let path = format!("`{name}/hooks/post-checkout`");
+            assert!(e.contains(&path) && e.contains("refuses"), "{e}");
+            assert_eq!(files_of(tmp.path()), Vec::<String>::new(), "{name}");
+            assert!(repo.restore("evil", &[name.to_string()]).is_err());
+            assert_eq!(files_of(tmp.path()), Vec::<String>::new(), "{name}");
+            let f = repo.fsck().unwrap();
+            assert!(
+                f.problems
+                    .iter()
+                    .any(|p| p.id == Some(bad) && p.kind == "bad-name"),
+                "{name}: {:?}",
+                f.problems
+            );
+        }
+    }
+
+    #[test]
+    fn unsorted_or_repeated_entries_are_reported_by_id() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (mut repo, _) = Repo::init(tmp.path()).unwrap();
+        let (a, b) = (ObjectId::of(b"a"), ObjectId::of(b"b"));
+        for entries in [
+            vec![
+                entry("b", EntryKind::File, b, 1),
+                entry("a", EntryKind::File, a, 1),
+            ],
+            vec![
+                entry("a", EntryKind::File, a, 1),
+                entry("a", EntryKind::File, b, 1),
+            ],
+        ] {
+            let bad = craft(&mut repo, Tree { entries }, &[b"a", b"b"]);
+            assert!(repo.checkout("evil", false).is_err());
+            assert_eq!(files_of(tmp.path()), Vec::<String>::new());
+            let f = repo.fsck().unwrap();
+            assert!(
+                f.problems
+                    .iter()
+                    .any(|p| p.id == Some(bad) && p.kind == "malformed"),
+                "{:?}",
+                f.problems
+            );
+        }
+    }
+
+    #[test]
+    fn a_symlink_target_longer_than_any_path_is_refused_before_it_is_read() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (mut repo, _) = Repo::init(tmp.path()).unwrap();
+        let long = vec![b'a'; 5000];
+        let ok = b"fine";
+        let root = Tree {
+            entries: vec![
+                entry("f", EntryKind::File, ObjectId::of(ok), 4),
+                // The tree claims a short target; the stored blob says otherwise.
+                entry("l", EntryKind::Symlink, ObjectId::of(&long), 3),
+            ],
+        };
+        craft(&mut repo, root, &[&long, ok]);
+        let e = repo.checkout("evil", false).unwrap_err().to_string();
+        assert!(e.contains("`l`") && e.contains("5000 bytes"), "{e}");
+        assert_eq!(files_of(tmp.path()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_chain_of_links_in_a_fetched_tree_is_not_checked_out() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (mut repo, _) = Repo::init(tmp.path()).unwrap();
+        let link =
+            |name: &str, t: &[u8]| entry(name, EntryKind::Symlink, ObjectId::of(t), t.len() as u64);
+        let root = Tree {
+            entries: vec![link("a", b"."), link("b", b"a/.."), link("c", b"b/..")],
+        };
+        craft(&mut repo, root, &[b".", b"a/..", b"b/.."]);
+        let e = repo.checkout("evil", false).unwrap_err().to_string();
+        assert!(e.contains("outside the project"), "{e}");
+        assert_eq!(files_of(tmp.path()), Vec::<String>::new());
+    }
+}
