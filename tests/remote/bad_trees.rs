@@ -1,8 +1,6 @@
 //! A remote serving trees the local validation refuses: the fetch names the remote, the
 //! commit and the path of the bad entry, and stores nothing.
 
-use serde_json::json;
-
 use super::common::{TestRepo, stderr_of};
 use super::remote_obj;
 
@@ -15,19 +13,31 @@ fn put(remote: &std::path::Path, bytes: &[u8]) -> String {
     id
 }
 
-fn tree(remote: &std::path::Path, entries: serde_json::Value) -> String {
-    let mut b = b"pach-tree 1\n".to_vec();
-    b.extend(serde_json::to_vec(&json!({ "entries": entries })).unwrap());
-    b.push(b'\n');
-    put(remote, &b)
+/// Writes a tree in the canonical encoding (`pach-tree 1\n` + compact JSON, fields in
+/// declaration order) from entries made by [`entry`]; returns its id.
+fn tree(remote: &std::path::Path, entries: &[String]) -> String {
+    let b = format!("pach-tree 1\n{{\"entries\":[{}]}}\n", entries.join(","));
+    put(remote, b.as_bytes())
 }
 
-fn file(name: &str, id: &str, size: u64) -> serde_json::Value {
-    json!({"name": name, "kind": "file", "id": id, "size": size})
+fn entry(name: &str, kind: &str, id: &str, size: u64, exec: bool) -> String {
+    format!(
+        "{{\"name\":{},\"kind\":\"{kind}\",\"id\":\"{id}\",\"size\":{size}{}}}",
+        serde_json::to_string(name).unwrap(),
+        if exec { ",\"exec\":true" } else { "" }
+    )
 }
 
-/// Pushes a real project, then points the remote's `main` at a commit whose root tree is
-/// `root(remote)`; returns (remote URL, bad commit id).
+fn file(name: &str, id: &str, size: u64) -> String {
+    entry(name, "file", id, size, false)
+}
+
+fn dir(name: &str, id: &str, size: u64) -> String {
+    entry(name, "dir", id, size, false)
+}
+
+/// Pushes a real project, then points the remote's `main` at a child commit whose root tree
+/// is `root(remote)`; returns (the project, remote URL, bad commit id).
 fn serve(root: impl Fn(&std::path::Path) -> String) -> (TestRepo, String, String) {
     let a = TestRepo::init();
     a.commit_files("good", &[("ok.txt", "ok\n")]);
@@ -36,15 +46,15 @@ fn serve(root: impl Fn(&std::path::Path) -> String) -> (TestRepo, String, String
     a.pach(["remote", "add", "origin", &url]).assert().success();
     a.pach(["push"]).assert().success();
     let good = a.head();
-    let bytes = std::fs::read(remote_obj(&remote, &good)).unwrap();
-    let body = bytes.strip_prefix(b"pach-commit 1\n".as_slice()).unwrap();
-    let mut c: serde_json::Value = serde_json::from_slice(body).unwrap();
-    c["tree"] = json!(root(&remote));
-    c["parents"] = json!([good]);
-    let mut b = b"pach-commit 1\n".to_vec();
-    b.extend(serde_json::to_vec(&c).unwrap());
-    b.push(b'\n');
-    let bad = put(&remote, &b);
+    let text = std::fs::read_to_string(remote_obj(&remote, &good)).unwrap();
+    let c: serde_json::Value =
+        serde_json::from_str(text.strip_prefix("pach-commit 1\n").unwrap()).unwrap();
+    let old_tree = c["tree"].as_str().unwrap();
+    // Same canonical bytes with another tree and the good commit as parent.
+    let text = text
+        .replace(old_tree, &root(&remote))
+        .replace("\"parents\":[]", &format!("\"parents\":[\"{good}\"]"));
+    let bad = put(&remote, text.as_bytes());
     std::fs::write(remote.join("refs/heads/main"), format!("{bad}\n")).unwrap();
     (a, url, bad)
 }
@@ -72,24 +82,12 @@ fn refused(url: &str, bad: &str, path: &str) {
 fn a_tree_entry_named_dot_git_with_a_hook_is_refused_and_nothing_is_stored() {
     let (_a, url, bad) = serve(|remote| {
         let hook = b"#!/bin/sh\necho pwned > /tmp/pach-pwned\n";
+        let n = hook.len() as u64;
         let blob = put(remote, hook);
         let ok = blake3::hash(b"ok\n").to_hex().to_string();
-        let hooks = tree(
-            remote,
-            json!([{"name": "post-checkout", "kind": "file", "id": blob,
-                    "size": hook.len(), "exec": true}]),
-        );
-        let dotgit = tree(
-            remote,
-            json!([{"name": "hooks", "kind": "dir", "id": hooks, "size": hook.len()}]),
-        );
-        tree(
-            remote,
-            json!([
-                {"name": ".git", "kind": "dir", "id": dotgit, "size": hook.len()},
-                file("ok.txt", &ok, 3)
-            ]),
-        )
+        let hooks = tree(remote, &[entry("post-checkout", "file", &blob, n, true)]);
+        let dotgit = tree(remote, &[dir("hooks", &hooks, n)]);
+        tree(remote, &[dir(".git", &dotgit, n), file("ok.txt", &ok, 3)])
     });
     refused(&url, &bad, ".git");
 }
@@ -99,11 +97,8 @@ fn a_tree_with_unsorted_entries_is_refused_and_nothing_is_stored() {
     let (_a, url, bad) = serve(|remote| {
         let x = put(remote, b"x\n");
         let y = put(remote, b"y\n");
-        let sub = tree(remote, json!([file("b.txt", &x, 2), file("a.txt", &y, 2)]));
-        tree(
-            remote,
-            json!([{"name": "sub", "kind": "dir", "id": sub, "size": 4}]),
-        )
+        let sub = tree(remote, &[file("b.txt", &x, 2), file("a.txt", &y, 2)]);
+        tree(remote, &[dir("sub", &sub, 4)])
     });
     refused(&url, &bad, "sub/a.txt");
 }
@@ -112,15 +107,9 @@ fn a_tree_with_unsorted_entries_is_refused_and_nothing_is_stored() {
 fn a_tree_entry_named_dot_dot_is_refused_and_nothing_is_stored() {
     let (_a, url, bad) = serve(|remote| {
         let x = put(remote, b"x\n");
-        let up = tree(remote, json!([file("escape.txt", &x, 2)]));
-        let sub = tree(
-            remote,
-            json!([{"name": "..", "kind": "dir", "id": up, "size": 2}]),
-        );
-        tree(
-            remote,
-            json!([{"name": "sub", "kind": "dir", "id": sub, "size": 2}]),
-        )
+        let up = tree(remote, &[file("escape.txt", &x, 2)]);
+        let sub = tree(remote, &[dir("..", &up, 2)]);
+        tree(remote, &[dir("sub", &sub, 2)])
     });
     refused(&url, &bad, "sub/..");
 }
