@@ -204,10 +204,6 @@ fn remote_hint(e: &crate::remote::Error) -> Option<String> {
         R::DetachedHead { command, .. } => {
             format!("switch to a branch with `pach checkout <branch>`, or name one: `pach {command} <remote> <branch>`")
         }
-        R::PullWouldOverwrite { remote, branch, paths } => format!(
-            "discard them with `pach checkout HEAD -- {}`, or commit them (then the branches have diverged); then run `pach pull {remote} {branch}` again",
-            paths.first().map_or("<path>", |p| p.as_str())
-        ),
         _ => return None,
     })
 }
@@ -289,5 +285,70 @@ mod tests {
         // The check itself can fail: a flag `pull` does not have.
         let bad = commands("run `pach pull --force`");
         assert!(crate::cli::Cli::try_parse_from(&bad[0]).is_err());
+    }
+
+    /// Every hint a remote command can print names only commands and flags that exist.
+    #[test]
+    fn every_remote_hint_names_commands_that_parse() {
+        use crate::remote::Error as R;
+        use clap::Parser;
+        let id = ObjectId::of(b"x");
+        let remote = || "origin".to_string();
+        let branch = || "main".to_string();
+        let errors = [
+            R::Unknown { name: remote() },
+            R::NotFastForward {
+                remote: remote(),
+                branch: branch(),
+                theirs: id.short(),
+                ours: id.short(),
+            },
+            R::RefMoved {
+                remote: remote(),
+                branch: branch(),
+                expected: id.short(),
+                now: id.short(),
+            },
+            R::Diverged {
+                remote: remote(),
+                branch: branch(),
+                local: id.short(),
+                theirs: id.short(),
+            },
+            R::Corrupt {
+                remote: remote(),
+                id,
+                actual: id,
+            },
+            R::Missing {
+                remote: remote(),
+                id,
+            },
+            R::LocalCorrupt {
+                remote: remote(),
+                id,
+                actual: id,
+            },
+            R::DetachedHead {
+                command: "push",
+                at: id.short(),
+            },
+            R::DetachedHead {
+                command: "pull",
+                at: id.short(),
+            },
+        ];
+        let mut seen = 0;
+        for e in errors {
+            let e = Error::Remote(e);
+            let hint = e.hint().unwrap_or_else(|| panic!("{e} has no hint"));
+            for words in commands(&hint) {
+                seen += 1;
+                if let Err(err) = crate::cli::Cli::try_parse_from(&words) {
+                    panic!("hint of `{e}` names `{}`: {err}", words.join(" "));
+                }
+            }
+        }
+        assert!(seen >= 12, "only {seen} commands found in remote hints");
     }
 }

@@ -399,17 +399,7 @@ pub fn pull(cx: &Context, args: &PullArgs) -> Result<()> {
         &branch,
         scope.as_deref(),
         &*p,
-    )
-    .map_err(|e| match e {
-        // `pull` has no --force: say what works instead of checkout's advice.
-        Error::WouldOverwrite { paths } => RemoteError::PullWouldOverwrite {
-            remote: spec.name.clone(),
-            branch: branch.clone(),
-            paths,
-        }
-        .into(),
-        e => e,
-    })?;
+    )?;
     report_pull(cx, &spec.name, &out, args.json)
 }
 

@@ -124,15 +124,6 @@ pub enum Error {
     },
     #[error("HEAD is detached (at {at}): `pach {command}` needs a branch")]
     DetachedHead { command: &'static str, at: String },
-    #[error(
-        "pull from `{remote}` fetched `{branch}` but would overwrite local changes to {}; nothing else changed",
-        paths.iter().take(5).map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ")
-    )]
-    PullWouldOverwrite {
-        remote: String,
-        branch: String,
-        paths: Vec<String>,
-    },
 }
 
 /// Returns a remote error of the `Io` kind.

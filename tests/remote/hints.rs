@@ -1,4 +1,5 @@
 //! Every hint a remote command prints names a command that works: each test runs it.
+//! (A pull over local changes is covered in tests/cli/hints.rs.)
 
 use super::common::{TestRepo, stderr_of};
 use super::remote_ref;
@@ -89,26 +90,4 @@ fn a_push_behind_the_remote_hints_a_pull_that_works() {
     assert_eq!(b.head(), a.head());
     b.pach(["pull", "origin", "main"]).assert().success();
     b.pach(["push", "origin", "main"]).assert().success();
-}
-
-#[test]
-fn a_pull_over_local_changes_hints_no_force_but_a_checkout_that_works() {
-    let (a, url) = pushed();
-    let b = TestRepo::new();
-    b.pach(["clone", &url, "."]).assert().success();
-    a.commit_files("two", &[("x.txt", "2\n")]);
-    a.pach(["push"]).assert().success();
-    b.write("x.txt", "mine\n");
-    let out = b.pach(["pull"]).assert().code(1);
-    let err = stderr_of(&out);
-    assert!(err.contains("x.txt"), "{err}");
-    let h = hint(&err);
-    assert!(!h.contains("--force"), "pull has no --force: {h}");
-    assert!(h.contains("pach checkout HEAD -- x.txt"), "{h}");
-    assert_eq!(b.read_str("x.txt"), "mine\n");
-    b.pach(["checkout", "HEAD", "--", "x.txt"])
-        .assert()
-        .success();
-    b.pach(["pull", "origin", "main"]).assert().success();
-    assert_eq!(b.read_str("x.txt"), "2\n");
 }
