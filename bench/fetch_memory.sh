@@ -21,7 +21,7 @@ for i in range(n):
         f.write(f"{i}\n")
 PY
 (cd "$W/p" && "$PACH" init -q && "$PACH" add -q data && "$PACH" commit -q -m trees \
-  && "$PACH" remote add origin "$W/remote" >/dev/null && "$PACH" push -q)
+  && "$PACH" -q remote add origin "$W/remote" && "$PACH" push -q)
 trees=$(find "$W/p/data" -type d | wc -l)
 # Peak RssAnon of a command, in KiB, sampled every 50 ms until it exits.
 peak() {
@@ -33,7 +33,7 @@ peak() {
   wait "$pid" || { cat "$W/err" >&2; exit 1; }
   echo "$max"
 }
-mkdir -p "$W/f" && (cd "$W/f" && "$PACH" init -q && "$PACH" remote add origin "$W/remote" >/dev/null)
+mkdir -p "$W/f" && (cd "$W/f" && "$PACH" init -q && "$PACH" -q remote add origin "$W/remote")
 start=$(date +%s.%N)
 kb=$(cd "$W/f" && peak "$PACH" fetch)
 secs=$(echo "$(date +%s.%N) - $start" | bc)
