@@ -310,3 +310,28 @@ fn s3_errors_name_the_remote_and_the_cause_and_change_nothing() {
 }
 
 use predicates::prelude::PredicateBooleanExt;
+
+#[test]
+fn plain_http_to_a_host_that_only_starts_like_localhost_is_refused() {
+    let a = TestRepo::init();
+    a.commit_files("one", &[("a", "1\n")]);
+    run(
+        &a,
+        "http://127.0.0.1:9",
+        &["remote", "add", "origin", "s3://bkt/p"],
+    )
+    .success();
+    let before = a.snapshot();
+    for ep in [
+        "http://localhost.evil.com:9000",
+        "http://localhost@evil.com:9000",
+    ] {
+        let mut c = a.pach(["push"]);
+        with_s3(&mut c, ep, "testtest");
+        c.env("AWS_ALLOW_HTTP", "true")
+            .assert()
+            .code(1)
+            .stderr(contains(ep).and(contains("loopback")));
+    }
+    a.assert_unchanged(&before);
+}
