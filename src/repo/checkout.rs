@@ -113,7 +113,7 @@ impl Repo {
                 .iter()
                 .chain(to_write.iter().chain(&to_absent).map(|(p, _)| *p))
                 .collect();
-            self.refuse_local_changes(&index, &touched)?;
+            self.refuse_local_changes(&index, &touched, wanted)?;
         }
         // A file replaced by a version not fetched goes: it was checked clean above.
         let stale = to_absent
@@ -205,10 +205,13 @@ impl Repo {
         })
     }
 
+    /// Refuses to touch paths whose working copy differs from the index, unless it already
+    /// is what `wanted` asks for (a switch killed part-way left it so: going on is safe).
     fn refuse_local_changes(
         &self,
         index: &BTreeMap<String, IndexEntry>,
         touched: &[&String],
+        wanted: &FlatTree,
     ) -> Result<()> {
         let head = self.head_commit()?;
         let staged: Vec<String> = self
@@ -217,17 +220,40 @@ impl Repo {
             .map(|c| c.path)
             .collect();
         let counter = AtomicU64::new(0);
+        let is_wanted = |p: &str| match wanted.get(p) {
+            None => false,
+            Some(w) => {
+                let as_wanted = IndexEntry {
+                    kind: w.kind,
+                    id: w.id,
+                    size: w.size,
+                    exec: w.exec,
+                    stat: Default::default(),
+                    verified_ns: 0,
+                    absent: false,
+                };
+                matches!(
+                    self.check_entry(p, &as_wanted, &counter),
+                    Ok(Seen::Same | Seen::Refreshed(..))
+                )
+            }
+        };
         let mut dirty: Vec<String> = touched
             .par_iter()
             .filter_map(|p| match index.get(*p) {
                 Some(e) => match self.check_entry(p, e, &counter) {
                     Ok(Seen::Same | Seen::Refreshed(..)) => None,
-                    Ok(Seen::Missing) if e.absent => None,
+                    // Nothing is lost by writing where nothing is (as git does).
+                    Ok(Seen::Missing) => None,
+                    Ok(Seen::Changed { .. }) if is_wanted(p) => None,
                     _ => Some((*p).clone()),
                 },
                 // Not tracked here: anything on disk at that path is in the way, except a
-                // directory holding only tracked files (which the checkout deletes first).
-                None => self.untracked_in_the_way(p, index).then(|| (*p).clone()),
+                // directory holding only tracked files (which the checkout deletes first)
+                // and a file that already is the wanted version.
+                None => {
+                    (self.untracked_in_the_way(p, index) && !is_wanted(p)).then(|| (*p).clone())
+                }
             })
             .collect();
         dirty.extend(

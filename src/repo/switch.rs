@@ -3,9 +3,9 @@
 //! the old tree.
 //!
 //! Two phases. **Prepare** does everything that needs new space or can fail for a reason
-//! other than a bug: every new file is written whole under a temp name beside its place
-//! (or in `.pach/tmp/` when a file to be deleted still stands where its directory goes),
-//! large files that grow by appending are appended to in place, and missing directories
+//! other than a bug: every new file is written whole under a temp name in `.pach/tmp/`
+//! (the project's file system, so a rename moves it into place; a path on another file
+//! system gets its copy during the switch instead), large files that grow by appending are appended to in place, and missing directories
 //! are created. A failure there removes the temp files, truncates grown files back and
 //! removes the directories it made: nothing visible changed. **Switch** then only unlinks,
 //! renames and truncates, which need no space; if even that fails, every path it touched
@@ -24,7 +24,7 @@ use super::add::remove_empty_parents;
 use super::tree::FileEntry;
 use crate::db::IndexEntry;
 use crate::error::{Error, Result};
-use crate::store::loose::{LARGE, temp_beside};
+use crate::store::loose::LARGE;
 use crate::store::resize::{Direction, Resized};
 use crate::store::{EntryKind, LinkMode};
 
@@ -159,14 +159,11 @@ impl Repo {
         made: &Mutex<Vec<PathBuf>>,
     ) -> Result<Ready> {
         let full = self.root().join(p);
-        if blocked {
-            // Its directory appears only once the switch deletes what stands there.
-            let tmp = temp_beside(&self.store().tmp_dir().join("checkout"));
-            self.place(p, &tmp, e, mode)?;
-            return Ok(Ready::Temp(tmp));
+        // Its directory appears only once the switch deletes what stands there.
+        if !blocked {
+            self.make_parents(p, made)?;
         }
-        self.make_parents(p, made)?;
-        if let Some(o) = old.filter(|o| self.may_resize(&full, e, o, mode)) {
+        if !blocked && let Some(o) = old.filter(|o| self.may_resize(&full, e, o, mode)) {
             if e.size > o.size {
                 let r = self
                     .store()
@@ -178,7 +175,9 @@ impl Repo {
                 return Ok(Ready::Shrink);
             }
         }
-        let tmp = temp_beside(&full);
+        // In `.pach/tmp/`, not beside the file: a killed switch leaves nothing in the
+        // working tree, and `gc` sweeps what it left there.
+        let tmp = self.store().temp_path()?;
         self.place(p, &tmp, e, mode)?;
         Ok(Ready::Temp(tmp))
     }

@@ -259,7 +259,8 @@ impl Store {
     ///
     /// Creating thousands of files in one directory from several threads serialises them on
     /// that directory's lock (measured: a third of `add`'s time); shards spread the load.
-    fn temp_path(&self) -> Result<PathBuf> {
+    /// A fresh name under `tmp/` (sharded), for a file renamed into place once complete.
+    pub(crate) fn temp_path(&self) -> Result<PathBuf> {
         static SEQ: AtomicU64 = AtomicU64::new(0);
         let n = SEQ.fetch_add(1, Ordering::Relaxed);
         let dir = self.tmp.join(format!("{:02x}", n % 64));

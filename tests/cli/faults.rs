@@ -401,3 +401,36 @@ fn disk_full_during_pull_leaves_the_old_tree_index_and_branch() {
     assert_eq!(repo.read("a"), mib(6, 1));
     repo.pach(["fsck"]).assert().success();
 }
+
+#[test]
+fn a_checkout_killed_between_renames_is_finished_by_running_it_again() {
+    let repo = TestRepo::init();
+    repo.commit_files("one", &[("a", "1"), ("b", "1"), ("c", "1"), ("gone", "x")]);
+    repo.ok(["checkout", "-b", "two"]);
+    repo.write("a", "2");
+    repo.write("b", "2");
+    repo.write("c", "2");
+    repo.ok(["add", "a", "b", "c"]);
+    repo.ok(["rm", "gone"]);
+    repo.commit("two");
+    repo.ok(["checkout", "main"]);
+    // As a switch to `two` killed part-way leaves it: `a` renamed into place, `b` unlinked
+    // before its rename, `gone` deleted; the index and HEAD still say `main`.
+    repo.write("a", "2");
+    std::fs::remove_file(repo.path().join("b")).unwrap();
+    std::fs::remove_file(repo.path().join("gone")).unwrap();
+    repo.pach(["checkout", "two"]).assert().success();
+    for f in ["a", "b", "c"] {
+        assert_eq!(repo.read_str(f), "2", "{f}");
+    }
+    assert!(!repo.exists("gone"));
+    let st = repo.json(["status", "--json"]);
+    assert_eq!(crate::common::change_list(&st, "unstaged"), vec![], "{st}");
+    // A real local change is still refused.
+    repo.ok(["checkout", "main"]);
+    repo.write("a", "mine");
+    repo.pach(["checkout", "two"])
+        .assert()
+        .code(1)
+        .stderr(contains("`a`"));
+}
