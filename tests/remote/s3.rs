@@ -70,7 +70,7 @@ impl S3Server {
             if require_s3() {
                 panic!("PACH_REQUIRE_S3=1 but neither s3s-fs nor moto_server is on PATH");
             }
-            println!("SKIPPED: no local S3 server (s3s-fs or moto_server)");
+            crate::common::skip("no local S3 server (s3s-fs or moto_server)");
             return None;
         };
         let s = S3Server {
@@ -121,10 +121,10 @@ impl S3Server {
                 self.name
             );
         }
-        println!(
-            "SKIPPED: wrong-credentials check: {} accepts any credentials; it needs s3s-fs on PATH",
+        crate::common::skip(&format!(
+            "wrong-credentials check: {} accepts any credentials; it needs s3s-fs on PATH",
             self.name
-        );
+        ));
         false
     }
 
@@ -222,7 +222,7 @@ fn a_clone_of_many_small_files_is_whole_and_a_corrupt_object_is_refused() {
     c.pach(["fsck"]).assert().success();
 
     let Some(dir) = srv.bucket_dir("bkt") else {
-        println!("SKIPPED: corrupting an object needs s3s-fs (moto keeps objects in memory)");
+        crate::common::skip("corrupting an object needs s3s-fs (moto keeps objects in memory)");
         return;
     };
     let blob = blake3::hash(&"file 7\n".repeat(8).into_bytes())
@@ -245,7 +245,7 @@ fn fsck_remote_repairs_a_corrupt_object_on_s3_from_a_good_clone() {
         return;
     };
     let Some(dir) = srv.bucket_dir("bkt") else {
-        println!("SKIPPED: corrupting an object needs s3s-fs (moto keeps objects in memory)");
+        crate::common::skip("corrupting an object needs s3s-fs (moto keeps objects in memory)");
         return;
     };
     let ep = srv.endpoint();
