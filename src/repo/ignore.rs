@@ -1,13 +1,18 @@
 //! `.pachignore`: gitignore syntax, one file per directory, deeper files taking precedence.
-//! `.git` and `.pach` (anywhere: the project's own, or a nested repository or project) are
-//! never tracked, whatever the rules say.
+//! `.git` and `.pach` (anywhere: the project's own, or a nested repository or project) and
+//! pach's own temp files (`.pach-tmp-*`) are never tracked, whatever the rules say.
 
 use std::path::Path;
 
 /// Tells whether a walk must never enter or list this project path.
 pub(crate) fn is_special(rel: &str) -> bool {
-    matches!(rel.rsplit('/').next(), Some(".git" | ".pach"))
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    matches!(name, ".git" | ".pach") || name.starts_with(TEMP_PREFIX)
 }
+
+/// The prefix of the temp files a working-tree update writes beside their place (see
+/// `store::loose::temp_beside`): pach's own, never tracked or listed, swept by `gc`.
+pub(crate) const TEMP_PREFIX: &str = ".pach-tmp-";
 
 /// `.pachignore` rules (gitignore syntax), loaded per directory on first use; a deeper file's
 /// rules take precedence, as in git.
