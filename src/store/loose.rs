@@ -367,16 +367,13 @@ impl Batch {
         }
     }
 
-    /// Reads an object still waiting in this batch (not yet in the store).
-    pub fn read_pending(&self, id: &ObjectId) -> Option<Vec<u8>> {
+    /// Returns where an object still waiting in this batch lies, to stream or tail it.
+    pub fn pending_path(&self, id: &ObjectId) -> Option<PathBuf> {
         let p = self.pending.lock().expect("no panics while locked");
-        let path = p
-            .files
+        p.files
             .iter()
             .find(|(_, i)| i == id)
-            .map(|(t, _)| t.clone())?;
-        drop(p);
-        fs::read(path).ok()
+            .map(|(t, _)| t.clone())
     }
 
     /// Returns how many objects this batch will add.

@@ -12,6 +12,8 @@ mod common;
 
 mod combine;
 mod failures;
+mod isolation;
+mod logs;
 mod pipeline;
 mod provenance;
 mod safety;
