@@ -189,6 +189,8 @@ impl Session {
                 source,
             })?;
         let docker = rt.block_on(Docker::connect())?;
+        // What a killed run left (we hold the lock, so it is no live run's).
+        super::sweep::sweep_with(repo, &rt, Some(&docker))?;
         let runner = Runner {
             kind: "docker".into(),
             version: rt.block_on(docker.version()),

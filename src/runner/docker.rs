@@ -337,6 +337,39 @@ impl Docker {
         let _ = self.api.remove_container(id, Some(opts)).await;
     }
 
+    /// Removes every pach container working for the project whose `.pach` directory is
+    /// `pach_dir`: labelled so, or (made before that label existed) with a mount under its
+    /// `work/`. Returns how many; the caller makes sure no live run of the project owns them.
+    pub async fn remove_project(&self, pach_dir: &Path) -> Result<usize> {
+        let filters: HashMap<String, Vec<String>> =
+            [("label".to_string(), vec![LABEL.to_string()])].into();
+        let opts = ListContainersOptionsBuilder::default()
+            .all(true)
+            .filters(&filters)
+            .build();
+        let list = self
+            .api
+            .list_containers(Some(opts))
+            .await
+            .map_err(api("listing pach containers"))?;
+        let project = pach_dir.to_string_lossy();
+        let work = pach_dir.join("work");
+        let mut n = 0;
+        for c in list {
+            let labelled = (c.labels.as_ref())
+                .and_then(|l| l.get(PROJECT_LABEL))
+                .is_some_and(|p| *p == project);
+            let mounted = (c.mounts.iter().flatten())
+                .filter_map(|m| m.source.as_deref())
+                .any(|s| Path::new(s).starts_with(&work));
+            if let (Some(id), true) = (c.id, labelled || mounted) {
+                self.remove(&id).await;
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+
     /// Removes every container labelled with `run` (or every pach container, for `None`).
     pub async fn remove_labelled(&self, run: Option<&str>) -> usize {
         let label = match run {

@@ -13,6 +13,7 @@ mod common;
 mod combine;
 mod failures;
 mod isolation;
+mod leftovers;
 mod logs;
 mod pipeline;
 mod provenance;
