@@ -33,9 +33,9 @@ pub const HOME: &str = "/pach/home";
 
 /// Run as root in a worker after each datum: SIGKILL every process except the init (pid 1),
 /// the idle loop (the oldest child of init) with its `sleep`, and itself, until none is left
-/// but zombies; then empty the directories given as arguments. A killed process finishes its current
-/// system call before it dies, hence the loop until every one is a zombie. Uses only `sh`
-/// builtins besides `kill` and `rm`, which the image needs anyway.
+/// but zombies; then empty the directories given as arguments. A killed process finishes its
+/// current system call before it dies, hence the loop until every one is a zombie. Uses only
+/// `sh` builtins besides `kill` and `rm`, which the image needs anyway.
 const RESET: &str = r#"
 idle=
 for d in /proc/[0-9]*; do
@@ -162,10 +162,6 @@ impl Docker {
             ..Default::default()
         };
         let labels: HashMap<String, String> = spec.labels.clone().into_iter().collect();
-        let mut env: Vec<String> = spec.env.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        if !spec.env.contains_key("HOME") {
-            env.push(format!("HOME={HOME}"));
-        }
         let body = ContainerCreateBody {
             image: Some(spec.image.clone()),
             // Keeps the container alive between datums; the stage command runs through exec.
@@ -175,7 +171,7 @@ impl Docker {
                 "while :; do sleep 3600; done".into(),
             ]),
             user: Some(spec.user.clone()),
-            env: Some(env),
+            env: Some(env_of(spec)),
             labels: Some(labels),
             network_disabled: Some(!spec.network),
             host_config: Some(host),
@@ -208,12 +204,7 @@ impl Docker {
         job: &Job,
         on_chunk: &mut (dyn FnMut(&[u8]) -> Result<()> + Send),
     ) -> Result<Execution> {
-        let mut env: Vec<String> = (worker.spec.env.iter())
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect();
-        if !worker.spec.env.contains_key("HOME") {
-            env.push(format!("HOME={HOME}"));
-        }
+        let env = env_of(&worker.spec);
         let start_ms = now_ms();
         let (exit, timed_out) = self
             .run(
@@ -395,6 +386,15 @@ impl Docker {
         }
         n
     }
+}
+
+/// The stage's environment, with `HOME` in the scratch unless the stage sets it.
+fn env_of(spec: &WorkerSpec) -> Vec<String> {
+    let mut env: Vec<String> = spec.env.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    if !spec.env.contains_key("HOME") {
+        env.push(format!("HOME={HOME}"));
+    }
+    env
 }
 
 fn short(id: &str) -> &str {

@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use super::{Ran, StageCtx, clear_dir, collect_outputs, datum_inputs, io_err, stage_inputs};
 use crate::error::{Error, Result};
 use crate::pipeline::{Datum, Stage};
-use crate::runner::{self, Docker, Job, WorkerSpec};
+use crate::runner::{self, Job, WorkerSpec};
 use crate::store::{Batch, ImageRef, LinkMode, ObjectId, RunRecord};
 
 /// How much of a failed datum's log the error shows, at most (then its last 20 lines).
@@ -210,13 +210,9 @@ impl Slot<'_> {
     /// Removes the worker, if any; the next datum starts a new one.
     fn discard(&mut self, cx: &StageCtx<'_>) {
         if let Some(w) = self.worker.take() {
-            remove(cx.rt, cx.docker, &w.id);
+            cx.rt.block_on(cx.docker.remove(&w.id));
         }
     }
-}
-
-fn remove(rt: &tokio::runtime::Runtime, docker: &Docker, id: &str) {
-    rt.block_on(docker.remove(id));
 }
 
 fn run_datum(
