@@ -98,14 +98,17 @@ pub fn gc(cx: &Context, a: &GcArgs) -> Result<()> {
         "kept {} failed run(s) younger than {keep_text}; dropped {} older",
         out.failed_kept, out.failed_dropped
     ));
-    let containers = match swept.containers {
-        Some(n) => format!("{n} container(s)"),
-        None => "no containers (Docker not reachable)".to_string(),
-    };
-    cx.ui.note(format!(
-        "removed {} work dir(s) and {containers} left by killed runs",
-        swept.work_dirs
-    ));
+    match swept.containers {
+        Some(0) if swept.work_dirs == 0 => {}
+        Some(n) => cx.ui.note(format!(
+            "removed {} work dir(s) and {n} container(s) left by killed runs",
+            swept.work_dirs
+        )),
+        None => cx.ui.note(format!(
+            "removed {} work dir(s) left by killed runs; their containers were not checked (Docker not reachable)",
+            swept.work_dirs
+        )),
+    }
     Ok(())
 }
 

@@ -14,6 +14,9 @@ use crate::error::{Error, Result};
 use crate::repo::Repo;
 use crate::runner::Docker;
 
+/// How long `gc` waits for the engine before sweeping only the work directories.
+const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// What the sweep removed.
 #[derive(Debug, Default, Serialize)]
 pub struct Swept {
@@ -23,10 +26,18 @@ pub struct Swept {
     pub containers: Option<usize>,
 }
 
-/// Sweeps with a connection of its own; the engine being unreachable is not an error (there
-/// is then nothing of ours running on it that we could remove), and `containers` is `None`.
+/// Sweeps with a connection of its own, made only when a killed run left a work directory
+/// (every run has one while its containers live), so projects without pipelines never wait
+/// for Docker. The engine being unreachable is not an error (`containers` is then `None`).
 /// The caller must hold the write lock.
 pub fn sweep(repo: &Repo) -> Result<Swept> {
+    let work = repo.pach_dir().join("work");
+    if std::fs::read_dir(&work).map_or(true, |mut d| d.next().is_none()) {
+        return Ok(Swept {
+            work_dirs: 0,
+            containers: Some(0),
+        });
+    }
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -34,7 +45,8 @@ pub fn sweep(repo: &Repo) -> Result<Swept> {
             path: "tokio runtime".into(),
             source,
         })?;
-    let docker = rt.block_on(Docker::connect()).ok();
+    let connect = async { tokio::time::timeout(CONNECT_TIMEOUT, Docker::connect()).await };
+    let docker = rt.block_on(connect).ok().and_then(|r| r.ok());
     sweep_with(repo, &rt, docker.as_ref())
 }
 
