@@ -36,6 +36,21 @@ fn killed_run() -> TestRepo {
     repo
 }
 
+/// Removes the containers a killed run left if the test fails before pach does.
+struct Leftovers<'a>(&'a TestRepo);
+
+impl Drop for Leftovers<'_> {
+    fn drop(&mut self) {
+        let ids = containers_of(self.0);
+        if !ids.is_empty() {
+            let _ = std::process::Command::new("docker")
+                .args(["rm", "-f"])
+                .args(&ids)
+                .output();
+        }
+    }
+}
+
 fn work_dirs(repo: &TestRepo) -> Vec<std::path::PathBuf> {
     match std::fs::read_dir(repo.pach_dir().join("work")) {
         Ok(d) => d.map(|e| e.unwrap().path()).collect(),
@@ -49,6 +64,7 @@ fn gc_removes_the_containers_and_work_dir_of_a_killed_run() {
         return;
     }
     let repo = killed_run();
+    let _cleanup = Leftovers(&repo);
     let a = repo.pach(["gc"]).assert().success();
     let err = stderr_of(&a);
     assert!(err.contains("2 container(s)"), "{err}");
@@ -62,6 +78,7 @@ fn the_next_run_sweeps_what_a_killed_run_left() {
         return;
     }
     let repo = killed_run();
+    let _cleanup = Leftovers(&repo);
     repo.pach(["run", "--dry-run"]).assert().success();
     assert_eq!(containers_of(&repo), Vec::<String>::new());
     assert_eq!(work_dirs(&repo), Vec::<std::path::PathBuf>::new());
