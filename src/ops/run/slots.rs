@@ -50,7 +50,7 @@ pub(super) fn execute(
     let results: Mutex<Vec<Option<Result<Ran>>>> =
         Mutex::new((0..todo.len()).map(|_| None).collect());
     cx.progress.begin(&stage.name, todo.len() as u64, 0);
-    let slots: Vec<Result<()>> = std::thread::scope(|s| {
+    std::thread::scope(|s| {
         let handles: Vec<_> = (0..n)
             .map(|k| {
                 let (spec, batch, next, failed, results) =
@@ -76,17 +76,15 @@ pub(super) fn execute(
                         cx.progress.advance(0);
                     }
                     slot.discard(cx);
-                    Ok(())
                 })
             })
             .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
+        // A panicking slot is a bug: pass it on (the scope would panic anyway).
+        for h in handles {
+            h.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+        }
     });
     cx.progress.end();
-    slots.into_iter().collect::<Result<()>>()?;
     let results = results.into_inner().expect("no panics while locked");
     let failed_tail = results.iter().flatten().find_map(|r| match r {
         Ok((_, rec)) if rec.exit != 0 => batch.pending_path(&rec.log).map(|p| tail_of(&p)),
