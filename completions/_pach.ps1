@@ -48,7 +48,7 @@ Register-ArgumentCompleter -Native -CommandName 'pach' -ScriptBlock {
             [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Print the stored container logs of a stage')
             [CompletionResult]::new('provenance', 'provenance', [CompletionResultType]::ParameterValue, 'Trace a file to its origins, or to everything derived from it')
             [CompletionResult]::new('fsck', 'fsck', [CompletionResultType]::ParameterValue, 'Verify the store: re-hash every object and check every reference')
-            [CompletionResult]::new('gc', 'gc', [CompletionResultType]::ParameterValue, 'Delete objects that nothing refers to')
+            [CompletionResult]::new('gc', 'gc', [CompletionResultType]::ParameterValue, 'Delete objects that nothing refers to, and what killed runs left')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('remote', 'remote', [CompletionResultType]::ParameterValue, 'Add, list or remove remotes')
             [CompletionResult]::new('push', 'push', [CompletionResultType]::ParameterValue, 'Upload a branch to a remote')
@@ -291,6 +291,7 @@ Register-ArgumentCompleter -Native -CommandName 'pach' -ScriptBlock {
         }
         'pach;gc' {
             [CompletionResult]::new('--grace', '--grace', [CompletionResultType]::ParameterName, 'Keep unreachable objects younger than this (e.g. 30m, 2h, 7d; 0 keeps none)')
+            [CompletionResult]::new('--keep-failed', '--keep-failed', [CompletionResultType]::ParameterName, 'Keep failed runs'' records and logs this long after they ended (default: `[gc] failed_runs` in .pach/config.toml, else 14d)')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if pach was started in DIR')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR in the environment means never, for auto)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
@@ -451,7 +452,7 @@ Register-ArgumentCompleter -Native -CommandName 'pach' -ScriptBlock {
             [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Print the stored container logs of a stage')
             [CompletionResult]::new('provenance', 'provenance', [CompletionResultType]::ParameterValue, 'Trace a file to its origins, or to everything derived from it')
             [CompletionResult]::new('fsck', 'fsck', [CompletionResultType]::ParameterValue, 'Verify the store: re-hash every object and check every reference')
-            [CompletionResult]::new('gc', 'gc', [CompletionResultType]::ParameterValue, 'Delete objects that nothing refers to')
+            [CompletionResult]::new('gc', 'gc', [CompletionResultType]::ParameterValue, 'Delete objects that nothing refers to, and what killed runs left')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('remote', 'remote', [CompletionResultType]::ParameterValue, 'Add, list or remove remotes')
             [CompletionResult]::new('push', 'push', [CompletionResultType]::ParameterValue, 'Upload a branch to a remote')

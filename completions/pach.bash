@@ -468,13 +468,17 @@ _pach() {
             return 0
             ;;
         pach__subcmd__gc)
-            opts="-q -v -C -h --grace --quiet --verbose --color --help"
+            opts="-q -v -C -h --grace --keep-failed --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --grace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keep-failed)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

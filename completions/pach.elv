@@ -45,7 +45,7 @@ set edit:completion:arg-completer[pach] = {|@words|
             cand logs 'Print the stored container logs of a stage'
             cand provenance 'Trace a file to its origins, or to everything derived from it'
             cand fsck 'Verify the store: re-hash every object and check every reference'
-            cand gc 'Delete objects that nothing refers to'
+            cand gc 'Delete objects that nothing refers to, and what killed runs left'
             cand completions 'Print a shell completion script'
             cand remote 'Add, list or remove remotes'
             cand push 'Upload a branch to a remote'
@@ -270,6 +270,7 @@ set edit:completion:arg-completer[pach] = {|@words|
         }
         &'pach;gc'= {
             cand --grace 'Keep unreachable objects younger than this (e.g. 30m, 2h, 7d; 0 keeps none)'
+            cand --keep-failed 'Keep failed runs'' records and logs this long after they ended (default: `[gc] failed_runs` in .pach/config.toml, else 14d)'
             cand -C 'Run as if pach was started in DIR'
             cand --color 'When to colour output (NO_COLOR in the environment means never, for auto)'
             cand -q 'Print nothing but results and errors'
@@ -415,7 +416,7 @@ set edit:completion:arg-completer[pach] = {|@words|
             cand logs 'Print the stored container logs of a stage'
             cand provenance 'Trace a file to its origins, or to everything derived from it'
             cand fsck 'Verify the store: re-hash every object and check every reference'
-            cand gc 'Delete objects that nothing refers to'
+            cand gc 'Delete objects that nothing refers to, and what killed runs left'
             cand completions 'Print a shell completion script'
             cand remote 'Add, list or remove remotes'
             cand push 'Upload a branch to a remote'

@@ -49,7 +49,7 @@ complete -c pach -n "__fish_pach_needs_command" -f -a "run" -d 'Run the stale pi
 complete -c pach -n "__fish_pach_needs_command" -f -a "logs" -d 'Print the stored container logs of a stage'
 complete -c pach -n "__fish_pach_needs_command" -f -a "provenance" -d 'Trace a file to its origins, or to everything derived from it'
 complete -c pach -n "__fish_pach_needs_command" -f -a "fsck" -d 'Verify the store: re-hash every object and check every reference'
-complete -c pach -n "__fish_pach_needs_command" -f -a "gc" -d 'Delete objects that nothing refers to'
+complete -c pach -n "__fish_pach_needs_command" -f -a "gc" -d 'Delete objects that nothing refers to, and what killed runs left'
 complete -c pach -n "__fish_pach_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c pach -n "__fish_pach_needs_command" -f -a "remote" -d 'Add, list or remove remotes'
 complete -c pach -n "__fish_pach_needs_command" -f -a "push" -d 'Upload a branch to a remote'
@@ -220,6 +220,7 @@ complete -c pach -n "__fish_pach_using_subcommand fsck" -s q -l quiet -d 'Print 
 complete -c pach -n "__fish_pach_using_subcommand fsck" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
 complete -c pach -n "__fish_pach_using_subcommand fsck" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pach -n "__fish_pach_using_subcommand gc" -l grace -d 'Keep unreachable objects younger than this (e.g. 30m, 2h, 7d; 0 keeps none)' -r
+complete -c pach -n "__fish_pach_using_subcommand gc" -l keep-failed -d 'Keep failed runs\' records and logs this long after they ended (default: `[gc] failed_runs` in .pach/config.toml, else 14d)' -r
 complete -c pach -n "__fish_pach_using_subcommand gc" -s C -d 'Run as if pach was started in DIR' -r -F
 complete -c pach -n "__fish_pach_using_subcommand gc" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
 always\t''
@@ -325,7 +326,7 @@ complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subc
 complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "logs" -d 'Print the stored container logs of a stage'
 complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "provenance" -d 'Trace a file to its origins, or to everything derived from it'
 complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "fsck" -d 'Verify the store: re-hash every object and check every reference'
-complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "gc" -d 'Delete objects that nothing refers to'
+complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "gc" -d 'Delete objects that nothing refers to, and what killed runs left'
 complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "completions" -d 'Print a shell completion script'
 complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "remote" -d 'Add, list or remove remotes'
 complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "push" -d 'Upload a branch to a remote'

@@ -6,7 +6,7 @@ use clap::CommandFactory;
 
 use super::{Cli, Context};
 use crate::error::{Error, Result};
-use crate::repo::Access;
+use crate::repo::{Access, GcConfig};
 use crate::ui::human_bytes;
 
 /// Verify the store: re-hash every object and check every reference
@@ -69,25 +69,38 @@ pub fn fsck(cx: &Context, a: &FsckArgs) -> Result<()> {
     }
 }
 
-/// Delete objects that nothing refers to
+/// Delete objects that nothing refers to, and what killed runs left
 ///
 /// Deletes objects that no branch, tag, HEAD, reflog-free history or index entry reaches,
 /// but never one younger than the grace period, so a pach command writing at the same time
-/// is safe. Also removes stale temporary files.
+/// is safe. Also removes stale temporary files, and the work directories and containers of a
+/// `pach run` that was killed. Failed runs (their records and logs, for `pach logs`) are
+/// kept for --keep-failed, else `[gc] failed_runs` in .pach/config.toml, else 14 days.
 #[derive(clap::Args, Debug)]
 #[command(
-    after_help = "Examples:\n  pach gc\n  pach gc --grace 0   # only when no other pach command runs"
+    after_help = "Examples:\n  pach gc\n  pach gc --grace 0   # only when no other pach command runs\n  pach gc --keep-failed 2d"
 )]
 pub struct GcArgs {
     /// Keep unreachable objects younger than this (e.g. 30m, 2h, 7d; 0 keeps none)
     #[arg(long, default_value = "1h", value_name = "DURATION")]
     grace: String,
+    /// Keep failed runs' records and logs this long after they ended (default: `[gc]
+    /// failed_runs` in .pach/config.toml, else 14d)
+    #[arg(long, value_name = "DURATION")]
+    keep_failed: Option<String>,
 }
 
 pub fn gc(cx: &Context, a: &GcArgs) -> Result<()> {
     let grace = parse_duration(&a.grace)?;
     let mut repo = cx.repo(Access::Write)?;
-    let out = repo.gc(grace)?;
+    let keep_text = a
+        .keep_failed
+        .clone()
+        .or_else(|| repo.config().gc.failed_runs.clone())
+        .unwrap_or_else(|| GcConfig::FAILED_RUNS.to_string());
+    let keep_failed = parse_duration(&keep_text)?;
+    let swept = crate::ops::sweep::sweep(&repo)?;
+    let out = repo.gc(grace, keep_failed)?;
     cx.ui.note(format!(
         "deleted {} object(s) ({}); kept {} younger than {}; removed {} temp file(s)",
         out.deleted,
@@ -96,6 +109,21 @@ pub fn gc(cx: &Context, a: &GcArgs) -> Result<()> {
         a.grace,
         out.temp_files
     ));
+    cx.ui.note(format!(
+        "kept {} failed run(s) younger than {keep_text}; dropped {} older",
+        out.failed_kept, out.failed_dropped
+    ));
+    match swept.containers {
+        Some(0) if swept.work_dirs == 0 => {}
+        Some(n) => cx.ui.note(format!(
+            "removed {} work dir(s) and {n} container(s) left by killed runs",
+            swept.work_dirs
+        )),
+        None => cx.ui.note(format!(
+            "removed {} work dir(s) left by killed runs; their containers were not checked (Docker not reachable)",
+            swept.work_dirs
+        )),
+    }
     Ok(())
 }
 

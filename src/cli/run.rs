@@ -309,7 +309,27 @@ pub fn logs(cx: &Context, args: &LogsArgs) -> Result<()> {
                 id.short()
             ),
         ))?;
-        cx.ui.raw(&repo.store().read(&rec.log)?)?;
+        print_log(cx, &repo, &rec.log)?;
     }
     Ok(())
+}
+
+/// Streams a stored log to stdout in pieces, so a log of any size costs a buffer of memory.
+/// The object is verified first (a second read, from the page cache): a corrupt log is an
+/// error, never output.
+fn print_log(cx: &Context, repo: &Repo, id: &crate::store::ObjectId) -> Result<()> {
+    use std::io::Read;
+    repo.store().verify(id)?;
+    let mut f = repo.store().open(id)?;
+    let mut buf = vec![0u8; 256 * 1024];
+    loop {
+        let n = f.read(&mut buf).map_err(|source| crate::Error::Io {
+            path: repo.store().path(id),
+            source,
+        })?;
+        if n == 0 {
+            return Ok(());
+        }
+        cx.ui.raw(&buf[..n])?;
+    }
 }

@@ -427,6 +427,43 @@ impl Tx<'_> {
 }
 
 impl Tx<'_> {
+    /// Returns every failed run (non-zero exit) in the index with its end time (ms).
+    pub fn failed_runs(&self) -> Result<Vec<(ObjectId, i64)>> {
+        let mut st = self
+            .tx
+            .prepare_cached("SELECT id, end_ms FROM runs WHERE exit != 0")
+            .map_err(self.err())?;
+        let rows = st
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+            .map_err(self.err())?;
+        let mut out = Vec::new();
+        for r in rows {
+            let (id, end) = r.map_err(self.err())?;
+            out.push((id.parse().map_err(|_| self.bad("a run id", &id))?, end));
+        }
+        Ok(out)
+    }
+
+    /// Drops runs from the run indexes (their records are being collected).
+    pub fn forget_runs(&self, ids: &[ObjectId]) -> Result<()> {
+        for table in [
+            "runs WHERE id",
+            "run_inputs WHERE run",
+            "run_outputs WHERE run",
+        ] {
+            let mut st = self
+                .tx
+                .prepare_cached(&format!("DELETE FROM {table} = ?1"))
+                .map_err(self.err())?;
+            for id in ids {
+                st.execute([id.hex()]).map_err(self.err())?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Tx<'_> {
     /// Returns the newest run of each datum of `stage` (optionally whose datum key starts
     /// with `datum`), newest first.
     pub fn latest_runs(&self, stage: &str, datum: Option<&str>) -> Result<Vec<ObjectId>> {

@@ -2,3 +2,4 @@
 //! out, never printing. The simpler git-style operations live on `repo::Repo` itself.
 
 pub mod run;
+pub mod sweep;

@@ -4,19 +4,21 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::pipeline::{self, Datum, Pipeline, Stage};
 use crate::repo::{FileEntry, FlatTree, Head, Move, Progress, Repo, is_under};
-use crate::runner::{self, Docker, Job, WorkerSpec};
+use crate::runner::{self, Docker};
 use crate::store::{
     Author, Batch, CodeVersion, Commit, EntryKind, ImageRef, LinkMode, ObjectId, RunInput,
     RunOutput, RunRecord, Runner,
 };
+
+mod slots;
 
 /// Inputs of `pach run` that come from outside the repository.
 pub struct RunOptions<'a> {
@@ -187,6 +189,8 @@ impl Session {
                 source,
             })?;
         let docker = rt.block_on(Docker::connect())?;
+        // What a killed run left (we hold the lock, so it is no live run's).
+        super::sweep::sweep_with(repo, &rt, Some(&docker))?;
         let runner = Runner {
             kind: "docker".into(),
             version: rt.block_on(docker.version()),
@@ -398,7 +402,7 @@ fn run_stage(
     if cx.opts.dry_run {
         return Ok((report, FlatTree::new(), Vec::new()));
     }
-    let executed = execute(cx, stage, true, &image, &todo)?;
+    let executed = slots::execute(cx, stage, true, &image, &todo)?;
     for (r, (id, _)) in report.ran.iter_mut().zip(&executed) {
         r.run = Some(*id);
     }
@@ -440,224 +444,6 @@ fn merge_outputs(stage: &Stage, runs: &[(ObjectId, RunRecord)]) -> Result<FlatTr
         }
     }
     Ok(out)
-}
-
-/// Runs the stale datums of one stage on warm workers; returns their run records in `todo`'s
-/// order. Successful datums are recorded (run cache) even when another fails.
-fn execute(
-    cx: &StageCtx<'_>,
-    stage: &Stage,
-    record: bool,
-    image: &ImageRef,
-    todo: &[&Datum],
-) -> Result<Vec<(ObjectId, RunRecord)>> {
-    if todo.is_empty() {
-        return Ok(Vec::new());
-    }
-    let cores = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(2);
-    let n = cx
-        .opts
-        .jobs
-        .or(stage.parallelism)
-        .unwrap_or(cores)
-        .clamp(1, todo.len());
-    let labels: BTreeMap<String, String> = [
-        (runner::docker::LABEL.to_string(), "1".to_string()),
-        (runner::docker::RUN_LABEL.to_string(), cx.run_id.to_string()),
-        ("pach.stage".to_string(), stage.name.clone()),
-    ]
-    .into();
-    let spec = WorkerSpec {
-        image: image.id.clone(),
-        user: cx.opts.user.clone(),
-        network: stage.network,
-        env: stage.env.clone(),
-        labels,
-    };
-    let batch = Batch::default();
-    let next = AtomicUsize::new(0);
-    let failed = AtomicBool::new(false);
-    let results: Mutex<Vec<Option<Result<Ran>>>> =
-        Mutex::new((0..todo.len()).map(|_| None).collect());
-    cx.progress.begin(&stage.name, todo.len() as u64, 0);
-    let started: Vec<Result<()>> =
-        cx.rt
-            .block_on(futures_util::future::join_all((0..n).map(|k| {
-                let (spec, batch, next, failed, results) =
-                    (&spec, &batch, &next, &failed, &results);
-                async move {
-                    let dir = cx.work.join(format!("{}-{k}", stage.name));
-                    let mut slot = Slot {
-                        spec,
-                        dir,
-                        name: format!("pach-{}-{}-{k}", cx.run_id, stage.name),
-                        restarts: 0,
-                        worker: None,
-                    };
-                    while !failed.load(Ordering::SeqCst) && !cx.cancelled.load(Ordering::SeqCst) {
-                        let i = next.fetch_add(1, Ordering::SeqCst);
-                        if i >= todo.len() {
-                            break;
-                        }
-                        let r = run_datum(cx, stage, image, &mut slot, todo[i], batch).await;
-                        if r.as_ref().map_or(true, |(_, rec)| rec.exit != 0) {
-                            failed.store(true, Ordering::SeqCst);
-                        }
-                        results.lock().expect("no panics while locked")[i] = Some(r);
-                        cx.progress.advance(0);
-                    }
-                    if let Some(w) = slot.worker.take() {
-                        cx.docker.remove(&w.id).await;
-                    }
-                    Ok(())
-                }
-            })));
-    cx.progress.end();
-    started.into_iter().collect::<Result<()>>()?;
-    let results = results.into_inner().expect("no panics while locked");
-    let failed_log = results.iter().flatten().find_map(|r| match r {
-        Ok((_, rec)) if rec.exit != 0 => batch.read_pending(&rec.log),
-        _ => None,
-    });
-    // Verification runs are compared, never kept: dropping the batch drops their objects.
-    if record {
-        record_runs(cx, batch, &results)?;
-    }
-    let mut out = Vec::new();
-    for r in results.into_iter().flatten() {
-        let (id, rec) = r?;
-        if rec.exit != 0 {
-            let log = failed_log.or_else(|| cx.repo.store().read(&rec.log).ok());
-            return Err(Error::StageFailed {
-                stage: stage.name.clone(),
-                datum: rec.datum.short(),
-                exit: rec.exit,
-                tail: log_tail(&log.unwrap_or_default()),
-            });
-        }
-        out.push((id, rec));
-    }
-    if out.len() < todo.len() {
-        return Err(runner::Error::Interrupted.into());
-    }
-    Ok(out)
-}
-
-/// Makes a stage's objects durable and indexes every finished datum, failed ones too
-/// (their logs), before any failure is reported.
-fn record_runs(cx: &StageCtx<'_>, batch: Batch, results: &[Option<Result<Ran>>]) -> Result<()> {
-    batch.finish(cx.repo.store())?;
-    let done: Vec<&(ObjectId, RunRecord)> = results
-        .iter()
-        .flatten()
-        .filter_map(|r| r.as_ref().ok())
-        .collect();
-    cx.repo.db_ref().transaction(|tx| {
-        for (id, rec) in &done {
-            tx.add_run(id, rec)?;
-        }
-        Ok(())
-    })?;
-    Ok(())
-}
-
-fn log_tail(log: &[u8]) -> String {
-    let text = String::from_utf8_lossy(log);
-    let lines: Vec<&str> = text.lines().collect();
-    lines[lines.len().saturating_sub(20)..].join("\n")
-}
-
-/// A worker slot: the container is (re)started on demand, e.g. after a timeout killed it.
-struct Slot<'a> {
-    spec: &'a WorkerSpec,
-    dir: PathBuf,
-    name: String,
-    restarts: usize,
-    worker: Option<runner::Worker>,
-}
-
-impl Slot<'_> {
-    async fn get(&mut self, docker: &Docker) -> Result<&runner::Worker> {
-        if self.worker.is_none() {
-            let name = format!("{}-{}", self.name, self.restarts);
-            self.restarts += 1;
-            self.worker = Some(docker.start_worker(self.spec, &self.dir, &name).await?);
-        }
-        Ok(self.worker.as_ref().expect("just started"))
-    }
-}
-
-async fn run_datum(
-    cx: &StageCtx<'_>,
-    stage: &Stage,
-    image: &ImageRef,
-    slot: &mut Slot<'_>,
-    d: &Datum,
-    batch: &Batch,
-) -> Result<(ObjectId, RunRecord)> {
-    let (in_dir, out_dir) = (slot.dir.join("in"), slot.dir.join("out"));
-    slot.get(cx.docker).await?;
-    clear_dir(&in_dir)?;
-    stage_inputs(cx.repo, d, &in_dir)?;
-    let job = Job {
-        cmd: stage.cmd.clone(),
-        timeout: stage.timeout,
-    };
-    let datum_id = d.id();
-    let sink = |b: &[u8]| (cx.logs)(&stage.name, &datum_id, b);
-    let mut attempt = 0;
-    let exec = loop {
-        clear_dir(&out_dir)?;
-        let worker = slot.get(cx.docker).await?;
-        let e = cx.docker.exec(worker, &job, &sink).await?;
-        // A timed-out command may still run: its worker goes, a fresh one takes over.
-        if e.timed_out
-            && let Some(w) = slot.worker.take()
-        {
-            cx.docker.remove(&w.id).await;
-        }
-        if e.exit == 0 || attempt >= stage.retries || cx.cancelled.load(Ordering::SeqCst) {
-            break e;
-        }
-        attempt += 1;
-    };
-    let mut log = exec.log;
-    if exec.timed_out {
-        log.extend_from_slice(
-            format!(
-                "\npach: timed out after {:?}\n",
-                stage.timeout.unwrap_or_default()
-            )
-            .as_bytes(),
-        );
-    }
-    let outputs = if exec.exit == 0 {
-        collect_outputs(cx.repo, stage, &datum_id, &out_dir, batch)?
-    } else {
-        Vec::new()
-    };
-    clear_dir(&in_dir)?;
-    clear_dir(&out_dir)?;
-    let rec = RunRecord {
-        stage: stage.name.clone(),
-        stage_hash: stage.definition_hash(),
-        datum: d.key,
-        image: image.clone(),
-        cmd: stage.cmd.clone(),
-        env: stage.env.clone(),
-        runner: cx.runner.clone(),
-        code: cx.opts.code.clone(),
-        inputs: datum_inputs(stage, d),
-        outputs,
-        start_ms: exec.start_ms,
-        end_ms: exec.end_ms,
-        exit: exec.exit,
-        log: cx.repo.store().put_bytes(&log, batch)?,
-    };
-    let id = cx.repo.store().put(&rec, batch)?;
-    Ok((id, rec))
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
@@ -1017,7 +803,7 @@ pub fn verify(
                         e => e,
                     })?;
                 let todo: Vec<&Datum> = group.iter().map(|&i| &datums[i]).collect();
-                let again = execute(&ctx, stage, false, &image, &todo)?;
+                let again = slots::execute(&ctx, stage, false, &image, &todo)?;
                 for (&i, (_, new)) in group.iter().zip(&again) {
                     let (run, old) = &recs[i];
                     out.runs += 1;

@@ -87,6 +87,7 @@ mod tests {
             parallelism: None,
             env: Default::default(),
             network: false,
+            fresh: false,
             timeout: None,
             retries: 0,
             combine: Combine::Cross,

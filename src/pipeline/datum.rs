@@ -407,6 +407,7 @@ mod tests {
             parallelism: None,
             env: BTreeMap::new(),
             network: false,
+            fresh: false,
             timeout: None,
             retries: 0,
             combine,

@@ -41,6 +41,8 @@ pub struct Stage {
     pub parallelism: Option<usize>,
     pub env: BTreeMap<String, String>,
     pub network: bool,
+    /// Each datum runs in a container of its own instead of on a warm worker.
+    pub fresh: bool,
     /// Per datum.
     pub timeout: Option<Duration>,
     pub retries: u32,
@@ -96,6 +98,9 @@ struct Definition<'a> {
     output: &'a str,
     combine: Combine,
     inputs: Vec<InputDefinition<'a>>,
+    /// Only written when set, so stages without it keep the hashes they had before it existed.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    fresh: bool,
 }
 
 #[derive(Serialize)]
@@ -109,8 +114,9 @@ struct InputDefinition<'a> {
 impl Stage {
     /// Returns the hash of everything that determines the stage's outputs.
     ///
-    /// Covers the name, image (the tag as written), cmd, env, network, output, combine and each
-    /// input's name, path, glob and `join_on`; not parallelism, timeout or retries.
+    /// Covers the name, image (the tag as written), cmd, env, network, output, combine, each
+    /// input's name, path, glob and `join_on`, and `fresh` (it changes what a datum can see);
+    /// not parallelism, timeout or retries.
     pub fn definition_hash(&self) -> ObjectId {
         let def = Definition {
             name: &self.name,
@@ -128,6 +134,7 @@ impl Stage {
                     join_on: i.join_on.as_deref(),
                 })
                 .collect(),
+            fresh: self.fresh,
         };
         let mut bytes = b"pach-stage 1\n".to_vec();
         serde_json::to_writer(&mut bytes, &def).expect("serialising to a Vec cannot fail");
@@ -162,6 +169,8 @@ struct RawStage {
     env: Option<Spanned<BTreeMap<String, String>>>,
     #[serde(default)]
     network: bool,
+    #[serde(default)]
+    fresh: bool,
     timeout: Option<Spanned<String>>,
     #[serde(default)]
     retries: u32,
@@ -286,6 +295,7 @@ fn convert_stage(src: &Source, raw: Spanned<RawStage>) -> Result<(Stage, Spans),
         cmd: raw.cmd.into_inner(),
         output,
         network: raw.network,
+        fresh: raw.fresh,
         retries: raw.retries,
         combine,
         inputs,
@@ -697,6 +707,25 @@ path = "data/text"
         assert!(error(&with("parallelism = -1")).starts_with("6:15:"));
         assert!(error(&with("combine = \"zip\"")).starts_with("6:11:"));
         assert!(error(&with("env = { \"A=B\" = \"x\" }")).starts_with("6:7: invalid environment"));
+        assert!(error(&with("fresh = \"yes\"")).starts_with("6:9:"));
+    }
+
+    #[test]
+    fn fresh_is_parsed_and_hashed_only_when_set() {
+        let with = |line: &str| {
+            BASE.replace(
+                "output = \"counts\"\n",
+                &format!("output = \"counts\"\n{line}\n"),
+            )
+        };
+        let base = parse_ok(BASE).stages.remove(0);
+        assert!(!base.fresh);
+        let off = parse_ok(&with("fresh = false")).stages.remove(0);
+        // Stages written before `fresh` existed keep their hash, hence their run cache.
+        assert_eq!(off.definition_hash(), base.definition_hash());
+        let on = parse_ok(&with("fresh = true")).stages.remove(0);
+        assert!(on.fresh);
+        assert_ne!(on.definition_hash(), base.definition_hash());
     }
 
     #[test]
@@ -818,7 +847,7 @@ path = "data/text"
         s.retries = 3;
         s.line = 40;
         assert_eq!(s.definition_hash(), hash);
-        let changes: [fn(&mut Stage); 7] = [
+        let changes: [fn(&mut Stage); 8] = [
             |s| s.image = "img:2".into(),
             |s| s.cmd.push("x".into()),
             |s| s.network = true,
@@ -826,6 +855,7 @@ path = "data/text"
             |s| _ = s.env.insert("A".into(), "1".into()),
             |s| s.inputs[0].glob = Glob::parse("/*").unwrap(),
             |s| s.inputs[0].name = "other".into(),
+            |s| s.fresh = true,
         ];
         for change in changes {
             let mut s = base.clone();

@@ -16,6 +16,38 @@ pub struct Config {
     /// Remotes by name (`[remote.origin] url = "…"`), managed by `pach remote`.
     #[serde(default)]
     pub remote: std::collections::BTreeMap<String, RemoteConfig>,
+    /// The `[gc]` table.
+    #[serde(default)]
+    pub gc: GcConfig,
+}
+
+/// The `[gc]` table.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GcConfig {
+    /// How long `gc` keeps the records and logs of failed runs (`14d`, `36h`, …); default
+    /// [`GcConfig::FAILED_RUNS`].
+    pub failed_runs: Option<String>,
+}
+
+impl GcConfig {
+    /// The default retention of failed runs.
+    pub const FAILED_RUNS: &'static str = "14d";
+}
+
+/// Parses `30s`, `10m`, `2h`, `7d` or a bare number of seconds.
+pub fn parse_duration(text: &str) -> Option<std::time::Duration> {
+    let t = text.trim();
+    let (num, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len()));
+    let n: u64 = num.parse().ok()?;
+    let secs = match unit {
+        "" | "s" => n,
+        "m" => n.checked_mul(60)?,
+        "h" => n.checked_mul(3600)?,
+        "d" => n.checked_mul(86_400)?,
+        _ => return None,
+    };
+    Some(std::time::Duration::from_secs(secs))
 }
 
 /// One `[remote.<name>]` table.
@@ -55,7 +87,7 @@ impl Config {
                 });
             }
         };
-        toml::from_str(&text).map_err(|e| {
+        let config: Config = toml::from_str(&text).map_err(|e| {
             let at = e
                 .span()
                 .map(|s| {
@@ -67,7 +99,16 @@ impl Config {
                 path: path.into(),
                 message: format!("{at}{}", e.message()),
             }
-        })
+        })?;
+        if let Some(d) = &config.gc.failed_runs
+            && parse_duration(d).is_none()
+        {
+            return Err(Error::Config {
+                path: path.into(),
+                message: format!("[gc] failed_runs: invalid duration `{d}` (use e.g. 36h or 14d)"),
+            });
+        }
+        Ok(config)
     }
 }
 
@@ -84,5 +125,23 @@ mod tests {
         std::fs::write(&p, "# x\nlink = \"symlink\"\n").unwrap();
         let e = Config::load(&p).unwrap_err().to_string();
         assert!(e.contains("line 2"), "{e}");
+    }
+
+    #[test]
+    fn failed_runs_retention_is_read_and_checked() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("config.toml");
+        std::fs::write(&p, "[gc]\nfailed_runs = \"36h\"\n").unwrap();
+        let got = Config::load(&p).unwrap().gc.failed_runs.unwrap();
+        assert_eq!(
+            parse_duration(&got),
+            Some(std::time::Duration::from_secs(36 * 3600))
+        );
+        std::fs::write(&p, "[gc]\nfailed_runs = \"two weeks\"\n").unwrap();
+        let e = Config::load(&p).unwrap_err().to_string();
+        assert!(
+            e.contains("failed_runs") && e.contains("`two weeks`"),
+            "{e}"
+        );
     }
 }

@@ -41,6 +41,10 @@ pub struct GcOutcome {
     pub bytes: u64,
     pub kept_young: usize,
     pub temp_files: usize,
+    /// Failed runs kept because they are younger than the retention (their records and logs).
+    pub failed_kept: usize,
+    /// Failed runs older than the retention, dropped from the run index.
+    pub failed_dropped: usize,
 }
 
 /// Objects reachable from refs and the index, with the kinds they were reached as.
@@ -98,7 +102,10 @@ impl Repo {
     }
 
     /// Walks everything reachable from refs and the index.
-    fn reach(&self, present: &dyn Fn(&ObjectId) -> bool) -> Result<Reach> {
+    ///
+    /// `failed` are failed runs still within their retention: roots too, so that `pach logs`
+    /// can show why they failed.
+    fn reach(&self, present: &dyn Fn(&ObjectId) -> bool, failed: &[ObjectId]) -> Result<Reach> {
         let index = self.db_ref().read().index()?;
         let mut r = Reach {
             seen: HashSet::new(),
@@ -166,6 +173,11 @@ impl Repo {
         for run in self.db_ref().read().cached_runs()? {
             if present(&run) {
                 self.reach_run(&run, "run cache", present, &mut r);
+            }
+        }
+        for run in failed {
+            if present(run) {
+                self.reach_run(run, "failed runs", present, &mut r);
             }
         }
         for (path, e) in index {
@@ -326,7 +338,7 @@ impl Repo {
             .filter(|p| p.kind == "corrupt")
             .filter_map(|p| p.id)
             .collect();
-        let reach = self.reach(&|id| good.contains(id) || corrupt.contains(id))?;
+        let reach = self.reach(&|id| good.contains(id) || corrupt.contains(id), &[])?;
         problems.extend(reach.problems);
         let reachable = reach.seen.len();
         let unreachable = good.iter().filter(|id| !reach.seen.contains(id)).count();
@@ -339,12 +351,23 @@ impl Repo {
         })
     }
 
-    /// Deletes unreachable objects older than `grace`, and stale temp files.
-    pub fn gc(&mut self, grace: Duration) -> Result<GcOutcome> {
+    /// Deletes unreachable objects older than `grace`, and stale temp files. Failed runs
+    /// (records and logs) are kept for `keep_failed` after they ended, then dropped from the
+    /// run index and collected like any unreachable object.
+    pub fn gc(&mut self, grace: Duration, keep_failed: Duration) -> Result<GcOutcome> {
         let mut problems = Vec::new();
         let objects = self.all_objects(&mut problems)?;
         let present: HashSet<ObjectId> = objects.iter().map(|(id, _)| *id).collect();
-        let reach = self.reach(&|id| present.contains(id))?;
+        let since_ms = crate::repo::now_ns() / 1_000_000
+            - i64::try_from(keep_failed.as_millis()).unwrap_or(i64::MAX);
+        let (kept, expired): (Vec<_>, Vec<_>) = self
+            .db_ref()
+            .read()
+            .failed_runs()?
+            .into_iter()
+            .partition(|(_, end)| *end >= since_ms);
+        let kept: Vec<ObjectId> = kept.into_iter().map(|(id, _)| id).collect();
+        let reach = self.reach(&|id| present.contains(id), &kept)?;
         if !reach.problems.is_empty() {
             // Deleting anything from a store that already lacks reachable objects could
             // make things worse; have the user run fsck first.
@@ -359,7 +382,17 @@ impl Repo {
             bytes: 0,
             kept_young: 0,
             temp_files: 0,
+            failed_kept: kept.len(),
+            failed_dropped: 0,
         };
+        // Expired failed runs leave the index first: `pach logs` must never list a run whose
+        // record is gone. One that something else still reaches stays.
+        let expired: Vec<ObjectId> = (expired.into_iter())
+            .map(|(id, _)| id)
+            .filter(|id| !reach.seen.contains(id))
+            .collect();
+        self.db().transaction(|tx| tx.forget_runs(&expired))?;
+        out.failed_dropped = expired.len();
         let mut deleted = HashSet::new();
         for (id, path) in &objects {
             if reach.seen.contains(id) {
@@ -387,6 +420,24 @@ impl Repo {
         {
             let Ok(e) = e else { continue };
             if e.file_type().is_file()
+                && e.metadata().is_ok_and(|m| !young(&m))
+                && fs::remove_file(e.path()).is_ok()
+            {
+                out.temp_files += 1;
+            }
+        }
+        // And the temp files a killed working-tree update left beside their place.
+        let walk = walkdir::WalkDir::new(self.root())
+            .min_depth(1)
+            .into_iter()
+            .filter_entry(|e| !matches!(e.file_name().to_str(), Some(".pach" | ".git")));
+        for e in walk.flatten() {
+            let temp = e
+                .file_name()
+                .to_str()
+                .is_some_and(|n| n.starts_with(super::ignore::TEMP_PREFIX));
+            if temp
+                && !e.file_type().is_dir()
                 && e.metadata().is_ok_and(|m| !young(&m))
                 && fs::remove_file(e.path()).is_ok()
             {

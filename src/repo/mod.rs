@@ -20,7 +20,7 @@ pub use add::{AddOutcome, RmOutcome};
 pub use checkout::{CheckoutOutcome, Move};
 pub use commit::CommitOptions;
 pub use commit::CommitOutcome;
-pub use config::{Config, RemoteConfig};
+pub use config::{Config, GcConfig, RemoteConfig, parse_duration};
 pub use fsck::{FsckOutcome, GcOutcome, Problem};
 pub use paths::{
     UnsafeLink, check_links, is_safe_link_target, resolve as resolve_path, validate_name,

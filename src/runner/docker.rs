@@ -23,6 +23,42 @@ use crate::store::ImageRef;
 pub const LABEL: &str = "pach";
 /// Label naming the run a container belongs to.
 pub const RUN_LABEL: &str = "pach.run";
+/// Label naming the project (its `.pach` directory) a container works for.
+pub const PROJECT_LABEL: &str = "pach.project";
+
+/// The writable places of a worker besides `/pach/out`: tmpfs mounts, emptied between datums.
+pub const SCRATCH: [&str; 3] = ["/tmp", HOME, "/dev/shm"];
+/// `$HOME` of the stage command unless its `env` sets one.
+pub const HOME: &str = "/pach/home";
+
+/// Run as root in a worker after each datum: SIGKILL every process except the init (pid 1),
+/// the idle loop (the oldest child of init) with its `sleep`, and itself, until none is left
+/// but zombies; then empty the directories given as arguments. A killed process finishes its
+/// current system call before it dies, hence the loop until every one is a zombie. Uses only
+/// `sh` builtins besides `kill` and `rm`, which the image needs anyway.
+const RESET: &str = r#"
+idle=
+for d in /proc/[0-9]*; do
+  p=${d#/proc/}; pp=
+  { while read -r k v; do [ "$k" = PPid: ] && pp=$v; done < "$d/status"; } 2>/dev/null
+  if [ "$pp" = 1 ] && { [ -z "$idle" ] || [ "$p" -lt "$idle" ]; }; then idle=$p; fi
+done
+[ -n "$idle" ] || { echo "pach: no idle loop found" >&2; exit 2; }
+n=0
+while :; do
+  left=0
+  for d in /proc/[0-9]*; do
+    p=${d#/proc/}; pp=; st=
+    { while read -r k v; do case $k in PPid:) pp=$v;; State:) st=${v%% *};; esac; done < "$d/status"; } 2>/dev/null
+    case $p in 1|$$|$idle) continue;; esac
+    [ "$pp" = "$idle" ] || [ -z "$st" ] || [ "$st" = Z ] || [ "$st" = X ] && continue
+    kill -9 "$p" 2>/dev/null; left=$((left+1))
+  done
+  [ "$left" = 0 ] && break
+  n=$((n+1)); [ "$n" -gt 10000 ] && { echo "pach: processes survive SIGKILL" >&2; exit 3; }
+done
+for t in "$@"; do rm -rf "$t"/* "$t"/.[!.]* "$t"/..?* || exit 4; done
+"#;
 
 /// A connection to the engine.
 #[derive(Clone)]
@@ -113,6 +149,16 @@ impl Docker {
                 "none".into()
             }),
             init: Some(true),
+            // The only writable places are /pach/out (emptied by the host) and the tmpfs
+            // mounts that `reset` empties, so no datum can leave state for the next one.
+            readonly_rootfs: Some(true),
+            tmpfs: Some(
+                SCRATCH
+                    .iter()
+                    .filter(|d| **d != "/dev/shm") // the engine mounts it already
+                    .map(|d| (d.to_string(), "rw,exec,nosuid,nodev,mode=1777".to_string()))
+                    .collect(),
+            ),
             ..Default::default()
         };
         let labels: HashMap<String, String> = spec.labels.clone().into_iter().collect();
@@ -125,7 +171,7 @@ impl Docker {
                 "while :; do sleep 3600; done".into(),
             ]),
             user: Some(spec.user.clone()),
-            env: Some(spec.env.iter().map(|(k, v)| format!("{k}={v}")).collect()),
+            env: Some(env_of(spec)),
             labels: Some(labels),
             network_disabled: Some(!spec.network),
             host_config: Some(host),
@@ -150,33 +196,88 @@ impl Docker {
         Ok(worker)
     }
 
-    /// Runs `job` in `worker`, collecting its output; `on_line` sees each chunk as it comes.
+    /// Runs `job` in `worker`, handing each chunk of its output to `on_chunk` as it comes (it
+    /// may write it to a file; nothing is kept in memory here).
     pub async fn exec(
         &self,
         worker: &Worker,
         job: &Job,
-        on_chunk: &(dyn Fn(&[u8]) + Sync),
+        on_chunk: &mut (dyn FnMut(&[u8]) -> Result<()> + Send),
     ) -> Result<Execution> {
+        let env = env_of(&worker.spec);
+        let start_ms = now_ms();
+        let (exit, timed_out) = self
+            .run(
+                &worker.id,
+                job.cmd.clone(),
+                &worker.spec.user,
+                env,
+                job.timeout,
+                on_chunk,
+            )
+            .await?;
+        Ok(Execution {
+            exit,
+            timed_out,
+            start_ms,
+            end_ms: now_ms(),
+        })
+    }
+
+    /// Kills every process a datum left in `worker` and, with `wipe`, empties its scratch
+    /// directories, so the next datum finds it as a fresh one (see [`RESET`]). An error means
+    /// the worker could not be cleaned and must be replaced.
+    pub async fn reset(&self, worker: &Worker, wipe: bool) -> Result<()> {
+        let mut cmd: Vec<String> = ["sh", "-c", RESET, "pach-reset"].map(String::from).into();
+        if wipe {
+            cmd.extend(SCRATCH.map(String::from));
+        }
+        let mut said = Vec::new();
+        let mut keep = |b: &[u8]| {
+            let room = 4096usize.saturating_sub(said.len());
+            said.extend_from_slice(&b[..b.len().min(room)]);
+            Ok(())
+        };
+        let limit = Some(std::time::Duration::from_secs(60));
+        let (exit, timed_out) = self
+            .run(&worker.id, cmd, "0:0", Vec::new(), limit, &mut keep)
+            .await?;
+        if exit != 0 || timed_out {
+            return Err(Error::Reset {
+                container: short(&worker.id).to_string(),
+                reason: if timed_out {
+                    "timed out".into()
+                } else {
+                    format!("exit {exit}: {}", String::from_utf8_lossy(&said).trim())
+                },
+            });
+        }
+        Ok(())
+    }
+
+    /// Executes `cmd` in container `id`; returns its exit status (-1 when it timed out) and
+    /// whether it timed out.
+    async fn run(
+        &self,
+        id: &str,
+        cmd: Vec<String>,
+        user: &str,
+        env: Vec<String>,
+        timeout: Option<std::time::Duration>,
+        on_chunk: &mut (dyn FnMut(&[u8]) -> Result<()> + Send),
+    ) -> Result<(i64, bool)> {
         let opts = CreateExecOptions {
             attach_stdout: Some(true),
             attach_stderr: Some(true),
-            cmd: Some(job.cmd.clone()),
-            user: Some(worker.spec.user.clone()),
-            env: Some(
-                worker
-                    .spec
-                    .env
-                    .iter()
-                    .map(|(k, v)| format!("{k}={v}"))
-                    .collect(),
-            ),
+            cmd: Some(cmd),
+            user: Some(user.to_string()),
+            env: Some(env),
             working_dir: Some("/pach/out".to_string()),
             ..Default::default()
         };
-        let start_ms = now_ms();
         let exec = self
             .api
-            .create_exec(&worker.id, opts)
+            .create_exec(id, opts)
             .await
             .map_err(api("creating an exec"))?;
         let started = self
@@ -191,18 +292,16 @@ impl Docker {
             )
             .await
             .map_err(api("starting an exec"))?;
-        let mut log = Vec::new();
         let collect = async {
             if let StartExecResults::Attached { mut output, .. } = started {
                 while let Some(chunk) = output.next().await {
                     let bytes = chunk.map_err(api("reading command output"))?.into_bytes();
-                    on_chunk(&bytes);
-                    log.extend_from_slice(&bytes);
+                    on_chunk(&bytes)?;
                 }
             }
             Ok::<_, Error>(())
         };
-        let timed_out = match job.timeout {
+        let timed_out = match timeout {
             Some(t) => tokio::time::timeout(t, collect)
                 .await
                 .map(|r| r.map(|()| false))
@@ -212,29 +311,54 @@ impl Docker {
                 false
             }
         };
-        let exit = if timed_out {
-            -1
-        } else {
-            let info = self
-                .api
-                .inspect_exec(&exec.id)
-                .await
-                .map_err(api("inspecting an exec"))?;
-            info.exit_code.unwrap_or(-1)
-        };
-        Ok(Execution {
-            exit,
-            timed_out,
-            log,
-            start_ms,
-            end_ms: now_ms(),
-        })
+        if timed_out {
+            return Ok((-1, true));
+        }
+        let info = self
+            .api
+            .inspect_exec(&exec.id)
+            .await
+            .map_err(api("inspecting an exec"))?;
+        Ok((info.exit_code.unwrap_or(-1), false))
     }
 
     /// Removes a container, killing it if it runs; errors are ignored (it may be gone).
     pub async fn remove(&self, id: &str) {
         let opts = RemoveContainerOptionsBuilder::default().force(true).build();
         let _ = self.api.remove_container(id, Some(opts)).await;
+    }
+
+    /// Removes every pach container working for the project whose `.pach` directory is
+    /// `pach_dir`: labelled so, or (made before that label existed) with a mount under its
+    /// `work/`. Returns how many; the caller makes sure no live run of the project owns them.
+    pub async fn remove_project(&self, pach_dir: &Path) -> Result<usize> {
+        let filters: HashMap<String, Vec<String>> =
+            [("label".to_string(), vec![LABEL.to_string()])].into();
+        let opts = ListContainersOptionsBuilder::default()
+            .all(true)
+            .filters(&filters)
+            .build();
+        let list = self
+            .api
+            .list_containers(Some(opts))
+            .await
+            .map_err(api("listing pach containers"))?;
+        let project = pach_dir.to_string_lossy();
+        let work = pach_dir.join("work");
+        let mut n = 0;
+        for c in list {
+            let labelled = (c.labels.as_ref())
+                .and_then(|l| l.get(PROJECT_LABEL))
+                .is_some_and(|p| *p == project);
+            let mounted = (c.mounts.iter().flatten())
+                .filter_map(|m| m.source.as_deref())
+                .any(|s| Path::new(s).starts_with(&work));
+            if let (Some(id), true) = (c.id, labelled || mounted) {
+                self.remove(&id).await;
+                n += 1;
+            }
+        }
+        Ok(n)
     }
 
     /// Removes every container labelled with `run` (or every pach container, for `None`).
@@ -262,6 +386,15 @@ impl Docker {
         }
         n
     }
+}
+
+/// The stage's environment, with `HOME` in the scratch unless the stage sets it.
+fn env_of(spec: &WorkerSpec) -> Vec<String> {
+    let mut env: Vec<String> = spec.env.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    if !spec.env.contains_key("HOME") {
+        env.push(format!("HOME={HOME}"));
+    }
+    env
 }
 
 fn short(id: &str) -> &str {

@@ -28,6 +28,8 @@ pub enum Error {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("worker container {container} could not be reset between datums: {reason}")]
+    Reset { container: String, reason: String },
     #[error("interrupted: every container of this run was stopped and removed")]
     Interrupted,
 }
@@ -53,8 +55,6 @@ pub struct Execution {
     /// Exit status; -1 when it timed out.
     pub exit: i64,
     pub timed_out: bool,
-    /// Combined stdout and stderr.
-    pub log: Vec<u8>,
     pub start_ms: i64,
     pub end_ms: i64,
 }

@@ -373,10 +373,13 @@ impl Batch {
 
     /// Reads an object still waiting in this batch (not yet in the store).
     pub fn read_pending(&self, id: &ObjectId) -> Option<Vec<u8>> {
+        fs::read(self.pending_path(id)?).ok()
+    }
+
+    /// Returns where an object still waiting in this batch lies, to stream or tail it.
+    pub fn pending_path(&self, id: &ObjectId) -> Option<PathBuf> {
         let p = self.pending.lock().expect("no panics while locked");
-        let path = p.files.get(*p.ids.get(id)?)?.0.clone();
-        drop(p);
-        fs::read(path).ok()
+        Some(p.files.get(*p.ids.get(id)?)?.0.clone())
     }
 
     /// Returns how many objects this batch will add.

@@ -434,3 +434,18 @@ fn a_checkout_killed_between_renames_is_finished_by_running_it_again() {
         .code(1)
         .stderr(contains("`a`"));
 }
+
+#[test]
+fn temp_files_a_killed_switch_left_are_never_listed_and_gc_sweeps_them() {
+    let repo = TestRepo::init();
+    repo.commit_files("one", &[("d/a", "1")]);
+    repo.write("d/.pach-tmp-999999-1", "half a file");
+    let st = repo.json(["status", "--json"]);
+    assert_eq!(st["untracked"], serde_json::json!([]), "{st}");
+    repo.pach(["add", "d"]).assert().success();
+    let st = repo.json(["status", "--json"]);
+    assert_eq!(crate::common::change_list(&st, "staged"), vec![], "{st}");
+    repo.ok(["gc", "--grace", "0"]);
+    assert!(!repo.exists("d/.pach-tmp-999999-1"));
+    assert_eq!(repo.read_str("d/a"), "1");
+}

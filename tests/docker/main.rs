@@ -12,6 +12,9 @@ mod common;
 
 mod combine;
 mod failures;
+mod isolation;
+mod leftovers;
+mod logs;
 mod pipeline;
 mod provenance;
 mod safety;
@@ -64,7 +67,7 @@ pub fn require_docker() -> bool {
             panic!("PACH_REQUIRE_DOCKER=1 but Docker tests cannot run: {why}")
         }
         Err(why) => {
-            eprintln!("SKIPPED: no Docker daemon ({why})");
+            common::skip(&format!("no Docker daemon ({why})"));
             false
         }
     }
