@@ -216,3 +216,35 @@ fn disk_full_while_placing_outputs_leaves_the_tree_index_and_branch() {
     assert_eq!(crate::ls(&repo, "counts").len(), 3);
     repo.pach(["fsck"]).assert().success();
 }
+
+#[test]
+fn an_edited_output_gets_a_hint_that_works() {
+    if !require_docker() {
+        return;
+    }
+    let repo = crate::project(
+        &one_stage(
+            "for f in /pach/in/text/*; do wc -w < $f > /pach/out/$(basename $f).n; done",
+            "",
+        ),
+        crate::TEXTS,
+    );
+    run_json(&repo, &[]);
+    repo.write("counts/a.txt.n", "edited by hand\n");
+    repo.write("data/text/a.txt", "one more word now\n");
+    repo.ok(["add", "data"]);
+    repo.commit("more words");
+    let a = repo.pach(["run"]).assert().code(1);
+    let err = stderr_of(&a);
+    assert!(err.contains("counts/a.txt.n"), "{err}");
+    assert!(
+        !err.contains("--force"),
+        "run's --force means recompute: {err}"
+    );
+    assert!(err.contains("`pach checkout HEAD -- <path>`"), "{err}");
+    repo.pach(["checkout", "HEAD", "--", "counts/a.txt.n"])
+        .assert()
+        .success();
+    run_json(&repo, &[]);
+    assert_eq!(repo.read_str("counts/a.txt.n").trim(), "4");
+}
