@@ -332,15 +332,8 @@ impl Docker {
     /// `pach_dir`: labelled so, or (made before that label existed) with a mount under its
     /// `work/`. Returns how many; the caller makes sure no live run of the project owns them.
     pub async fn remove_project(&self, pach_dir: &Path) -> Result<usize> {
-        let filters: HashMap<String, Vec<String>> =
-            [("label".to_string(), vec![LABEL.to_string()])].into();
-        let opts = ListContainersOptionsBuilder::default()
-            .all(true)
-            .filters(&filters)
-            .build();
         let list = self
-            .api
-            .list_containers(Some(opts))
+            .labelled(LABEL.to_string())
             .await
             .map_err(api("listing pach containers"))?;
         let project = pach_dir.to_string_lossy();
@@ -367,16 +360,7 @@ impl Docker {
             Some(r) => format!("{RUN_LABEL}={r}"),
             None => LABEL.to_string(),
         };
-        let filters: HashMap<String, Vec<String>> = [("label".to_string(), vec![label])].into();
-        let opts = ListContainersOptionsBuilder::default()
-            .all(true)
-            .filters(&filters)
-            .build();
-        let list = self
-            .api
-            .list_containers(Some(opts))
-            .await
-            .unwrap_or_default();
+        let list = self.labelled(label).await.unwrap_or_default();
         let mut n = 0;
         for c in list {
             if let Some(id) = c.id {
@@ -385,6 +369,21 @@ impl Docker {
             }
         }
         n
+    }
+}
+
+impl Docker {
+    /// Lists every container, running or not, that carries `label` (`key` or `key=value`).
+    async fn labelled(
+        &self,
+        label: String,
+    ) -> std::result::Result<Vec<bollard::models::ContainerSummary>, bollard::errors::Error> {
+        let filters: HashMap<String, Vec<String>> = [("label".to_string(), vec![label])].into();
+        let opts = ListContainersOptionsBuilder::default()
+            .all(true)
+            .filters(&filters)
+            .build();
+        self.api.list_containers(Some(opts)).await
     }
 }
 
