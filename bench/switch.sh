@@ -2,7 +2,7 @@
 # Working-tree switch cost: `pach checkout` between two commits of N small files (1-8 KiB),
 # one changing 10% of them and one changing all, for one or more pach binaries measured in
 # the same run on the same project (hyperfine for 10%, rounds taking turns for all: quote
-# the medians and their ratios). 
+# the medians and their ratios).
 #
 #   bench/switch.sh [N] BIN [BIN...]      e.g. bench/switch.sh 20000 old/pach target/release/pach
 set -euo pipefail
