@@ -15,7 +15,7 @@ use crate::store::{Commit, EntryKind, ObjectId, RunRecord, Tree, loose::hash_fil
 /// One problem `fsck` found.
 #[derive(Debug, Serialize, Clone)]
 pub struct Problem {
-    /// `corrupt`, `missing`, `malformed`, `bad-name` or `bad-ref`.
+    /// `corrupt`, `missing`, `malformed`, `bad-name`, `unsafe-link` or `bad-ref`.
     pub kind: &'static str,
     pub id: Option<ObjectId>,
     /// Where the object is referred to from (`refs/heads/main`, `<commit>:<path>`, `index:<path>`) or lives.
@@ -55,6 +55,8 @@ struct Reach {
     /// Blobs deliberately not fetched (`absent_objects`, absent index entries).
     absent_ok: HashSet<ObjectId>,
     absent: usize,
+    /// Whether any reachable tree holds a symlink (then every commit's links are resolved).
+    links: bool,
 }
 
 impl Reach {
@@ -118,6 +120,7 @@ impl Repo {
                 .into_iter()
                 .collect(),
             absent: 0,
+            links: false,
         };
         r.absent_ok
             .extend(index.values().filter(|e| e.absent).map(|e| e.id));
@@ -283,6 +286,7 @@ impl Repo {
                 });
                 continue;
             }
+            r.links |= e.kind == EntryKind::Symlink;
             match e.kind {
                 EntryKind::Dir => self.reach_tree(&e.id, commit, &child, present, r),
                 _ => {
@@ -340,6 +344,9 @@ impl Repo {
             .collect();
         let reach = self.reach(&|id| good.contains(id) || corrupt.contains(id), &[])?;
         problems.extend(reach.problems);
+        if reach.links {
+            problems.extend(self.unsafe_links(&reach.commits)?);
+        }
         let reachable = reach.seen.len();
         let unreachable = good.iter().filter(|id| !reach.seen.contains(id)).count();
         Ok(FsckOutcome {
@@ -445,6 +452,35 @@ impl Repo {
             }
         }
         self.prune_rows(reach.commits, &deleted, &reach.seen)?;
+        Ok(out)
+    }
+
+    /// Resolves the symlinks of every commit's snapshot through each other (as a checkout
+    /// would refuse them) and reports each commit holding one that leads out of the project.
+    fn unsafe_links(&self, commits: &[(ObjectId, i64)]) -> Result<Vec<Problem>> {
+        let mut out = Vec::new();
+        let mut trees = HashSet::new();
+        for (id, _) in commits {
+            let Ok(c) = self.store().get::<Commit>(id) else {
+                continue;
+            };
+            // Problems reading the tree itself are reported by the walk already.
+            let Ok(files) = (trees.insert(c.tree))
+                .then(|| self.flatten(&c.tree))
+                .transpose()
+            else {
+                continue;
+            };
+            let Some(files) = files else { continue };
+            if let Err(Error::BadPath { path, reason }) = self.check_links(&files) {
+                out.push(Problem {
+                    kind: "unsafe-link",
+                    id: Some(*id),
+                    at: format!("{}:{path}", id.short()),
+                    detail: reason,
+                });
+            }
+        }
         Ok(out)
     }
 

@@ -580,5 +580,14 @@ mod tests {
         let e = repo.checkout("evil", false).unwrap_err().to_string();
         assert!(e.contains("outside the project"), "{e}");
         assert_eq!(files_of(tmp.path()), Vec::<String>::new());
+        let evil = repo.resolve_rev("evil").unwrap();
+        let f = repo.fsck().unwrap();
+        assert!(
+            f.problems
+                .iter()
+                .any(|p| p.kind == "unsafe-link" && p.id == Some(evil) && p.at.ends_with(":b")),
+            "{:?}",
+            f.problems
+        );
     }
 }
