@@ -16,6 +16,7 @@ use super::sync::decode;
 use super::{Backend, Error as RemoteError};
 use crate::error::Result;
 use crate::repo::{Progress, Repo, is_under, validate_name};
+use crate::store::codec::DecodeError;
 use crate::store::{Batch, Commit, EntryKind, ObjectId, RunRecord, Structured, Tree};
 
 /// Trees asked of the remote at once: bounds the tree bytes held in memory.
@@ -246,7 +247,13 @@ fn checked_tree(
     };
     let tree = match Tree::decode(bytes) {
         Ok(t) => t,
-        Err(e) => return Err(bad(first_bad_entry(bytes).as_deref(), e.to_string()).into()),
+        Err(e) => {
+            let entry = match &e {
+                DecodeError::NotCanonical { entry, .. } => entry.clone(),
+                _ => None,
+            };
+            return Err(bad(entry.as_deref(), e.to_string()).into());
+        }
     };
     for e in &tree.entries {
         if let Err(reason) = validate_name(&e.name) {
@@ -254,22 +261,6 @@ fn checked_tree(
         }
     }
     Ok(tree)
-}
-
-/// Finds, in a tree that failed to decode, the first entry whose name is refused or out of
-/// order, to name it in the error (the decoder's message says why).
-fn first_bad_entry(bytes: &[u8]) -> Option<String> {
-    let body = bytes.strip_prefix(Tree::HEADER)?;
-    let v: serde_json::Value = serde_json::from_slice(body).ok()?;
-    let mut prev: Option<&str> = None;
-    for e in v.get("entries")?.as_array()? {
-        let name = e.get("name")?.as_str()?;
-        if validate_name(name).is_err() || prev.is_some_and(|p| p.as_bytes() >= name.as_bytes()) {
-            return Some(name.to_string());
-        }
-        prev = Some(name);
-    }
-    None
 }
 
 /// Reads the run records of the fetched commits and lists their logs and outputs.

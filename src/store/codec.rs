@@ -155,7 +155,12 @@ pub enum DecodeError {
         source: serde_json::Error,
     },
     #[error("object is not a canonical {kind}: {reason}")]
-    NotCanonical { kind: &'static str, reason: String },
+    NotCanonical {
+        kind: &'static str,
+        /// The tree entry at fault, where one is (to name its path).
+        entry: Option<String>,
+        reason: String,
+    },
 }
 
 /// A structured object kind with its header.
@@ -172,7 +177,8 @@ pub trait Structured: Serialize + for<'de> Deserialize<'de> {
     }
 
     /// Checks what the encoding alone cannot: for a tree, sorted, unique and safe names.
-    fn check(&self) -> Result<(), String> {
+    /// An error gives the entry at fault (if any) and why.
+    fn check(&self) -> Result<(), (Option<String>, String)> {
         Ok(())
     }
 
@@ -189,15 +195,15 @@ pub trait Structured: Serialize + for<'de> Deserialize<'de> {
             kind: Self::KIND,
             source,
         })?;
-        let bad = |reason: String| DecodeError::NotCanonical {
+        let bad = |(entry, reason): (Option<String>, String)| DecodeError::NotCanonical {
             kind: Self::KIND,
+            entry,
             reason,
         };
         value.check().map_err(bad)?;
         if value.encode() != bytes {
-            return Err(bad(
-                "its bytes differ from the canonical encoding of its value".into(),
-            ));
+            let why = "its bytes differ from the canonical encoding of its value";
+            return Err(bad((None, why.into())));
         }
         Ok(value)
     }
@@ -209,23 +215,24 @@ impl Structured for Tree {
 
     /// Entries are sorted bytewise by name with no name twice, every name passes
     /// [`crate::names::validate_component`], and a directory is never executable.
-    fn check(&self) -> Result<(), String> {
+    fn check(&self) -> Result<(), (Option<String>, String)> {
         for (i, e) in self.entries.iter().enumerate() {
+            let bad = |reason: String| Err((Some(e.name.clone()), reason));
             if let Err(reason) = crate::names::validate_component(&e.name) {
-                return Err(format!(
+                return bad(format!(
                     "entry `{}` is refused: {reason}",
                     e.name.escape_debug()
                 ));
             }
             if e.kind == EntryKind::Dir && e.exec {
-                return Err(format!("directory entry `{}` is marked executable", e.name));
+                return bad(format!("directory entry `{}` is marked executable", e.name));
             }
             if let Some(prev) = i.checked_sub(1).map(|j| &self.entries[j]) {
                 if prev.name == e.name {
-                    return Err(format!("the name `{}` appears twice", e.name));
+                    return bad(format!("the name `{}` appears twice", e.name));
                 }
                 if prev.name > e.name {
-                    return Err(format!(
+                    return bad(format!(
                         "entries are not sorted: `{}` comes before `{}`",
                         prev.name, e.name
                     ));
