@@ -10,7 +10,8 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use pach::repo::{Access, FileEntry, FlatTree, Repo};
+use pach::repo::{Access, Repo};
+use pach::snapshot::{FileEntry, FlatTree};
 use pach::store::*;
 
 const STAGES: [&str; 3] = ["s1", "s2", "s3"];

@@ -208,6 +208,15 @@ fn remote_hint(e: &crate::remote::Error) -> Option<String> {
     })
 }
 
+impl From<crate::paths::BadPath> for Error {
+    fn from(e: crate::paths::BadPath) -> Self {
+        Error::BadPath {
+            path: e.path,
+            reason: e.reason,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,4 +1,18 @@
-//! Calendar arithmetic for timestamps (UTC), shared by the text and export formats.
+//! Time: the clock, and calendar arithmetic for timestamps (UTC) shared by the text and
+//! export formats. A leaf module: it imports nothing from the crate.
+
+/// Returns the current time in nanoseconds since the epoch.
+pub fn now_ns() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as i64)
+        .unwrap_or(0)
+}
+
+/// Returns the current time in milliseconds since the epoch.
+pub fn now_ms() -> i64 {
+    now_ns() / 1_000_000
+}
 
 /// Splits Unix seconds into UTC (year, month, day, hour, minute, second).
 pub fn civil(secs: i64) -> (i64, i64, i64, i64, i64, i64) {

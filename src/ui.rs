@@ -8,7 +8,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::repo::Progress;
+use crate::progress::Progress;
 
 /// Output settings chosen by the global flags.
 #[derive(Clone, Debug)]
@@ -85,7 +85,7 @@ impl Ui {
                 total: Default::default(),
             })
         } else {
-            Box::new(crate::repo::NoProgress)
+            Box::new(crate::progress::NoProgress)
         }
     }
 

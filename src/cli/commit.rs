@@ -70,7 +70,7 @@ pub fn commit_time() -> i64 {
     std::env::var("PACH_AUTHOR_DATE")
         .ok()
         .and_then(|s| s.trim().parse().ok())
-        .unwrap_or_else(|| crate::repo::now_ns() / 1_000_000_000)
+        .unwrap_or_else(|| crate::time::now_ns() / 1_000_000_000)
 }
 
 /// Tells whether `pach.toml` asks for a run after each commit (`[settings] run_on_commit`).

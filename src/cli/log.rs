@@ -69,7 +69,7 @@ pub fn run(cx: &Context, args: &LogArgs) -> Result<()> {
         },
     };
     let path = match &args.path {
-        Some(p) => Some(crate::repo::resolve_path(repo.root(), &cx.cwd, p)?),
+        Some(p) => Some(crate::paths::resolve(repo.root(), &cx.cwd, p)?),
         None => None,
     };
     let commits = repo.log(start, path.as_deref(), args.max)?;

@@ -110,7 +110,7 @@ impl Context {
     /// Resolves user paths to project paths.
     pub fn paths(&self, repo: &Repo, args: &[PathBuf]) -> Result<Vec<String>> {
         args.iter()
-            .map(|a| crate::repo::resolve_path(repo.root(), &self.cwd, a))
+            .map(|a| Ok(crate::paths::resolve(repo.root(), &self.cwd, a)?))
             .collect()
     }
 

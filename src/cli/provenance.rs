@@ -92,7 +92,7 @@ pub fn run(cx: &Context, args: &ProvenanceArgs) -> Result<()> {
     let path = if spec.contains(':') {
         path.to_string()
     } else {
-        crate::repo::resolve_path(repo.root(), &cx.cwd, std::path::Path::new(path))?
+        crate::paths::resolve(repo.root(), &cx.cwd, std::path::Path::new(path))?
     };
     let traced = if args.downstream {
         provenance::downstream(&repo, rev, &path, args.depth, &args.branch)

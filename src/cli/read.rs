@@ -6,7 +6,8 @@ use serde::Serialize;
 
 use super::Context;
 use crate::error::{Error, Result};
-use crate::repo::{Access, FileEntry};
+use crate::repo::Access;
+use crate::snapshot::FileEntry;
 use crate::store::EntryKind;
 use crate::ui::human_bytes;
 
@@ -44,7 +45,7 @@ pub fn ls(cx: &Context, args: &LsArgs) -> Result<()> {
     };
     let tree = repo.commit_obj(&repo.resolve_rev(&rev)?)?.tree;
     let prefix = match &path {
-        Some(p) => crate::repo::resolve_path(repo.root(), &cx.cwd, p)?,
+        Some(p) => crate::paths::resolve(repo.root(), &cx.cwd, p)?,
         None => String::new(),
     };
     let files = repo.flatten_at(&tree, &prefix)?;

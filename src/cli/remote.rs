@@ -387,7 +387,7 @@ pub fn pull(cx: &Context, args: &PullArgs) -> Result<()> {
     let spec = spec(&repo, args.remote.as_deref())?;
     let branch = current_branch(&repo, args.branch.as_deref(), "pull")?;
     let scope = match &args.path {
-        Some(p) => Some(crate::repo::resolve_path(repo.root(), &cx.cwd, p)?),
+        Some(p) => Some(crate::paths::resolve(repo.root(), &cx.cwd, p)?),
         None => None,
     };
     let backend = remote::open(&spec, repo.root())?;

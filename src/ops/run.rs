@@ -10,9 +10,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::paths::{is_under, join};
 use crate::pipeline::{self, Datum, Pipeline, Stage};
-use crate::repo::{FileEntry, FlatTree, Head, Move, Progress, Repo, is_under};
+use crate::progress::Progress;
+use crate::repo::{Head, Move, Repo};
 use crate::runner::{self, Docker};
+use crate::snapshot::{FileEntry, FlatTree};
 use crate::store::{
     Author, Batch, CodeVersion, Commit, EntryKind, ImageRef, LinkMode, ObjectId, RunInput,
     RunOutput, RunRecord, Runner,
@@ -338,14 +341,6 @@ fn datum_inputs(stage: &Stage, d: &Datum) -> Vec<RunInput> {
     out
 }
 
-fn join(base: &str, rel: &str) -> String {
-    match (base.is_empty(), rel.is_empty()) {
-        (true, _) => rel.to_string(),
-        (_, true) => base.to_string(),
-        _ => format!("{base}/{rel}"),
-    }
-}
-
 type StageResult = (StageReport, FlatTree, Vec<ObjectId>);
 
 /// A datum that ran: its run record and the record's id.
@@ -539,7 +534,7 @@ fn collect_outputs(
         };
         if rel
             .split('/')
-            .any(|c| crate::repo::validate_name(c).is_err())
+            .any(|c| crate::paths::validate_name(c).is_err())
         {
             return Err(bad(&rel, "not a valid file name"));
         }
@@ -553,7 +548,7 @@ fn collect_outputs(
                 .to_str()
                 .ok_or_else(|| bad(&rel, "a symlink whose target is not UTF-8"))?
                 .to_string();
-            if !crate::repo::is_safe_link_target(&rel, &t) {
+            if !crate::paths::is_safe_link_target(&rel, &t) {
                 return Err(bad(
                     &rel,
                     &format!("a symlink to `{t}`, which is absolute or points outside /pach/out"),
@@ -599,9 +594,10 @@ fn collect_outputs(
         })
         .collect::<Result<_>>()?;
     let paths: Vec<(String, EntryKind)> = outs.iter().map(|o| (rel(&o.path), o.kind)).collect();
-    let checked = crate::repo::check_links(paths.iter().map(|(p, k)| (p.as_str(), *k)), |p| {
-        Ok::<_, Error>(links[p].clone())
-    })?;
+    let checked =
+        crate::paths::check_links(paths.iter().map(|(p, k)| (p.as_str(), (*k).into())), |p| {
+            Ok::<_, Error>(links[p].clone())
+        })?;
     if let Err(u) = checked {
         return Err(bad(
             &u.path,

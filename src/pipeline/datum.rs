@@ -11,7 +11,7 @@ use std::ops::Bound;
 use regex::Regex;
 
 use super::{Combine, Input, Stage, is_under};
-use crate::repo::{FileEntry, FlatTree};
+use crate::snapshot::{FileEntry, FlatTree};
 use crate::store::{EntryKind, ObjectId};
 
 /// A Pachyderm-style glob over the entries under an input's path.

@@ -11,16 +11,4 @@ pub mod spec;
 pub use datum::{Datum, DatumInput, Glob, datums};
 pub use spec::{Combine, Input, Pipeline, Settings, SpecError, Stage, parse};
 
-/// Tells whether project path `path` is `prefix` or lies under it (`""` contains everything).
-fn is_under(path: &str, prefix: &str) -> bool {
-    prefix.is_empty()
-        || path == prefix
-        || (path.len() > prefix.len()
-            && path.starts_with(prefix)
-            && path.as_bytes()[prefix.len()] == b'/')
-}
-
-/// Tells whether one of two project paths is at or under the other.
-fn overlaps(a: &str, b: &str) -> bool {
-    is_under(a, b) || is_under(b, a)
-}
+use crate::paths::{is_under, overlaps};

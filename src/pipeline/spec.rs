@@ -397,31 +397,10 @@ fn check_name(src: &Source, name: &Spanned<String>, what: &str) -> Result<String
 
 /// Checks a project path and returns it without a trailing `/`.
 fn check_path(src: &Source, path: &Spanned<String>) -> Result<String, SpecError> {
-    normalise_path(path.get_ref()).map_err(|why| {
+    crate::paths::normalise(path.get_ref()).map_err(|why| {
         let message = format!("invalid path `{}`: {why}", path.get_ref().escape_default());
         src.error(path.span(), message)
     })
-}
-
-fn normalise_path(raw: &str) -> Result<String, &'static str> {
-    if raw.starts_with('/') {
-        return Err("must be relative to the project root, not absolute");
-    }
-    if raw.contains("//") {
-        return Err("contains `//`");
-    }
-    let path = raw.strip_suffix('/').unwrap_or(raw);
-    if path.is_empty() {
-        return Err("must name a path inside the project, not its root");
-    }
-    let first = path.split('/').next().unwrap_or(path);
-    if first == ".pach" || first == ".git" {
-        return Err("lies in `.pach` or `.git`");
-    }
-    for part in path.split('/') {
-        crate::repo::validate_name(part)?;
-    }
-    Ok(path.to_string())
 }
 
 fn check_parallelism(
@@ -538,7 +517,7 @@ fn check_inputs_exist(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pipeline::is_under;
+    use crate::paths::is_under;
 
     const EXAMPLE: &str = r#"[settings]
 run_on_commit = true

@@ -335,7 +335,8 @@ pub(crate) mod testutil {
     //! A synthetic repository with run records, built without Docker.
     #![allow(clippy::unwrap_used)]
 
-    use crate::repo::{FileEntry, FlatTree, Repo};
+    use crate::repo::Repo;
+    use crate::snapshot::{FileEntry, FlatTree};
     use crate::store::*;
 
     /// Returns a run record of `stage` reading `inputs` and writing `outputs` (path, bytes).

@@ -11,7 +11,8 @@ use serde::Serialize;
 
 use super::{Backend, Damage};
 use crate::error::Result;
-use crate::repo::{Problem, Progress, Repo};
+use crate::progress::Progress;
+use crate::repo::{Problem, Repo};
 use crate::store::{Commit, EntryKind, ObjectId, RunRecord, Structured, Tree};
 
 /// What `pach fsck --remote` found (and repaired).

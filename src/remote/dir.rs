@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use rayon::prelude::*;
 
 use super::{Backend, Damage, Error, RefVersion, io_err};
-use crate::repo::Progress;
+use crate::progress::Progress;
 use crate::store::{Batch, LinkMode, ObjectId, Store};
 
 /// The marker file that makes a directory a pach remote.

@@ -15,7 +15,9 @@ use serde::Serialize;
 use super::sync::decode;
 use super::{Backend, Error as RemoteError};
 use crate::error::Result;
-use crate::repo::{Progress, Repo, is_under, validate_name};
+use crate::paths::{is_under, validate_name};
+use crate::progress::Progress;
+use crate::repo::Repo;
 use crate::store::codec::DecodeError;
 use crate::store::{Batch, Commit, EntryKind, ObjectId, RunRecord, Structured, Tree};
 

@@ -14,7 +14,7 @@ pub mod sync;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use crate::repo::Progress;
+use crate::progress::Progress;
 use crate::store::{Batch, ObjectId, Store};
 
 pub use fetch::FetchOutcome;

@@ -24,7 +24,7 @@ use object_store::{
 };
 
 use super::{Backend, Damage, Error, RefVersion, S3Settings};
-use crate::repo::Progress;
+use crate::progress::Progress;
 use crate::store::{Batch, LinkMode, ObjectId, Store};
 
 /// Transfers in flight at once.

@@ -14,7 +14,8 @@ use serde::Serialize;
 use super::FetchOutcome;
 use super::{Backend, Error as RemoteError};
 use crate::error::{Error, Result};
-use crate::repo::{Head, Move, Progress, RefKind, Repo};
+use crate::progress::Progress;
+use crate::repo::{Head, Move, RefKind, Repo};
 use crate::store::{Commit, EntryKind, ObjectId, RunRecord, Structured, Tree};
 
 /// What `pach push` did.

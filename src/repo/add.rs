@@ -12,14 +12,16 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::Repo;
 use super::ignore::{Ignores, is_special};
-use super::paths::is_safe_link_target;
 use super::status::{Seen, rel_of, stat_of};
-use super::tree::is_under;
-use super::{Progress, Repo, now_ns};
 use crate::db::IndexEntry;
 use crate::error::{Error, Result};
+use crate::paths::is_safe_link_target;
+use crate::paths::is_under;
+use crate::progress::Progress;
 use crate::store::{Batch, EntryKind};
+use crate::time::now_ns;
 
 /// What `pach add` did.
 #[derive(Debug, Default, Serialize)]
@@ -155,14 +157,14 @@ impl Repo {
     }
 
     /// Refuses an index whose symlinks, resolved through each other, leave the project
-    /// (see [`super::paths::check_links`]); link targets not stored yet come from `batch`.
+    /// (see [`crate::paths::check_links`]); link targets not stored yet come from `batch`.
     pub(crate) fn check_index_links(
         &self,
         index: &BTreeMap<String, IndexEntry>,
         batch: Option<&Batch>,
     ) -> Result<()> {
-        let paths = index.iter().map(|(p, e)| (p.as_str(), e.kind));
-        let checked = super::paths::check_links(paths, |p| {
+        let paths = index.iter().map(|(p, e)| (p.as_str(), e.kind.into()));
+        let checked = crate::paths::check_links(paths, |p| {
             let id = index[p].id;
             let bytes = match batch.and_then(|b| b.read_pending(&id)) {
                 Some(b) => b,
@@ -248,7 +250,7 @@ impl Repo {
             // Any other spelling of `.git` or `.pach` (`.GIT`, `git~1`, `.git.`) would be
             // that directory on another system, and every clone would refuse the tree.
             let name = rel.rsplit('/').next().unwrap_or(rel);
-            if let Err(why) = super::validate_name(name) {
+            if let Err(why) = crate::paths::validate_name(name) {
                 return Err(Error::BadPath {
                     path: rel.to_string(),
                     reason: format!(

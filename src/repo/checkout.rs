@@ -10,10 +10,11 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::status::Seen;
-use super::tree::{FileEntry, FlatTree, is_under};
 use super::{RefKind, Repo};
 use crate::db::IndexEntry;
 use crate::error::{Error, Result};
+use crate::paths::is_under;
+use crate::snapshot::{FileEntry, FlatTree};
 use crate::store::{EntryKind, ObjectId};
 
 /// How refs move together with an index update.
@@ -334,8 +335,8 @@ impl Repo {
         let paths = files
             .iter()
             .filter(|(_, e)| e.kind != EntryKind::Symlink || self.store().contains(&e.id))
-            .map(|(p, e)| (p.as_str(), e.kind));
-        let checked = super::paths::check_links(paths, |p| {
+            .map(|(p, e)| (p.as_str(), e.kind.into()));
+        let checked = crate::paths::check_links(paths, |p| {
             let id = files[p].id;
             refuse_long_target(p, files[p].size.max(self.stored_len(&id)))?;
             Ok::<_, Error>(String::from_utf8_lossy(&self.store().read(&id)?).into_owned())
@@ -360,11 +361,11 @@ impl Repo {
 }
 
 /// Refuses to write any path with a component that would be `.git` or `.pach` on some
-/// system (see [`crate::names::validate_name`]), whatever tree it comes from.
+/// system (see [`crate::paths::validate_name`]), whatever tree it comes from.
 pub(crate) fn check_names<'a>(paths: impl Iterator<Item = &'a String>) -> Result<()> {
     for p in paths {
         for part in p.split('/') {
-            if let Err(why) = crate::names::validate_name(part) {
+            if let Err(why) = crate::paths::validate_name(part) {
                 return Err(Error::BadPath {
                     path: p.clone(),
                     reason: format!(

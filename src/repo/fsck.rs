@@ -277,7 +277,7 @@ impl Repo {
             } else {
                 format!("{path}/{}", e.name)
             };
-            if let Err(reason) = super::validate_name(&e.name) {
+            if let Err(reason) = crate::paths::validate_name(&e.name) {
                 r.problems.push(Problem {
                     kind: "bad-name",
                     id: Some(*id),
@@ -365,7 +365,7 @@ impl Repo {
         let mut problems = Vec::new();
         let objects = self.all_objects(&mut problems)?;
         let present: HashSet<ObjectId> = objects.iter().map(|(id, _)| *id).collect();
-        let since_ms = crate::repo::now_ns() / 1_000_000
+        let since_ms = crate::time::now_ns() / 1_000_000
             - i64::try_from(keep_failed.as_millis()).unwrap_or(i64::MAX);
         let (kept, expired): (Vec<_>, Vec<_>) = self
             .db_ref()

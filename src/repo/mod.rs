@@ -10,7 +10,6 @@ mod config;
 mod fsck;
 mod history;
 mod ignore;
-mod paths;
 mod refs;
 mod status;
 mod switch;
@@ -22,12 +21,9 @@ pub use commit::CommitOptions;
 pub use commit::CommitOutcome;
 pub use config::{Config, GcConfig, RemoteConfig, parse_duration};
 pub use fsck::{FsckOutcome, GcOutcome, Problem};
-pub use paths::{
-    UnsafeLink, check_links, is_safe_link_target, resolve as resolve_path, validate_name,
-};
 pub use refs::{Head, RefKind, validate_ref_name};
 pub use status::{Change, ChangeKind, Status};
-pub use tree::{FileEntry, FlatTree, build as build_tree, is_under};
+pub use tree::build as build_tree;
 
 use std::fs::{self, File};
 use std::io::Write;
@@ -231,26 +227,4 @@ fn reflink_supported(tmp: &Path) -> bool {
         let _ = fs::remove_file(&b);
         ok
     })
-}
-
-/// Receives progress of long work; `ui` draws it, tests and `--quiet` ignore it.
-pub trait Progress: Sync {
-    /// Starts a phase of `files` files and `bytes` bytes.
-    fn begin(&self, _label: &str, _files: u64, _bytes: u64) {}
-    /// Reports one more file of `bytes` bytes done.
-    fn advance(&self, _bytes: u64) {}
-    /// Ends the phase.
-    fn end(&self) {}
-}
-
-/// Progress that shows nothing.
-pub struct NoProgress;
-impl Progress for NoProgress {}
-
-/// Returns the current time in nanoseconds since the epoch.
-pub fn now_ns() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos() as i64)
-        .unwrap_or(0)
 }

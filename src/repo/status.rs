@@ -14,12 +14,13 @@ use std::path::Path;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::Repo;
 use super::ignore::Ignores;
-use super::tree::{FileEntry, FlatTree};
-use super::{Repo, now_ns};
 use crate::db::{IndexEntry, Stat};
 use crate::error::{Error, Result};
+use crate::snapshot::{FileEntry, FlatTree};
 use crate::store::{EntryKind, ObjectId, loose::hash_file};
+use crate::time::now_ns;
 
 /// What happened to a path.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, PartialOrd, Ord)]

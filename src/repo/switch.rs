@@ -21,9 +21,9 @@ use rayon::prelude::*;
 
 use super::Repo;
 use super::add::remove_empty_parents;
-use super::tree::FileEntry;
 use crate::db::IndexEntry;
 use crate::error::{Error, Result};
+use crate::snapshot::FileEntry;
 use crate::store::loose::{LARGE, temp_beside};
 use crate::store::resize::{Direction, Resized};
 use crate::store::{EntryKind, LinkMode};
@@ -310,7 +310,7 @@ impl Repo {
                         size: e.size,
                         exec: e.exec,
                         stat: super::status::stat_of(&m),
-                        verified_ns: super::now_ns(),
+                        verified_ns: crate::time::now_ns(),
                         absent: false,
                     },
                 ))

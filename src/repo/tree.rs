@@ -4,20 +4,9 @@ use std::collections::BTreeMap;
 
 use super::Repo;
 use crate::error::Result;
-use crate::names::validate_component;
+use crate::paths::validate_component;
+use crate::snapshot::{FileEntry, FlatTree};
 use crate::store::{Batch, EntryKind, ObjectId, Store, Structured, Tree, TreeEntry};
-
-/// A file or symlink in a snapshot, without its directory.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct FileEntry {
-    pub kind: EntryKind,
-    pub id: ObjectId,
-    pub size: u64,
-    pub exec: bool,
-}
-
-/// A whole snapshot: project path → file.
-pub type FlatTree = BTreeMap<String, FileEntry>;
 
 enum Node<'a> {
     File(&'a FileEntry),
@@ -255,26 +244,9 @@ struct Prune<'a> {
     pruned: Vec<String>,
 }
 
-/// Tells whether project path `path` is `prefix` or lies under it (`""` contains everything).
-pub fn is_under(path: &str, prefix: &str) -> bool {
-    prefix.is_empty()
-        || path == prefix
-        || (path.len() > prefix.len()
-            && path.starts_with(prefix)
-            && path.as_bytes()[prefix.len()] == b'/')
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn is_under_respects_component_boundaries() {
-        assert!(is_under("data/a", "data"));
-        assert!(is_under("data", "data"));
-        assert!(!is_under("database", "data"));
-        assert!(is_under("x", ""));
-    }
 
     #[test]
     fn equal_snapshots_build_equal_root_ids() {

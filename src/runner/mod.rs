@@ -66,7 +66,4 @@ pub struct Job {
     pub timeout: Option<Duration>,
 }
 
-/// Returns milliseconds since the Unix epoch.
-pub fn now_ms() -> i64 {
-    crate::repo::now_ns() / 1_000_000
-}
+pub use crate::time::now_ms;

@@ -19,6 +19,16 @@ pub enum EntryKind {
     Symlink,
 }
 
+impl From<EntryKind> for crate::paths::Known {
+    fn from(kind: EntryKind) -> Self {
+        match kind {
+            EntryKind::File => crate::paths::Known::File,
+            EntryKind::Dir => crate::paths::Known::Dir,
+            EntryKind::Symlink => crate::paths::Known::Link,
+        }
+    }
+}
+
 /// One entry of a tree: a file, a directory (another tree) or a symlink (its target as a blob).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TreeEntry {
@@ -214,11 +224,11 @@ impl Structured for Tree {
     const HEADER: &'static [u8] = b"pach-tree 1\n";
 
     /// Entries are sorted bytewise by name with no name twice, every name passes
-    /// [`crate::names::validate_component`], and a directory is never executable.
+    /// [`crate::paths::validate_component`], and a directory is never executable.
     fn check(&self) -> Result<(), (Option<String>, String)> {
         for (i, e) in self.entries.iter().enumerate() {
             let bad = |reason: String| Err((Some(e.name.clone()), reason));
-            if let Err(reason) = crate::names::validate_component(&e.name) {
+            if let Err(reason) = crate::paths::validate_component(&e.name) {
                 return bad(format!(
                     "entry `{}` is refused: {reason}",
                     e.name.escape_debug()

@@ -1,9 +1,6 @@
 //! The rule for one path component, wherever it comes from: a tree (local, fetched, pulled or
 //! cloned), the file system (`add`), a stage's outputs or `pach.toml`.
 //!
-//! A leaf module: it imports nothing from the crate, so the store can enforce it when it
-//! decodes a tree and the layers above can enforce it on everything else.
-//!
 //! The rule is git's own `verify_path` with both of its cross-platform protections on
 //! (`core.protectNTFS` and `core.protectHFS`), applied to `.git` and to `.pach`: a name that
 //! git would refuse on any platform never reaches a working tree, because a working tree may

@@ -1,85 +1,9 @@
-//! Project paths: turning what the user typed into a safe, relative, `/`-separated path, and
-//! the rules for names and symlink targets that keep every path inside the project.
-//!
-//! Decision (docs/FORMAT.md): names are UTF-8. Any UTF-8 name round-trips byte for byte,
-//! spaces, newlines and leading dashes included; a name that is not UTF-8 is refused with an
-//! error naming it, on `add` and on `checkout`.
+//! Symlinks of a snapshot: a target judged alone ([`is_safe_link_target`]) and every link
+//! resolved through the others as the OS would ([`check_links`]).
 
 use std::collections::{HashMap, VecDeque};
-use std::path::{Component, Path, PathBuf};
 
-use crate::error::{Error, Result};
-use crate::store::EntryKind;
-
-/// Returns `arg` (relative to `cwd`) as a project path (`""` for the root itself).
-///
-/// Refuses paths outside the project, inside `.pach/` or `.git/`, names that are not UTF-8,
-/// and paths that pass through a symlink (which would lead somewhere else).
-pub fn resolve(root: &Path, cwd: &Path, arg: &Path) -> Result<String> {
-    let shown = arg.to_string_lossy().into_owned();
-    let bad = |reason: &str| Error::BadPath {
-        path: shown.clone(),
-        reason: reason.into(),
-    };
-    let abs = normalize(&cwd.join(arg)).ok_or_else(|| bad("is outside the project"))?;
-    let rel = abs
-        .strip_prefix(root)
-        .map_err(|_| bad("is outside the project"))?;
-    let mut parts = Vec::new();
-    for c in rel.components() {
-        let s = c
-            .as_os_str()
-            .to_str()
-            .ok_or_else(|| bad("name is not valid UTF-8; pach stores UTF-8 names only"))?;
-        parts.push(s);
-    }
-    if matches!(parts.first(), Some(&".pach") | Some(&".git")) {
-        return Err(bad(
-            "is inside `.pach/` or `.git/`, which pach never tracks",
-        ));
-    }
-    for p in &parts {
-        if let Err(why) = validate_name(p) {
-            return Err(bad(&format!(
-                "holds the name `{p}`, which pach refuses: {why}"
-            )));
-        }
-    }
-    let mut walk = root.to_path_buf();
-    for (i, p) in parts.iter().enumerate() {
-        walk.push(p);
-        if i + 1 < parts.len()
-            && walk
-                .symlink_metadata()
-                .is_ok_and(|m| m.file_type().is_symlink())
-        {
-            return Err(bad(&format!(
-                "passes through the symlink `{}`",
-                parts[..=i].join("/")
-            )));
-        }
-    }
-    Ok(parts.join("/"))
-}
-
-/// Resolves `.` and `..` without touching the filesystem; `None` if it climbs above `/`.
-fn normalize(p: &Path) -> Option<PathBuf> {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            Component::ParentDir => {
-                if !out.pop() {
-                    return None;
-                }
-            }
-            Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    Some(out)
-}
-
-pub use crate::names::validate_name;
+use super::validate_name;
 
 /// Tells whether a symlink at project path `link` with target `target` stays in the project,
 /// judging the target as text alone (a first check where the rest of the snapshot is not
@@ -116,8 +40,8 @@ pub struct UnsafeLink {
 }
 
 /// What a snapshot holds at a path, as far as resolving links needs to know.
-#[derive(Clone, Copy, PartialEq)]
-enum Known {
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Known {
     File,
     Dir,
     Link,
@@ -131,10 +55,10 @@ enum Known {
 /// `paths` lists the snapshot (every file and link; directories are implied), and
 /// `target_of` reads a link's target. Costs nothing when the snapshot has no symlink.
 pub fn check_links<'a, E>(
-    paths: impl Iterator<Item = (&'a str, EntryKind)> + Clone,
+    paths: impl Iterator<Item = (&'a str, Known)> + Clone,
     mut target_of: impl FnMut(&str) -> std::result::Result<String, E>,
 ) -> std::result::Result<std::result::Result<(), UnsafeLink>, E> {
-    if !paths.clone().any(|(_, k)| k == EntryKind::Symlink) {
+    if !paths.clone().any(|(_, k)| k == Known::Link) {
         return Ok(Ok(()));
     }
     let mut known: HashMap<&str, Known> = HashMap::new();
@@ -147,17 +71,9 @@ pub fn check_links<'a, E>(
                 break;
             }
         }
-        match k {
-            EntryKind::Symlink => {
-                known.insert(p, Known::Link);
-                links.push(p);
-            }
-            EntryKind::File => {
-                known.insert(p, Known::File);
-            }
-            EntryKind::Dir => {
-                known.insert(p, Known::Dir);
-            }
+        known.insert(p, k);
+        if k == Known::Link {
+            links.push(p);
         }
     }
     let mut targets: HashMap<&str, String> = HashMap::new();
@@ -251,26 +167,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn resolve_keeps_paths_inside_the_project() {
-        let d = tempfile::tempdir().unwrap();
-        let root = d.path().canonicalize().unwrap();
-        std::fs::create_dir(root.join("data")).unwrap();
-        let r = |cwd: &str, a: &str| resolve(&root, &root.join(cwd), Path::new(a));
-        assert_eq!(r("", "data/x").unwrap(), "data/x");
-        assert_eq!(r("data", "../y").unwrap(), "y");
-        assert_eq!(r("data", ".").unwrap(), "data");
-        assert_eq!(r("", ".").unwrap(), "");
-        assert!(r("", "../x").is_err());
-        assert!(r("", "/etc/passwd").is_err());
-        assert!(r("", ".pach/objects").is_err());
-        let e = r("", "data/.Git/config").unwrap_err().to_string();
-        assert!(e.contains("`.Git`"), "{e}");
-        std::os::unix::fs::symlink("/etc", root.join("data/etc")).unwrap();
-        let e = r("", "data/etc/passwd").unwrap_err().to_string();
-        assert!(e.contains("passes through the symlink `data/etc`"), "{e}");
-    }
-
-    #[test]
     fn link_targets_that_leave_the_project_are_unsafe() {
         assert!(is_safe_link_target("a/b", "c"));
         assert!(is_safe_link_target("a/b", "../c"));
@@ -289,9 +185,9 @@ mod tests {
             .collect();
         let paths = files.iter().map(|(p, t)| {
             let k = if t.is_some() {
-                EntryKind::Symlink
+                Known::Link
             } else {
-                EntryKind::File
+                Known::File
             };
             (*p, k)
         });
