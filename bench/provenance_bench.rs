@@ -148,7 +148,7 @@ fn build(dir: &Path, datums: usize, commits: usize) {
         .collect();
     commit_versions.push((head, time, outputs));
     batch.finish(repo.store()).unwrap();
-    repo.db()
+    repo.db_mut()
         .transaction(|tx| {
             for (id, rec) in &runs {
                 tx.add_run(id, rec)?;

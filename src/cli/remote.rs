@@ -184,7 +184,7 @@ pub fn remote(cx: &Context, args: &RemoteArgs) -> Result<()> {
             }
             remove_from_config(repo.pach_dir(), name)?;
             let prefix = format!("refs/remotes/{name}/");
-            repo.db().transaction(|tx| {
+            repo.db_mut().transaction(|tx| {
                 for (r, _) in tx.refs(&prefix)? {
                     tx.delete_ref(&r)?;
                 }
@@ -507,7 +507,7 @@ fn clone_into(cx: &Context, args: &CloneArgs, url: &str, dir: &Path) -> Result<(
         .into());
     };
     let head = format!("ref: refs/heads/{branch}");
-    repo.db().transaction(|tx| tx.set_ref("HEAD", &head))?;
+    repo.db_mut().transaction(|tx| tx.set_ref("HEAD", &head))?;
     let scope = args.path.as_deref().map(|p| p.trim_matches('/'));
     let out = remote::sync::pull(&mut repo, "origin", &*backend, &branch, scope, &*p)?;
     if args.json {

@@ -282,8 +282,8 @@ pub struct LogsArgs {
 pub fn logs(cx: &Context, args: &LogsArgs) -> Result<()> {
     let repo = cx.repo(Access::Read)?;
     let runs = repo
-        .db_ref()
-        .read()
+        .db()
+        .queries()
         .latest_runs(&args.stage, args.datum.as_deref())?;
     if runs.is_empty() {
         return Err(crate::Error::Pipeline {

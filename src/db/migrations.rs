@@ -179,7 +179,7 @@ mod tests {
         let p = d.path().join("pach.db");
         let db = Db::open(&p).unwrap();
         assert_eq!(
-            db.read().meta("schema_version").unwrap(),
+            db.queries().meta("schema_version").unwrap(),
             Some(SCHEMA_VERSION.to_string())
         );
         drop(db);
@@ -213,7 +213,7 @@ mod tests {
                 .map(|_| {
                     s.spawn(|| {
                         barrier.wait();
-                        Db::open(&p).map(|db| db.read().index().unwrap().len())
+                        Db::open(&p).map(|db| db.queries().index().unwrap().len())
                     })
                 })
                 .collect();
@@ -229,7 +229,7 @@ mod tests {
         let p = d.path().join("pach.db");
         version_4(&p);
         let db = Db::open(&p).unwrap();
-        let idx = db.read().index().unwrap();
+        let idx = db.queries().index().unwrap();
         assert_eq!(idx.len(), 2);
         let a = &idx["d/a b"];
         assert_eq!(
@@ -250,7 +250,7 @@ mod tests {
             (EntryKind::Symlink, -1, true)
         );
         assert_eq!(
-            db.read().meta("schema_version").unwrap(),
+            db.queries().meta("schema_version").unwrap(),
             Some(SCHEMA_VERSION.to_string())
         );
     }
@@ -260,7 +260,7 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let p = d.path().join("pach.db");
         let db = Db::open(&p).unwrap();
-        db.read().set_meta("schema_version", "99").unwrap();
+        db.queries().set_meta("schema_version", "99").unwrap();
         drop(db);
         let err = Db::open(&p).err().unwrap();
         assert!(

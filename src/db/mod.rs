@@ -119,11 +119,11 @@ impl Db {
     }
 
     /// Runs `f` inside one transaction; nothing it did survives an error.
-    pub fn transaction<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+    pub fn transaction<T>(&mut self, f: impl FnOnce(&Queries<'_>) -> Result<T>) -> Result<T> {
         let path = self.path.clone();
         let sql = |source| sql_error(path.clone(), source);
         let tx = self.conn.transaction().map_err(sql)?;
-        let out = f(&Tx {
+        let out = f(&Queries {
             tx: &tx,
             path: &path,
         })?;
@@ -131,22 +131,23 @@ impl Db {
         Ok(out)
     }
 
-    /// Returns a read view (no transaction) for queries.
-    pub fn read(&self) -> Tx<'_> {
-        Tx {
+    /// Returns the queries outside a transaction (each statement commits on its own).
+    pub fn queries(&self) -> Queries<'_> {
+        Queries {
             tx: &self.conn,
             path: &self.path,
         }
     }
 }
 
-/// Queries and updates, inside a transaction or not.
-pub struct Tx<'a> {
+/// Queries and updates on the database, inside a transaction ([`Db::transaction`]) or not
+/// ([`Db::queries`]).
+pub struct Queries<'a> {
     tx: &'a Connection,
     path: &'a Path,
 }
 
-impl Tx<'_> {
+impl Queries<'_> {
     fn err(&self) -> impl Fn(rusqlite::Error) -> Error + '_ {
         move |source| sql_error(self.path, source)
     }
@@ -318,7 +319,7 @@ impl Tx<'_> {
 
 /// Run-record indexes (schema 2): which run made which output, used which input, and the
 /// run cache from datum key to a successful run.
-impl Tx<'_> {
+impl Queries<'_> {
     /// Parses rows of hex run ids.
     fn run_ids(
         &self,
@@ -426,7 +427,7 @@ impl Tx<'_> {
     }
 }
 
-impl Tx<'_> {
+impl Queries<'_> {
     /// Returns every failed run (non-zero exit) in the index with its end time (ms).
     pub fn failed_runs(&self) -> Result<Vec<(ObjectId, i64)>> {
         let mut st = self
@@ -463,7 +464,7 @@ impl Tx<'_> {
     }
 }
 
-impl Tx<'_> {
+impl Queries<'_> {
     /// Returns the newest run of each datum of `stage` (optionally whose datum key starts
     /// with `datum`), newest first.
     pub fn latest_runs(&self, stage: &str, datum: Option<&str>) -> Result<Vec<ObjectId>> {
@@ -491,7 +492,7 @@ impl Tx<'_> {
     }
 }
 
-impl Tx<'_> {
+impl Queries<'_> {
     /// Returns every run in the run cache.
     pub fn cached_runs(&self) -> Result<Vec<ObjectId>> {
         let mut st = self
@@ -505,7 +506,7 @@ impl Tx<'_> {
     }
 }
 
-impl Tx<'_> {
+impl Queries<'_> {
     /// Records the file versions (path, blob) that commit `commit` added or changed.
     pub fn add_versions(
         &self,
@@ -544,7 +545,7 @@ impl Tx<'_> {
 }
 
 /// Provenance queries (issue 4): both go through `run_outputs_oid` and `run_inputs_oid`.
-impl Tx<'_> {
+impl Queries<'_> {
     /// Returns the run that made blob `oid` at `path`: the newest successful one, else the
     /// newest of any exit status.
     pub fn newest_run_producing(&self, oid: &ObjectId, path: &str) -> Result<Option<ObjectId>> {
@@ -580,7 +581,7 @@ impl Tx<'_> {
 }
 
 /// Objects deliberately not fetched (`pull --path`, schema 4).
-impl Tx<'_> {
+impl Queries<'_> {
     /// Records blobs a path filter skipped, and the remote that has them.
     pub fn add_absent_objects<'i>(
         &self,
@@ -646,7 +647,7 @@ impl Tx<'_> {
 }
 
 /// Pruning after `gc` deleted objects: no row may name an object that is gone.
-impl Tx<'_> {
+impl Queries<'_> {
     /// Deletes the file versions of commits no longer in the commit index.
     pub fn prune_versions(&self) -> Result<()> {
         self.tx

@@ -283,7 +283,7 @@ struct Previous {
 fn previous_runs(repo: &Repo, stages: &[&Stage]) -> Result<Previous> {
     let mut by_stage: BTreeMap<String, Vec<RunRecord>> = BTreeMap::new();
     for s in stages {
-        let ids = repo.db_ref().read().latest_runs(&s.name, None)?;
+        let ids = repo.db().queries().latest_runs(&s.name, None)?;
         let recs = ids
             .iter()
             .filter_map(|id| repo.store().get::<RunRecord>(id).ok());
@@ -361,7 +361,7 @@ fn run_stage(
         let hit = if cx.opts.force {
             None
         } else {
-            cx.repo.db_ref().read().cached_run(&d.key)?
+            cx.repo.db().queries().cached_run(&d.key)?
         };
         match hit.and_then(|id| cx.repo.store().get::<RunRecord>(&id).ok().map(|r| (id, r))) {
             Some(hit) => cached.push(hit),
@@ -839,7 +839,7 @@ fn recorded_runs(repo: &Repo, stage: &Stage, snapshot: &FlatTree) -> Result<Vec<
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for (path, e) in snapshot.iter().filter(|(p, _)| is_under(p, &stage.output)) {
-        let ids = repo.db_ref().read().runs_producing(&e.id, Some(path))?;
+        let ids = repo.db().queries().runs_producing(&e.id, Some(path))?;
         let newest = ids
             .into_iter()
             .filter_map(|id| repo.store().get::<RunRecord>(&id).ok().map(|r| (id, r)))

@@ -35,7 +35,7 @@ pub fn downstream(
         }
         let origin = match made_by {
             Some(run) => Origin::Generated { run },
-            None => match repo.db_ref().read().newest_run_producing(&id, &p)? {
+            None => match repo.db().queries().newest_run_producing(&id, &p)? {
                 Some(run) => Origin::Generated { run },
                 None => Origin::Added,
             },
@@ -65,7 +65,7 @@ pub fn downstream(
         if depth.is_some_and(|d| level >= d) {
             continue;
         }
-        let runs = repo.db_ref().read().runs_using_at(&id, &p)?;
+        let runs = repo.db().queries().runs_using_at(&id, &p)?;
         for run in runs {
             let rid = run_id(&run);
             g.edge(fid.clone(), rid.clone(), EdgeKind::Used);

@@ -190,7 +190,7 @@ impl<'r> Reader<'r> {
 
     /// Returns where `object` entered at `path`, with the commit's author and message.
     fn entered(&mut self, object: &ObjectId, path: &str) -> Result<Option<Entered>> {
-        let found = self.repo.db_ref().read().entered(object, path)?;
+        let found = self.repo.db().queries().entered(object, path)?;
         found.map(|(commit, _)| self.commit(&commit)).transpose()
     }
 
@@ -430,7 +430,7 @@ pub(crate) mod testutil {
             .filter(|(p, e)| parent.is_none_or(|(_, t)| t.get(*p) != Some(e)))
             .map(|(p, e)| (p.clone(), e.id))
             .collect();
-        repo.db()
+        repo.db_mut()
             .transaction(|tx| {
                 tx.add_commit(&id, time)?;
                 tx.add_versions(&id, time, &versions)?;
@@ -511,7 +511,7 @@ pub(crate) mod testutil {
                 ids.push(st.put(r, &batch).unwrap());
             }
             batch.finish(&st).unwrap();
-            repo.db()
+            repo.db_mut()
                 .transaction(|tx| {
                     for (id, r) in ids.iter().zip([&c1, &c2, &t]) {
                         tx.add_run(id, r)?;

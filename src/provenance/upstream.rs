@@ -32,7 +32,7 @@ pub fn upstream(repo: &Repo, rev: &str, path: &str, depth: Option<usize>) -> Res
         if g.nodes.contains_key(&fid) {
             continue;
         }
-        let producer = repo.db_ref().read().newest_run_producing(&id, &p)?;
+        let producer = repo.db().queries().newest_run_producing(&id, &p)?;
         let entered = rd.entered(&id, &p)?;
         let origin = match producer {
             Some(_) if depth.is_some_and(|d| level >= d) => Origin::NotTraced,
@@ -123,7 +123,7 @@ pub fn commit_provenance(repo: &Repo, rev: &str) -> Result<CommitProvenance> {
         acc.0 += 1;
         acc.1 += rec.outputs.len();
         for i in &rec.inputs {
-            let from = repo.db_ref().read().entered(&i.id, &i.path)?.map(|e| e.0);
+            let from = repo.db().queries().entered(&i.id, &i.path)?.map(|e| e.0);
             acc.2.entry(from).or_default().insert(i.path.clone(), i.id);
         }
     }

@@ -96,7 +96,7 @@ pub fn fetch(
     fetch_runs(repo, backend, scope, &mut f)?;
     if scope.is_none() {
         // A full fetch also brings what an earlier `--path` fetch left out (older versions too).
-        for id in repo.db_ref().read().absent_objects(Some(remote))? {
+        for id in repo.db().queries().absent_objects(Some(remote))? {
             f.blobs.entry(id).or_insert(0);
         }
     }
@@ -330,16 +330,16 @@ fn index_fetched(
         .collect();
     let mut moved = Vec::new();
     {
-        let db = repo.db_ref();
+        let db = repo.db();
         for (name, tip) in tips {
             let r = format!("refs/remotes/{remote}/{name}");
-            let old = db.read().get_ref(&r)?.and_then(|s| s.parse().ok());
+            let old = db.queries().get_ref(&r)?.and_then(|s| s.parse().ok());
             if old != Some(*tip) {
                 moved.push((r, name.clone(), old, *tip));
             }
         }
     }
-    repo.db().transaction(|tx| {
+    repo.db_mut().transaction(|tx| {
         for (r, _, _, tip) in &moved {
             tx.set_ref(r, &tip.hex())?;
         }

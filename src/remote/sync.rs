@@ -119,7 +119,7 @@ pub fn push(
     p.end();
     backend.swap_ref(branch, current.as_ref(), local)?;
     let tracking = format!("refs/remotes/{remote}/{branch}");
-    repo.db()
+    repo.db_mut()
         .transaction(|tx| tx.set_ref(&tracking, &local.hex()))?;
     Ok(out)
 }
@@ -219,8 +219,8 @@ pub fn pull(
     let fetched =
         super::fetch::fetch(repo, remote, backend, Some(&[branch.to_string()]), scope, p)?;
     let theirs: ObjectId = repo
-        .db_ref()
-        .read()
+        .db()
+        .queries()
         .get_ref(&format!("refs/remotes/{remote}/{branch}"))?
         .and_then(|s| s.parse().ok())
         .ok_or_else(|| RemoteError::NoBranch {
@@ -239,7 +239,7 @@ pub fn pull(
         path: scope.map(String::from),
     };
     // Files left out by an earlier `--path` pull: a full pull brings them even when up to date.
-    let has_absent = repo.db_ref().read().index()?.values().any(|e| e.absent);
+    let has_absent = repo.db().queries().index()?.values().any(|e| e.absent);
     match local {
         Some(l) if l == theirs && scope.is_none() && !has_absent => {
             out.result = "up-to-date";
@@ -277,7 +277,8 @@ pub fn pull(
         (out.written, out.deleted) = (w, d);
     } else {
         let r = format!("refs/heads/{branch}");
-        repo.db().transaction(|tx| tx.set_ref(&r, &theirs.hex()))?;
+        repo.db_mut()
+            .transaction(|tx| tx.set_ref(&r, &theirs.hex()))?;
     }
     Ok(out)
 }

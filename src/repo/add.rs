@@ -57,7 +57,7 @@ struct Candidate {
 impl Repo {
     /// Stages the given project paths (files, symlinks, directories, recursively).
     pub fn add(&mut self, paths: &[String], progress: &dyn Progress) -> Result<AddOutcome> {
-        let mut index = self.db_ref().read().index()?;
+        let mut index = self.db().queries().index()?;
         let mut out = AddOutcome::default();
         let mut found = BTreeMap::new();
         let mut gone = Vec::new();
@@ -346,7 +346,7 @@ impl Repo {
     /// Refuses (changing nothing) when a file to delete has changes that are not staged,
     /// unless `force`.
     pub fn rm(&mut self, paths: &[String], cached: bool, force: bool) -> Result<RmOutcome> {
-        let mut index = self.db_ref().read().index()?;
+        let mut index = self.db().queries().index()?;
         let mut out = RmOutcome::default();
         for p in paths {
             let hits: Vec<String> = index.keys().filter(|k| is_under(k, p)).cloned().collect();

@@ -87,7 +87,7 @@ impl Repo {
         allow_absent: bool,
     ) -> Result<(usize, usize)> {
         let in_scope = |p: &str| scope.is_empty() || scope.iter().any(|s| is_under(p, s));
-        let index = self.db_ref().read().index()?;
+        let index = self.db().queries().index()?;
         let current = Self::index_snapshot(&index);
         let to_delete: Vec<String> = current
             .keys()
@@ -155,7 +155,7 @@ impl Repo {
     pub fn check_fetched(&self, path: &str, id: &ObjectId) -> Result<()> {
         if self.store().contains(id) {
             Ok(())
-        } else if self.db_ref().read().is_absent_object(id)? {
+        } else if self.db().queries().is_absent_object(id)? {
             Err(not_fetched(path))
         } else {
             Err(crate::store::Error::Missing { id: *id }.into())
@@ -184,7 +184,7 @@ impl Repo {
         check_names(wanted.keys())?;
         self.check_links(&wanted)?;
         let list: Vec<(&String, &FileEntry)> = wanted.iter().collect();
-        let mut index = self.db_ref().read().index()?;
+        let mut index = self.db().queries().index()?;
         let entries = self.switch_files(&[], &list, &index, true)?;
         let written = entries.len();
         let touched: Vec<(String, Option<IndexEntry>)> = entries
@@ -302,7 +302,7 @@ impl Repo {
             snapshot.iter().map(|(k, v)| (k.as_str(), v)),
             None,
         )?;
-        self.db().transaction(|tx| {
+        self.db_mut().transaction(|tx| {
             tx.set_index(index)?;
             match mv {
                 Move::None => {}

@@ -31,7 +31,7 @@ impl Repo {
         if opts.message.trim().is_empty() {
             return Err(Error::EmptyMessage);
         }
-        let index = self.db_ref().read().index()?;
+        let index = self.db().queries().index()?;
         let head = self.head_commit()?;
         let staged = self.staged_changes(&index, head.as_ref())?;
         let changes = staged.len();
@@ -68,7 +68,7 @@ impl Repo {
             Head::Branch(b) => Some(b.clone()),
             Head::Detached(_) => None,
         };
-        self.db().transaction(|tx| {
+        self.db_mut().transaction(|tx| {
             match &branch {
                 Some(b) => tx.set_ref(&format!("refs/heads/{b}"), &id.hex())?,
                 None => tx.set_ref("HEAD", &id.hex())?,

@@ -108,14 +108,14 @@ impl Repo {
     /// `failed` are failed runs still within their retention: roots too, so that `pach logs`
     /// can show why they failed.
     fn reach(&self, present: &dyn Fn(&ObjectId) -> bool, failed: &[ObjectId]) -> Result<Reach> {
-        let index = self.db_ref().read().index()?;
+        let index = self.db().queries().index()?;
         let mut r = Reach {
             seen: HashSet::new(),
             commits: Vec::new(),
             problems: Vec::new(),
             absent_ok: self
-                .db_ref()
-                .read()
+                .db()
+                .queries()
                 .absent_objects(None)?
                 .into_iter()
                 .collect(),
@@ -173,7 +173,7 @@ impl Repo {
             }
         }
         // The run cache is a root too: it lets a failed run resume and branches share work.
-        for run in self.db_ref().read().cached_runs()? {
+        for run in self.db().queries().cached_runs()? {
             if present(&run) {
                 self.reach_run(&run, "run cache", present, &mut r);
             }
@@ -368,8 +368,8 @@ impl Repo {
         let since_ms = crate::time::now_ns() / 1_000_000
             - i64::try_from(keep_failed.as_millis()).unwrap_or(i64::MAX);
         let (kept, expired): (Vec<_>, Vec<_>) = self
-            .db_ref()
-            .read()
+            .db()
+            .queries()
             .failed_runs()?
             .into_iter()
             .partition(|(_, end)| *end >= since_ms);
@@ -398,7 +398,7 @@ impl Repo {
             .map(|(id, _)| id)
             .filter(|id| !reach.seen.contains(id))
             .collect();
-        self.db().transaction(|tx| tx.forget_runs(&expired))?;
+        self.db_mut().transaction(|tx| tx.forget_runs(&expired))?;
         out.failed_dropped = expired.len();
         let mut deleted = HashSet::new();
         for (id, path) in &objects {
@@ -487,7 +487,7 @@ impl Repo {
     /// Returns the remote-tracking refs (`refs/remotes/<remote>/<branch>`) as roots: what
     /// `pach fetch` brought is history users still read (`pach log <id>`, a later pull).
     fn remote_tracking_roots(&self) -> Result<Vec<(String, ObjectId)>> {
-        let refs = self.db_ref().read().refs("refs/remotes/")?;
+        let refs = self.db().queries().refs("refs/remotes/")?;
         Ok(refs
             .into_iter()
             .filter_map(|(name, target)| Some((name, target.parse().ok()?)))
@@ -506,17 +506,17 @@ impl Repo {
     ) -> Result<()> {
         let commits: HashMap<ObjectId, i64> = commits.into_iter().collect();
         let list: Vec<(ObjectId, i64)> = commits.into_iter().collect();
-        let runs = self.db_ref().read().indexed_runs()?;
+        let runs = self.db().queries().indexed_runs()?;
         let gone_runs: Vec<ObjectId> = runs
             .into_iter()
             .filter(|r| deleted.contains(r) || !self.store().contains(r))
             .collect();
-        let absent = self.db_ref().read().absent_objects(None)?;
+        let absent = self.db().queries().absent_objects(None)?;
         let stale_absent: Vec<ObjectId> = absent
             .into_iter()
             .filter(|id| !reachable.contains(id))
             .collect();
-        self.db().transaction(|tx| {
+        self.db_mut().transaction(|tx| {
             tx.rebuild_commits(&list)?;
             tx.prune_versions()?;
             tx.remove_runs(&gone_runs)?;

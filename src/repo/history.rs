@@ -117,7 +117,7 @@ impl Repo {
 impl Repo {
     /// Returns the changes from snapshot `tree` to the working tree (tracked files only).
     pub fn diff_worktree(&mut self, tree: &ObjectId) -> Result<Vec<Change>> {
-        let index = self.db_ref().read().index()?;
+        let index = self.db().queries().index()?;
         let mut work = Self::index_snapshot(&index);
         for c in self.status()?.unstaged {
             match c.kind {

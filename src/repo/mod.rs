@@ -78,7 +78,7 @@ impl Repo {
             }
             fs::write(staging.join("config.toml"), Config::TEMPLATE).map_err(io(&staging))?;
             let db = Db::open(&staging.join("pach.db"))?;
-            db.read().set_ref("HEAD", "ref: refs/heads/main")?;
+            db.queries().set_ref("HEAD", "ref: refs/heads/main")?;
             drop(db);
             fs::rename(&staging, &pach).map_err(io(&pach))
         })();
@@ -134,13 +134,13 @@ impl Repo {
         &self.store
     }
 
-    /// Returns the index database.
-    pub fn db(&mut self) -> &mut Db {
+    /// Returns the index database for writing (transactions).
+    pub fn db_mut(&mut self) -> &mut Db {
         self.db.get_mut().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Returns the index database for reading.
-    pub fn db_ref(&self) -> std::sync::MutexGuard<'_, Db> {
+    /// Returns the index database for queries outside a transaction.
+    pub fn db(&self) -> std::sync::MutexGuard<'_, Db> {
         self.db.lock().unwrap_or_else(|p| p.into_inner())
     }
 

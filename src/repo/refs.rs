@@ -70,8 +70,8 @@ impl Repo {
     /// Returns what `HEAD` points at.
     pub fn head(&self) -> Result<Head> {
         let raw = self
-            .db_ref()
-            .read()
+            .db()
+            .queries()
             .get_ref("HEAD")?
             .unwrap_or_else(|| "ref: refs/heads/main".into());
         match raw.strip_prefix("ref: refs/heads/") {
@@ -97,8 +97,8 @@ impl Repo {
     /// Returns the commit a branch or tag points at.
     pub fn get_ref(&self, kind: RefKind, name: &str) -> Result<Option<ObjectId>> {
         let raw = self
-            .db_ref()
-            .read()
+            .db()
+            .queries()
             .get_ref(&format!("{}{name}", kind.prefix()))?;
         raw.map(|r| {
             r.parse()
@@ -109,7 +109,7 @@ impl Repo {
 
     /// Lists branches or tags with their commits, sorted by name.
     pub fn list_refs(&self, kind: RefKind) -> Result<Vec<(String, ObjectId)>> {
-        let rows = self.db_ref().read().refs(kind.prefix())?;
+        let rows = self.db().queries().refs(kind.prefix())?;
         rows.into_iter()
             .map(|(n, t)| {
                 let id = t
@@ -124,7 +124,7 @@ impl Repo {
     pub fn create_ref(&mut self, kind: RefKind, name: &str, target: ObjectId) -> Result<()> {
         validate_ref_name(name, kind.word())?;
         let full = format!("{}{name}", kind.prefix());
-        self.db().transaction(|tx| {
+        self.db_mut().transaction(|tx| {
             if tx.get_ref(&full)?.is_some() {
                 return Ok(Err(match kind {
                     RefKind::Branch => Error::BranchExists { name: name.into() },
@@ -146,7 +146,7 @@ impl Repo {
             RefKind::Tag => Error::NoSuchTag { name: name.into() },
         })?;
         let full = format!("{}{name}", kind.prefix());
-        self.db().transaction(|tx| tx.delete_ref(&full))?;
+        self.db_mut().transaction(|tx| tx.delete_ref(&full))?;
         Ok(old)
     }
 
@@ -206,7 +206,7 @@ impl Repo {
         if !is_hex {
             return Err(unknown());
         }
-        let found = self.db_ref().read().commits_with_prefix(base)?;
+        let found = self.db().queries().commits_with_prefix(base)?;
         match found.as_slice() {
             [one] => Ok(*one),
             [] => Err(unknown()),

@@ -197,7 +197,7 @@ impl Repo {
 
     /// Computes the status; refreshes the stat cache when the lock is free.
     pub fn status(&mut self) -> Result<Status> {
-        let index = self.db_ref().read().index()?;
+        let index = self.db().queries().index()?;
         let head = self.head_commit()?;
         let staged = self.staged_changes(&index, head.as_ref())?;
         let hashed = std::sync::atomic::AtomicU64::new(0);
@@ -205,7 +205,7 @@ impl Repo {
         let untracked = self.filter_untracked(candidates)?;
         if !refresh.is_empty() && self.try_upgrade() {
             // Re-read under the lock: a writer may have moved the index since.
-            let mut fresh = self.db_ref().read().index()?;
+            let mut fresh = self.db().queries().index()?;
             for (p, stat, at) in refresh {
                 if let Some(e) = fresh.get_mut(&p)
                     && *e == index[&p]
@@ -214,7 +214,7 @@ impl Repo {
                     e.verified_ns = at;
                 }
             }
-            self.db().transaction(|tx| tx.set_index(&fresh))?;
+            self.db_mut().transaction(|tx| tx.set_index(&fresh))?;
         }
         let (branch, detached_at) = match self.head()? {
             super::Head::Branch(b) => (Some(b), None),
@@ -263,7 +263,7 @@ impl Repo {
             None => None,
         };
         // The index's tree id is kept beside it, so a clean index costs no tree reads.
-        let index_tree = self.db_ref().read().meta("index_tree")?;
+        let index_tree = self.db().queries().meta("index_tree")?;
         if let (Some(t), Some(it)) = (&head_tree, &index_tree)
             && t.hex() == *it
         {

@@ -457,7 +457,7 @@ mod tests {
         };
         let id = repo.store().put(&c, &batch).unwrap();
         batch.finish(repo.store()).unwrap();
-        repo.db()
+        repo.db_mut()
             .transaction(|tx| tx.set_ref("refs/heads/evil", &id.hex()))
             .unwrap();
         tree_id

@@ -143,7 +143,7 @@ fn record_runs(cx: &StageCtx<'_>, batch: Batch, results: &[Option<Result<Ran>>])
         .flatten()
         .filter_map(|r| r.as_ref().ok())
         .collect();
-    cx.repo.db_ref().transaction(|tx| {
+    cx.repo.db().transaction(|tx| {
         for (id, rec) in &done {
             tx.add_run(id, rec)?;
         }
