@@ -11,6 +11,7 @@ pub mod provenance;
 pub mod remote;
 pub mod repo;
 pub mod runner;
+pub mod runtime;
 pub mod snapshot;
 pub mod store;
 pub mod time;

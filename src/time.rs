@@ -14,6 +14,19 @@ pub fn now_ms() -> i64 {
     now_ns() / 1_000_000
 }
 
+/// Parses a duration as users write it: `90` (bare seconds, as always), `30s`, `10m`, `2h`,
+/// `7d`, or any combination humantime reads (`1h 30m`, `2weeks`). The error says why.
+pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    let t = text.trim();
+    if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
+        return t
+            .parse::<u64>()
+            .map(std::time::Duration::from_secs)
+            .map_err(|e| e.to_string());
+    }
+    humantime::parse_duration(t).map_err(|e| e.to_string())
+}
+
 /// Splits Unix seconds into UTC (year, month, day, hour, minute, second).
 pub fn civil(secs: i64) -> (i64, i64, i64, i64, i64, i64) {
     let days = secs.div_euclid(86_400);
@@ -37,5 +50,20 @@ mod tests {
     fn civil_handles_epoch_and_leap_days() {
         assert_eq!(super::civil(0), (1970, 1, 1, 0, 0, 0));
         assert_eq!(super::civil(951_782_400), (2000, 2, 29, 0, 0, 0));
+    }
+
+    #[test]
+    fn durations_parse_as_users_write_them() {
+        use std::time::Duration;
+        let d = |t| super::parse_duration(t);
+        assert_eq!(d("90"), Ok(Duration::from_secs(90)));
+        assert_eq!(d("90s"), Ok(Duration::from_secs(90)));
+        assert_eq!(d("10m"), Ok(Duration::from_secs(600)));
+        assert_eq!(d("2h"), Ok(Duration::from_secs(7200)));
+        assert_eq!(d("7d"), Ok(Duration::from_secs(7 * 86_400)));
+        assert_eq!(d("1h 30m"), Ok(Duration::from_secs(5400)));
+        for bad in ["", "s", "1.5x", "-1m", "two weeks", "99999999999999999999d"] {
+            assert!(d(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -127,20 +127,9 @@ pub fn gc(cx: &Context, a: &GcArgs) -> Result<()> {
     Ok(())
 }
 
-/// Parses `30s`, `10m`, `2h`, `7d` or a bare number of seconds.
-pub fn parse_duration(text: &str) -> Result<Duration> {
-    let bad = || Error::BadDuration { text: text.into() };
-    let t = text.trim();
-    let (num, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len()));
-    let n: u64 = num.parse().map_err(|_| bad())?;
-    let secs = match unit {
-        "" | "s" => n,
-        "m" => n * 60,
-        "h" => n * 3600,
-        "d" => n * 86_400,
-        _ => return Err(bad()),
-    };
-    Ok(Duration::from_secs(secs))
+/// Parses a duration option, naming it when it is bad.
+fn parse_duration(text: &str) -> Result<Duration> {
+    crate::time::parse_duration(text).map_err(|_| Error::BadDuration { text: text.into() })
 }
 
 /// Print a shell completion script
@@ -175,10 +164,10 @@ mod tests {
         assert_eq!(parse_duration("90").unwrap(), Duration::from_secs(90));
         assert_eq!(parse_duration("2h").unwrap(), Duration::from_secs(7200));
         assert!(
-            parse_duration("2 weeks")
+            parse_duration("2 fortnights")
                 .unwrap_err()
                 .to_string()
-                .contains("`2 weeks`")
+                .contains("`2 fortnights`")
         );
     }
 }

@@ -35,21 +35,6 @@ impl GcConfig {
     pub const FAILED_RUNS: &'static str = "14d";
 }
 
-/// Parses `30s`, `10m`, `2h`, `7d` or a bare number of seconds.
-pub fn parse_duration(text: &str) -> Option<std::time::Duration> {
-    let t = text.trim();
-    let (num, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len()));
-    let n: u64 = num.parse().ok()?;
-    let secs = match unit {
-        "" | "s" => n,
-        "m" => n.checked_mul(60)?,
-        "h" => n.checked_mul(3600)?,
-        "d" => n.checked_mul(86_400)?,
-        _ => return None,
-    };
-    Some(std::time::Duration::from_secs(secs))
-}
-
 /// One `[remote.<name>]` table.
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -101,7 +86,7 @@ impl Config {
             }
         })?;
         if let Some(d) = &config.gc.failed_runs
-            && parse_duration(d).is_none()
+            && crate::time::parse_duration(d).is_err()
         {
             return Err(Error::Config {
                 path: path.into(),
@@ -134,8 +119,8 @@ mod tests {
         std::fs::write(&p, "[gc]\nfailed_runs = \"36h\"\n").unwrap();
         let got = Config::load(&p).unwrap().gc.failed_runs.unwrap();
         assert_eq!(
-            parse_duration(&got),
-            Some(std::time::Duration::from_secs(36 * 3600))
+            crate::time::parse_duration(&got),
+            Ok(std::time::Duration::from_secs(36 * 3600))
         );
         std::fs::write(&p, "[gc]\nfailed_runs = \"two weeks\"\n").unwrap();
         let e = Config::load(&p).unwrap_err().to_string();

@@ -19,7 +19,7 @@ pub use add::{AddOutcome, RmOutcome};
 pub use checkout::{CheckoutOutcome, Move};
 pub use commit::CommitOptions;
 pub use commit::CommitOutcome;
-pub use config::{Config, GcConfig, RemoteConfig, parse_duration};
+pub use config::{Config, GcConfig, RemoteConfig};
 pub use fsck::{FsckOutcome, GcOutcome, Problem};
 pub use refs::{Head, RefKind, validate_ref_name};
 pub use status::{Change, ChangeKind, Status};
