@@ -47,7 +47,13 @@ fn layers_from_doc(doc: &str) -> Result<Layers, String> {
         .0;
     let rows: Vec<Vec<&str>> = block
         .lines()
-        .map(|l| l.split('#').next().unwrap_or("").split_whitespace().collect::<Vec<_>>())
+        .map(|l| {
+            l.split('#')
+                .next()
+                .unwrap_or("")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+        })
         .filter(|r| !r.is_empty())
         .collect();
     let mut layers = Layers::new();
@@ -147,10 +153,26 @@ fn walk(
                     }
                     _ => Vec::new(),
                 };
+                // The path as written, with one segment more (or one per item of a group),
+                // so a check can tell `store::ObjectId` from `store::Store`.
+                let mut texts = Vec::new();
                 if let Some(TokenTree::Ident(next)) = tts.get(j) {
                     text.push_str(&next.to_string());
+                    match (is_path_sep(&tts, j + 1), tts.get(j + 3)) {
+                        (true, Some(TokenTree::Ident(item))) => {
+                            texts.push(format!("{text}::{item}"))
+                        }
+                        (true, Some(TokenTree::Group(g))) if g.delimiter() == Delimiter::Brace => {
+                            texts.extend(
+                                use_tree_heads(g.stream())
+                                    .iter()
+                                    .map(|h| format!("{text}::{h}")),
+                            )
+                        }
+                        _ => texts.push(text.clone()),
+                    }
                 } else {
-                    text.push_str("{…}");
+                    texts.push(format!("{text}{{…}}"));
                 }
                 j += 1;
                 for head in first {
@@ -159,12 +181,14 @@ fn walk(
                         Some(top) => top.clone(),
                         None => head,
                     };
-                    out.push(Reach {
-                        from: file_module.to_string(),
-                        to,
-                        line,
-                        text: text.clone(),
-                    });
+                    for text in &texts {
+                        out.push(Reach {
+                            from: file_module.to_string(),
+                            to: to.clone(),
+                            line,
+                            text: text.clone(),
+                        });
+                    }
                 }
                 i = j;
                 continue;
@@ -292,7 +316,11 @@ fn every_path_in_the_crate_runs_down_the_layers() {
         let rel = f.strip_prefix(&src).expect("under src");
         let module = module_of(rel);
         let text = std::fs::read_to_string(f).expect("source is UTF-8");
-        let names: &[&str] = if module == "main" { &["pach", "crate"] } else { &["crate"] };
+        let names: &[&str] = if module == "main" {
+            &["pach", "crate"]
+        } else {
+            &["crate"]
+        };
         let found = reaches(&module, &text, names)
             .unwrap_or_else(|e| panic!("cannot tokenize {}: {e}", f.display()));
         all.extend(found);
@@ -300,16 +328,24 @@ fn every_path_in_the_crate_runs_down_the_layers() {
             seen_top.insert(module.split("::").next().unwrap_or("").to_string());
         }
     }
-    assert!(all.len() > 100, "found only {} paths: is the scan broken?", all.len());
+    assert!(
+        all.len() > 100,
+        "found only {} paths: is the scan broken?",
+        all.len()
+    );
     let mut bad = violations(&all, &layers);
     for m in &seen_top {
         if !layers.contains_key(m) {
-            bad.push(format!("module `{m}` is not in the layer map of docs/ARCHITECTURE.md"));
+            bad.push(format!(
+                "module `{m}` is not in the layer map of docs/ARCHITECTURE.md"
+            ));
         }
     }
     for m in layers.keys() {
         if !seen_top.contains(m) {
-            bad.push(format!("the layer map lists `{m}`, which src/ does not have"));
+            bad.push(format!(
+                "the layer map lists `{m}`, which src/ does not have"
+            ));
         }
     }
     assert!(
@@ -346,7 +382,121 @@ fn an_upward_path_is_caught_in_a_use_a_body_a_macro_and_a_group() {
     let same = check("store", "use crate::store::x; use crate::repo::y;");
     assert_eq!(same.len(), 1, "{same:?}");
     // Strings and comments are not paths.
-    assert!(check("store", "// crate::ops::x\nconst S: &str = \"crate::ops::x\";").is_empty());
+    assert!(
+        check(
+            "store",
+            "// crate::ops::x\nconst S: &str = \"crate::ops::x\";"
+        )
+        .is_empty()
+    );
     let unknown = check("store", "use crate::nowhere::x;");
     assert!(unknown[0].contains("does not list"), "{unknown:?}");
+}
+
+/// The cli files of `src/cli/` (not `mod.rs`, which holds the shared `Context`).
+fn cli_files() -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    source_files(&manifest_dir().join("src/cli"), &mut files);
+    files.retain(|f| !f.ends_with("mod.rs"));
+    files
+}
+
+/// Finds, in a cli file, what a command must not do itself: reach the database, the store
+/// or the runner (by path or through `Repo::db`, `db_mut`, `store`), or another cli file.
+fn cli_shortcuts(source: &str, siblings: &BTreeSet<String>) -> Result<Vec<String>, String> {
+    let tokens = TokenStream::from_str(source).map_err(|e| e.to_string())?;
+    let mut bad = Vec::new();
+    // The store's value types (ids, commits, run records) are what outcomes carry; the
+    // store itself (`Store`, `Batch`, its modules) is not for a command to use.
+    const VALUES: [&str; 7] = [
+        "ObjectId",
+        "EntryKind",
+        "Author",
+        "Commit",
+        "ImageRef",
+        "RunRecord",
+        "CodeVersion",
+    ];
+    for r in reaches("cli::x", source, &["crate"])? {
+        let item = r.text.rsplit("::").next().unwrap_or("");
+        let value = r.to == "store" && VALUES.contains(&item);
+        if ["db", "store", "runner"].contains(&r.to.as_str()) && !value {
+            bad.push(format!("line {}: `{}`", r.line, r.text));
+        }
+    }
+    shortcut_tokens(tokens, siblings, &mut bad);
+    Ok(bad)
+}
+
+fn shortcut_tokens(tokens: TokenStream, siblings: &BTreeSet<String>, bad: &mut Vec<String>) {
+    let tts: Vec<TokenTree> = tokens.into_iter().collect();
+    for (i, tt) in tts.iter().enumerate() {
+        match tt {
+            TokenTree::Group(g) => shortcut_tokens(g.stream(), siblings, bad),
+            TokenTree::Punct(p) if p.as_char() == '.' => {
+                if let (Some(TokenTree::Ident(m)), Some(TokenTree::Group(args))) =
+                    (tts.get(i + 1), tts.get(i + 2))
+                    && args.delimiter() == Delimiter::Parenthesis
+                    && ["db", "db_mut", "store"].contains(&m.to_string().as_str())
+                {
+                    bad.push(format!("line {}: `.{m}()`", m.span().start().line));
+                }
+            }
+            TokenTree::Ident(id) if id == "super" || id == "cli" => {
+                if is_path_sep(&tts, i + 1)
+                    && let Some(TokenTree::Ident(next)) = tts.get(i + 3)
+                    && siblings.contains(&next.to_string())
+                {
+                    bad.push(format!("line {}: `{id}::{next}`", id.span().start().line));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn cli_files_call_one_op_and_never_each_other() {
+    let files = cli_files();
+    let siblings: BTreeSet<String> = files
+        .iter()
+        .filter_map(|f| f.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .collect();
+    let mut bad = Vec::new();
+    for f in &files {
+        let text = std::fs::read_to_string(f).expect("source is UTF-8");
+        for b in cli_shortcuts(&text, &siblings).expect("tokenizes") {
+            bad.push(format!("{}: {b}", f.display()));
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "cli files must hand the work to ops/repo and not reach the database, the store, the \
+         runner or another cli file:\n  {}",
+        bad.join("\n  ")
+    );
+    let siblings: BTreeSet<String> = ["run".to_string()].into();
+    let caught = cli_shortcuts(
+        "fn f(r: &Repo) { r.db().x(); let _ = crate::store::Store::x(); super::run::go(); \
+         let _: crate::store::ObjectId = crate::store::ObjectId::of(b\"\"); }",
+        &siblings,
+    )
+    .unwrap();
+    assert_eq!(caught.len(), 3, "{caught:?}");
+}
+
+/// No source file grows past what one reader holds in mind.
+#[test]
+fn no_source_file_is_over_600_lines() {
+    let src = manifest_dir().join("src");
+    let mut files = Vec::new();
+    source_files(&src, &mut files);
+    let long: Vec<String> = files
+        .iter()
+        .filter_map(|f| {
+            let n = std::fs::read_to_string(f).ok()?.lines().count();
+            (n > 600).then(|| format!("{} ({n} lines)", f.display()))
+        })
+        .collect();
+    assert!(long.is_empty(), "split these by topic: {}", long.join(", "));
 }
