@@ -1,5 +1,5 @@
-//! Reading history: log (optionally of one path) and the changes between two trees, which
-//! skips every subtree whose id is equal on both sides.
+//! Reading history: log (optionally of one path) and the changes between two trees (the one
+//! tree-to-tree diff), which skips every subtree whose id is equal on both sides.
 
 use super::Repo;
 use super::status::{Change, ChangeKind};
@@ -43,24 +43,51 @@ impl Repo {
         Ok(out)
     }
 
-    /// Returns the file changes from tree `old` to tree `new` (either may be absent).
+    /// Returns the file changes from tree `old` to tree `new` (either may be absent), sorted
+    /// by path.
     pub fn diff_trees(
         &self,
         old: Option<&ObjectId>,
         new: Option<&ObjectId>,
     ) -> Result<Vec<Change>> {
-        let mut out = Vec::new();
-        self.diff_into(old.copied(), new.copied(), "", &mut out)?;
+        let mut out: Vec<Change> = self
+            .tree_changes(old, new)?
+            .into_iter()
+            .map(|c| Change {
+                kind: match (&c.old, &c.new) {
+                    (Some(_), Some(_)) => ChangeKind::Modified,
+                    (Some(_), None) => ChangeKind::Deleted,
+                    _ => ChangeKind::Added,
+                },
+                old_size: c.old.map(|e| e.size),
+                new_size: c.new.map(|e| e.size),
+                path: c.path,
+            })
+            .collect();
         out.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(out)
     }
 
-    fn diff_into(
+    /// Returns every file (or symlink) that differs from tree `old` to tree `new` (either may
+    /// be absent), with its entry on each side, in tree order. The one tree-to-tree diff:
+    /// `diff`, `log --stat` and the versions a fetch indexes all read it.
+    pub fn tree_changes(
+        &self,
+        old: Option<&ObjectId>,
+        new: Option<&ObjectId>,
+    ) -> Result<Vec<TreeChange>> {
+        let mut out = Vec::new();
+        self.changes_into(old.copied(), new.copied(), "", &mut out)?;
+        Ok(out)
+    }
+
+    /// Walks two trees side by side (entries are sorted by name), skipping equal subtrees.
+    fn changes_into(
         &self,
         old: Option<ObjectId>,
         new: Option<ObjectId>,
         prefix: &str,
-        out: &mut Vec<Change>,
+        out: &mut Vec<TreeChange>,
     ) -> Result<()> {
         if old == new {
             return Ok(());
@@ -72,46 +99,44 @@ impl Repo {
             })
         };
         let (a, b) = (load(old)?, load(new)?);
-        let mut names: Vec<&str> = a.iter().chain(b.iter()).map(|e| e.name.as_str()).collect();
-        names.sort_unstable();
-        names.dedup();
-        for name in names {
-            let path = if prefix.is_empty() {
-                name.to_string()
-            } else {
-                format!("{prefix}/{name}")
+        let (mut i, mut j) = (0, 0);
+        loop {
+            let (x, y) = match (a.get(i), b.get(j)) {
+                (None, None) => break,
+                (Some(x), Some(y)) if x.name == y.name => (Some(x), Some(y)),
+                (Some(x), Some(y)) if x.name < y.name => (Some(x), None),
+                (Some(x), None) => (Some(x), None),
+                (_, y) => (None, y),
             };
-            let x = a.iter().find(|e| e.name == name);
-            let y = b.iter().find(|e| e.name == name);
+            i += usize::from(x.is_some());
+            j += usize::from(y.is_some());
+            let Some(name) = x.or(y).map(|e| e.name.as_str()) else {
+                break;
+            };
+            let path = crate::paths::join(prefix, name);
             let dir = |e: Option<&TreeEntry>| e.filter(|e| e.kind == EntryKind::Dir).map(|e| e.id);
-            self.diff_into(dir(x), dir(y), &path, out)?;
-            match (
-                x.filter(|e| e.kind != EntryKind::Dir),
-                y.filter(|e| e.kind != EntryKind::Dir),
-            ) {
-                (Some(f), Some(g)) if f != g => out.push(Change {
+            self.changes_into(dir(x), dir(y), &path, out)?;
+            let file = |e: Option<&TreeEntry>| e.filter(|e| e.kind != EntryKind::Dir).cloned();
+            let (f, g) = (file(x), file(y));
+            if f != g {
+                out.push(TreeChange {
                     path,
-                    kind: ChangeKind::Modified,
-                    old_size: Some(f.size),
-                    new_size: Some(g.size),
-                }),
-                (Some(f), None) => out.push(Change {
-                    path,
-                    kind: ChangeKind::Deleted,
-                    old_size: Some(f.size),
-                    new_size: None,
-                }),
-                (None, Some(g)) => out.push(Change {
-                    path,
-                    kind: ChangeKind::Added,
-                    old_size: None,
-                    new_size: Some(g.size),
-                }),
-                _ => {}
+                    old: f,
+                    new: g,
+                });
             }
         }
         Ok(())
     }
+}
+
+/// A file (or symlink) that differs between two trees: its entry on each side, `None` where
+/// it is absent (or a directory).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TreeChange {
+    pub path: String,
+    pub old: Option<TreeEntry>,
+    pub new: Option<TreeEntry>,
 }
 
 impl Repo {

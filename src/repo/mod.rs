@@ -21,6 +21,7 @@ pub use commit::CommitOptions;
 pub use commit::CommitOutcome;
 pub use config::{Config, GcConfig, RemoteConfig};
 pub use fsck::{FsckOutcome, GcOutcome, Problem};
+pub use history::TreeChange;
 pub use refs::{Head, RefKind, validate_ref_name};
 pub use status::{Change, ChangeKind, Status};
 pub use tree::build as build_tree;
