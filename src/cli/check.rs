@@ -37,7 +37,7 @@ pub struct FsckArgs {
 
 pub fn fsck(cx: &Context, a: &FsckArgs) -> Result<()> {
     if let Some(name) = &a.remote {
-        return super::remote::fsck_remote(cx, name, a.repair, a.json);
+        return fsck_remote(cx, name, a.repair, a.json);
     }
     let repo = cx.repo(Access::Read)?;
     let out = repo.fsck()?;
@@ -58,6 +58,49 @@ pub fn fsck(cx: &Context, a: &FsckArgs) -> Result<()> {
         ));
         if out.absent > 0 {
             cx.ui.note(format!("{} absent (not fetched)", out.absent));
+        }
+    }
+    if out.problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::CheckFailed {
+            count: out.problems.len(),
+        })
+    }
+}
+
+/// `pach fsck --remote NAME [--repair]`: checks (and repairs) a remote instead of the store.
+fn fsck_remote(cx: &Context, name: &str, repair: bool, json: bool) -> Result<()> {
+    let repo = cx.repo(Access::Read)?;
+    let p = cx.ui.progress(json);
+    let out = crate::ops::remote_fsck::fsck_remote(&repo, name, repair, &*p)?;
+    if json {
+        cx.ui.json(&out)?;
+    } else {
+        for (pr, how) in out
+            .repaired
+            .iter()
+            .map(|pr| (pr, " (repaired)"))
+            .chain(out.problems.iter().map(|pr| (pr, "")))
+        {
+            let id = pr.id.map(|i| i.to_string()).unwrap_or_default();
+            cx.ui.line(format!(
+                "{}: {id} at {}: {}{how}",
+                pr.kind, pr.at, pr.detail
+            ))?;
+        }
+        cx.ui.note(format!(
+            "checked {} object(s) on `{}`: {} reachable, {} problem(s), {} repaired",
+            out.objects,
+            out.remote,
+            out.reachable,
+            out.problems.len(),
+            out.repaired.len()
+        ));
+        if !out.problems.is_empty() && repair {
+            cx.ui.note(
+                "the problems left have no good copy here: repair from a clone that has them",
+            );
         }
     }
     if out.problems.is_empty() {

@@ -2,23 +2,19 @@
 //!
 //! A remote holds `objects/ab/cdef…` (the same names and bytes as the local store) and
 //! `refs/heads/<branch>` (a commit id and `\n`). Two backends: a directory ([`dir`]) and an
-//! S3-compatible object store through `object_store` ([`s3`]). The push, fetch and pull
-//! protocols live in [`sync`]; nothing here prints or reads the environment.
+//! S3-compatible object store through `object_store` ([`s3`]). Transports only: what to move
+//! and when refs may move (push, fetch, pull, clone, `fsck --remote`) is decided in `ops`.
+//! Nothing here prints or touches the project; every call returns [`Error`]. Only the S3
+//! transport reads the environment (the `AWS_*` variables, through `object_store`).
 
-pub mod check;
 pub mod dir;
-pub mod fetch;
 pub mod s3;
-pub mod sync;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use crate::progress::Progress;
 use crate::store::{Batch, ObjectId, Store};
-
-pub use fetch::FetchOutcome;
-pub use sync::{PullOutcome, PushOutcome};
 
 /// Errors of remotes; each names the remote.
 #[derive(Debug, thiserror::Error)]
@@ -136,7 +132,7 @@ pub fn io_err(remote: &str, path: &Path) -> impl Fn(std::io::Error) -> Error {
     }
 }
 
-/// How to reach a remote: its name, URL and S3 settings (from config and environment).
+/// How to reach a remote: its name, URL and the project's S3 settings.
 #[derive(Clone, Debug, Default)]
 pub struct Spec {
     pub name: String,
@@ -144,14 +140,15 @@ pub struct Spec {
     pub s3: S3Settings,
 }
 
-/// S3 settings: explicit values; the CLI fills them from `AWS_*` variables and config keys.
+/// The project's S3 settings (`[remote.<name>]` keys): each overrides what the `AWS_*`
+/// variables say; unset ones leave the environment's value.
 #[derive(Clone, Debug, Default)]
 pub struct S3Settings {
+    /// Endpoint URL (overrides `AWS_ENDPOINT_URL_S3`, `AWS_ENDPOINT_URL`, `AWS_ENDPOINT`).
     pub endpoint: Option<String>,
+    /// Region (overrides `AWS_REGION`, `AWS_DEFAULT_REGION`).
     pub region: Option<String>,
-    pub access_key: Option<String>,
-    pub secret_key: Option<String>,
-    pub token: Option<String>,
+    /// `Some(false)` forbids plain http even to loopback; nothing allows it elsewhere.
     pub allow_http: Option<bool>,
 }
 

@@ -1,5 +1,5 @@
 //! Push and pull: what to move, in which order, and when refs may move (fetch is in
-//! [`super::fetch`]).
+//! [`super::fetch`]); the transports in `remote` only carry objects and refs.
 //!
 //! Push uploads blobs, trees and run records, then commits oldest first, then moves the ref:
 //! so a commit on the remote implies its whole closure is there, and a push that stops
@@ -7,16 +7,17 @@
 //! damaged local object is refused, never spread.
 
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::FetchOutcome;
-use super::{Backend, Error as RemoteError};
+use super::fetch::{FetchOutcome, fetch_from};
+use super::remotes::{current_branch, spec};
 use crate::error::{Error, Result};
 use crate::progress::Progress;
+use crate::remote::{self, Backend, Error as RemoteError};
 use crate::repo::{Head, Move, RefKind, Repo};
-use crate::store::{Commit, EntryKind, ObjectId, RunRecord, Structured, Tree};
+use crate::store::{Commit, EntryKind, ObjectId, RunRecord, Tree};
 
 /// What `pach push` did.
 #[derive(Debug, Serialize)]
@@ -45,13 +46,24 @@ pub struct PullOutcome {
     pub path: Option<String>,
 }
 
-pub(super) fn decode<T: Structured>(id: &ObjectId, bytes: &[u8]) -> Result<T> {
-    T::decode(bytes).map_err(|source| crate::store::Error::Corrupt { id: *id, source }.into())
+/// `pach push`: pushes `branch` (default: the current one) to `remote` (default: origin, or
+/// the only remote); see [`push_to`].
+pub fn push(
+    repo: &mut Repo,
+    remote: Option<&str>,
+    branch: Option<&str>,
+    force: bool,
+    p: &dyn Progress,
+) -> Result<PushOutcome> {
+    let spec = spec(repo, remote)?;
+    let branch = current_branch(repo, branch, "push")?;
+    let backend = remote::open(&spec, repo.root())?;
+    push_to(repo, &spec.name, &*backend, &branch, force, p)
 }
 
 /// Uploads what `branch` needs and moves the remote's branch to it (fast-forward unless
 /// `force`).
-pub fn push(
+pub fn push_to(
     repo: &mut Repo,
     remote: &str,
     backend: &dyn Backend,
@@ -207,8 +219,28 @@ pub fn is_ancestor(repo: &Repo, anc: &ObjectId, desc: &ObjectId) -> Result<bool>
     Ok(false)
 }
 
-/// Fetches `branch`, then fast-forwards it (and the working tree when it is checked out).
+/// `pach pull`: pulls `branch` (default: the current one) from `remote` (default: origin, or
+/// the only remote); with `path` (relative to `cwd`), only file contents at or under it.
 pub fn pull(
+    repo: &mut Repo,
+    remote: Option<&str>,
+    branch: Option<&str>,
+    path: Option<&Path>,
+    cwd: &Path,
+    p: &dyn Progress,
+) -> Result<PullOutcome> {
+    let spec = spec(repo, remote)?;
+    let branch = current_branch(repo, branch, "pull")?;
+    let scope = match path {
+        Some(path) => Some(crate::paths::resolve(repo.root(), cwd, path)?),
+        None => None,
+    };
+    let backend = remote::open(&spec, repo.root())?;
+    pull_from(repo, &spec.name, &*backend, &branch, scope.as_deref(), p)
+}
+
+/// Fetches `branch`, then fast-forwards it (and the working tree when it is checked out).
+pub fn pull_from(
     repo: &mut Repo,
     remote: &str,
     backend: &dyn Backend,
@@ -216,8 +248,7 @@ pub fn pull(
     scope: Option<&str>,
     p: &dyn Progress,
 ) -> Result<PullOutcome> {
-    let fetched =
-        super::fetch::fetch(repo, remote, backend, Some(&[branch.to_string()]), scope, p)?;
+    let fetched = fetch_from(repo, remote, backend, Some(&[branch.to_string()]), scope, p)?;
     let theirs: ObjectId = repo
         .db()
         .queries()

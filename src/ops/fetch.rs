@@ -12,11 +12,11 @@ use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
-use super::sync::decode;
-use super::{Backend, Error as RemoteError};
+use super::remotes::{decode, spec};
 use crate::error::Result;
 use crate::paths::{is_under, validate_name};
 use crate::progress::Progress;
+use crate::remote::{self, Backend, Error as RemoteError};
 use crate::repo::Repo;
 use crate::store::codec::DecodeError;
 use crate::store::{Batch, Commit, EntryKind, ObjectId, RunRecord, Structured, Tree};
@@ -54,9 +54,17 @@ struct Fetched {
     skipped: HashSet<ObjectId>,
 }
 
+/// `pach fetch`: fetches every branch of `remote` (default: origin, or the only remote); see
+/// [`fetch_from`].
+pub fn fetch(repo: &mut Repo, remote: Option<&str>, p: &dyn Progress) -> Result<FetchOutcome> {
+    let spec = spec(repo, remote)?;
+    let backend = remote::open(&spec, repo.root())?;
+    fetch_from(repo, &spec.name, &*backend, None, None, p)
+}
+
 /// Downloads what the remote's `branches` (all when `None`) need and sets
 /// `refs/remotes/<remote>/<branch>`; with `scope`, only blobs at or under that path.
-pub fn fetch(
+pub fn fetch_from(
     repo: &mut Repo,
     remote: &str,
     backend: &dyn Backend,
@@ -319,8 +327,7 @@ fn index_fetched(
     let mut versions = Vec::new();
     for (id, _, c) in &f.commits {
         let parent = c.parents.first().map(|p| repo.commit_obj(p)).transpose()?;
-        let mut v = Vec::new();
-        changed_files(repo, parent.map(|p| p.tree), Some(c.tree), "", &mut v)?;
+        let v = added_or_changed(repo, parent.map(|p| p.tree), c.tree)?;
         versions.push((*id, c.time, v));
     }
     let absent: Vec<&ObjectId> = f
@@ -363,35 +370,20 @@ fn index_fetched(
     Ok(())
 }
 
-/// Lists (path, blob) of files added or changed from tree `old` to tree `new`.
-fn changed_files(
+/// Lists (path, blob) of files added or changed from tree `old` to tree `new`: the file
+/// versions a commit brings (a change of only the exec bit brings none).
+fn added_or_changed(
     repo: &Repo,
     old: Option<ObjectId>,
-    new: Option<ObjectId>,
-    prefix: &str,
-    out: &mut Vec<(String, ObjectId)>,
-) -> Result<()> {
-    if old == new {
-        return Ok(());
-    }
-    let Some(new) = new else { return Ok(()) };
-    let a: Vec<_> = match old {
-        Some(o) => repo.store().get::<Tree>(&o)?.entries,
-        None => Vec::new(),
-    };
-    for e in repo.store().get::<Tree>(&new)?.entries {
-        let path = if prefix.is_empty() {
-            e.name.clone()
-        } else {
-            format!("{prefix}/{}", e.name)
-        };
-        let before = a.iter().find(|x| x.name == e.name);
-        if e.kind == EntryKind::Dir {
-            let old_dir = before.filter(|x| x.kind == EntryKind::Dir).map(|x| x.id);
-            changed_files(repo, old_dir, Some(e.id), &path, out)?;
-        } else if before.is_none_or(|b| b.id != e.id || b.kind != e.kind) {
-            out.push((path, e.id));
-        }
-    }
-    Ok(())
+    new: ObjectId,
+) -> Result<Vec<(String, ObjectId)>> {
+    Ok(repo
+        .tree_changes(old.as_ref(), Some(&new))?
+        .into_iter()
+        .filter_map(|c| match (c.old, c.new) {
+            (Some(o), Some(n)) if o.id == n.id && o.kind == n.kind => None,
+            (_, Some(n)) => Some((c.path, n.id)),
+            (_, None) => None,
+        })
+        .collect())
 }

@@ -9,11 +9,12 @@ use std::collections::HashSet;
 
 use serde::Serialize;
 
-use super::{Backend, Damage};
+use super::remotes::{decode, spec};
 use crate::error::Result;
 use crate::progress::Progress;
+use crate::remote::{self, Backend, Damage};
 use crate::repo::{Problem, Repo};
-use crate::store::{Commit, EntryKind, ObjectId, RunRecord, Structured, Tree};
+use crate::store::{Commit, EntryKind, ObjectId, RunRecord, Tree};
 
 /// What `pach fsck --remote` found (and repaired).
 #[derive(Debug, Serialize)]
@@ -29,9 +30,21 @@ pub struct RemoteFsckOutcome {
     pub repaired: Vec<Problem>,
 }
 
+/// `pach fsck --remote NAME [--repair]`: opens remote `name` and checks it; see [`check`].
+pub fn fsck_remote(
+    repo: &Repo,
+    name: &str,
+    repair: bool,
+    p: &dyn Progress,
+) -> Result<RemoteFsckOutcome> {
+    let spec = spec(repo, Some(name))?;
+    let backend = remote::open(&spec, repo.root())?;
+    check(repo, &spec.name, &*backend, repair, p)
+}
+
 /// Checks every object `backend` lists against its id and every object its branches reach
 /// for presence; with `repair`, re-uploads verified local copies of the bad ones.
-pub fn fsck_remote(
+pub fn check(
     repo: &Repo,
     remote: &str,
     backend: &dyn Backend,
@@ -162,10 +175,6 @@ fn walk(
         frontier = next;
     }
     Ok(seen.len())
-}
-
-fn decode<T: Structured>(id: &ObjectId, bytes: &[u8]) -> Result<T> {
-    T::decode(bytes).map_err(|source| crate::store::Error::Corrupt { id: *id, source }.into())
 }
 
 /// Uploads a verified local copy of each damaged or missing object, replacing the remote's.
