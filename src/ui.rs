@@ -10,6 +10,8 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::progress::Progress;
 
+mod run;
+
 /// Output settings chosen by the global flags.
 #[derive(Clone, Debug)]
 pub struct Ui {

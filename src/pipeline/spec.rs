@@ -151,6 +151,16 @@ struct RawFile {
     stage: Vec<Spanned<RawStage>>,
 }
 
+/// A `pach.toml` read for its settings only: the stages are skipped, not checked.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSettingsOnly {
+    #[serde(default)]
+    settings: RawSettings,
+    #[serde(default, rename = "stage")]
+    _stage: serde::de::IgnoredAny,
+}
+
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawSettings {
@@ -258,6 +268,19 @@ pub fn parse(
         run_on_commit: raw.settings.run_on_commit,
     };
     Ok(Pipeline { settings, stages })
+}
+
+/// Parses what `pach commit` needs of a `pach.toml`: that it is TOML, and its `[settings]`.
+/// The stages are not checked (they are when they run). Errors name the file, line and column.
+pub fn parse_settings(text: &str, file: &Path) -> Result<Settings, SpecError> {
+    let src = Source { text, file };
+    let raw: RawSettingsOnly = toml::from_str(text).map_err(|e| {
+        let span = e.span().unwrap_or(0..0);
+        src.error(span, e.message().trim_end().to_string())
+    })?;
+    Ok(Settings {
+        run_on_commit: raw.settings.run_on_commit,
+    })
 }
 
 /// Checks one stage on its own and converts it.
