@@ -160,3 +160,91 @@ pub fn collect_outputs(
     }
     Ok(outs)
 }
+
+#[cfg(test)]
+pub(super) mod tests {
+    use super::*;
+    use crate::store::{ImageRef, ObjectId, RunRecord, Runner};
+
+    /// A run record of stage `count` for datum `key` that wrote `outputs` (path, content).
+    pub fn record(key: &str, outputs: &[(&str, &str)]) -> Ran {
+        let rec = RunRecord {
+            stage: "count".into(),
+            stage_hash: ObjectId::of(b"def"),
+            datum: ObjectId::of(key.as_bytes()),
+            image: ImageRef {
+                tag: "img".into(),
+                id: "sha256:1".into(),
+                digest: None,
+            },
+            cmd: vec!["wc".into()],
+            env: Default::default(),
+            runner: Runner {
+                kind: "docker".into(),
+                version: "test".into(),
+                host: "h".into(),
+                user: "1:1".into(),
+            },
+            code: None,
+            inputs: Vec::new(),
+            outputs: outputs
+                .iter()
+                .map(|(p, c)| RunOutput {
+                    path: p.to_string(),
+                    id: ObjectId::of(c.as_bytes()),
+                    size: c.len() as u64,
+                    exec: false,
+                    kind: EntryKind::File,
+                })
+                .collect(),
+            start_ms: 0,
+            end_ms: 0,
+            exit: 0,
+            log: ObjectId::of(b""),
+        };
+        (ObjectId::of(format!("run {key}").as_bytes()), rec)
+    }
+
+    /// A stage `count` over `data`, writing to `counts`.
+    pub fn stage() -> Stage {
+        let toml = r#"
+[[stage]]
+name = "count"
+image = "img"
+cmd = ["wc"]
+output = "counts"
+[[stage.input]]
+name = "data"
+path = "data"
+"#;
+        let p = crate::pipeline::parse(toml, Path::new("pach.toml"), &|_| true).unwrap();
+        p.stages.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn the_datums_outputs_are_united() {
+        let runs = [
+            record("a", &[("counts/a.n", "3")]),
+            record("b", &[("counts/b.n", "2"), ("counts/sub/b.x", "x")]),
+        ];
+        let out = merge_outputs(&stage(), &runs).unwrap();
+        let paths: Vec<&str> = out.keys().map(String::as_str).collect();
+        assert_eq!(paths, ["counts/a.n", "counts/b.n", "counts/sub/b.x"]);
+        assert_eq!(out["counts/b.n"].id, ObjectId::of(b"2"));
+        assert_eq!(out["counts/b.n"].size, 1);
+    }
+
+    #[test]
+    fn two_datums_writing_one_path_are_named_both() {
+        let runs = [
+            record("a", &[("counts/total", "3")]),
+            record("b", &[("counts/total", "2")]),
+        ];
+        let err = merge_outputs(&stage(), &runs).unwrap_err().to_string();
+        let (a, b) = (ObjectId::of(b"a").short(), ObjectId::of(b"b").short());
+        assert!(
+            err.contains(&format!("datums {a} and {b} both wrote `counts/total`")),
+            "{err}"
+        );
+    }
+}

@@ -239,3 +239,45 @@ fn compare(stage: &Stage, run: &ObjectId, old: &RunRecord, new: &RunRecord) -> V
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::run::outputs::tests::{record, stage};
+
+    #[test]
+    fn compare_lists_changed_missing_and_extra_outputs_only() {
+        let stage = stage();
+        let (run, old) = record(
+            "a",
+            &[
+                ("counts/same", "1"),
+                ("counts/changed", "2"),
+                ("counts/gone", "3"),
+            ],
+        );
+        let (_, new) = record(
+            "a",
+            &[
+                ("counts/same", "1"),
+                ("counts/changed", "2b"),
+                ("counts/extra", "4"),
+            ],
+        );
+        let found: Vec<(String, Option<ObjectId>, Option<ObjectId>)> =
+            compare(&stage, &run, &old, &new)
+                .into_iter()
+                .map(|m| (m.path, m.recorded, m.now))
+                .collect();
+        let id = |s: &str| Some(ObjectId::of(s.as_bytes()));
+        assert_eq!(
+            found,
+            [
+                ("counts/changed".to_string(), id("2"), id("2b")),
+                ("counts/extra".to_string(), None, id("4")),
+                ("counts/gone".to_string(), id("3"), None),
+            ]
+        );
+        assert!(compare(&stage, &run, &old, &old).is_empty());
+    }
+}
