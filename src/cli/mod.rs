@@ -17,7 +17,7 @@ mod status;
 use std::cell::OnceCell;
 use std::path::{Path, PathBuf};
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::error::Result;
 use crate::ops::Identity;
@@ -164,6 +164,13 @@ fn author(dir: &Path, host: &str) -> Author {
             .or_else(|| git.as_ref().map(|a| a.email.clone()))
             .unwrap_or(format!("{user}@{host}")),
     }
+}
+
+/// Returns the completion script for `shell`.
+pub fn completion_script(shell: clap_complete::Shell) -> Vec<u8> {
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "pach", &mut out);
+    out
 }
 
 /// Runs one parsed command line.
