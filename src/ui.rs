@@ -9,6 +9,9 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::progress::Progress;
+use crate::repo::{Change, ChangeKind};
+
+mod run;
 
 /// Output settings chosen by the global flags.
 #[derive(Clone, Debug)]
@@ -73,6 +76,24 @@ impl Ui {
         } else {
             s.to_string()
         }
+    }
+
+    /// Prints changes as `A|M|D  path  (sizes)`.
+    pub fn changes(&self, changes: &[Change]) -> Result<()> {
+        for c in changes {
+            let (tag, code) = match c.kind {
+                ChangeKind::Added => ("A", "32"),
+                ChangeKind::Modified => ("M", "33"),
+                ChangeKind::Deleted => ("D", "31"),
+            };
+            let sizes = match (c.old_size, c.new_size) {
+                (Some(a), Some(b)) => format!("{} -> {}", human_bytes(a), human_bytes(b)),
+                (Some(a), None) | (None, Some(a)) => human_bytes(a),
+                (None, None) => String::new(),
+            };
+            self.line(format!("{}  {}  ({sizes})", self.paint(code, tag), c.path))?;
+        }
+        Ok(())
     }
 
     /// Returns a progress sink: a bar when allowed, else nothing.

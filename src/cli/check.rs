@@ -2,9 +2,7 @@
 
 use std::time::Duration;
 
-use clap::CommandFactory;
-
-use super::{Cli, Context};
+use super::Context;
 use crate::error::{Error, Result};
 use crate::repo::{Access, GcConfig};
 use crate::ui::human_bytes;
@@ -188,14 +186,7 @@ pub struct CompletionsArgs {
 }
 
 pub fn completions(cx: &Context, a: &CompletionsArgs) -> Result<()> {
-    cx.ui.raw(&completion_script(a.shell))
-}
-
-/// Returns the completion script for `shell`.
-pub fn completion_script(shell: clap_complete::Shell) -> Vec<u8> {
-    let mut out = Vec::new();
-    clap_complete::generate(shell, &mut Cli::command(), "pach", &mut out);
-    out
+    cx.ui.raw(&super::completion_script(a.shell))
 }
 
 #[cfg(test)]

@@ -2,8 +2,8 @@
 
 use super::Context;
 use crate::error::Result;
-use crate::repo::{Access, CommitOptions};
-use crate::store::Author;
+use crate::ops::commit::CommitRequest;
+use crate::repo::Access;
 
 /// Record the staged changes as a new commit
 ///
@@ -32,20 +32,16 @@ pub struct CommitArgs {
 
 pub fn run(cx: &Context, args: &CommitArgs) -> Result<()> {
     let mut repo = cx.repo(Access::Write)?;
-    let author = author(repo.root());
-    let time = commit_time();
-    let code = crate::git::code_version(repo.root());
-    let opts = CommitOptions {
+    let req = CommitRequest {
         message: &args.message,
         allow_empty: args.allow_empty,
-        author,
-        time,
-        code,
+        run: args.run,
+        identity: cx.identity(repo.root()),
     };
-    let out = repo.commit(opts)?;
-    if args.json {
-        cx.ui.json(&out)?;
-    } else {
+    let mut committed = |out: &crate::repo::CommitOutcome| {
+        if args.json {
+            return cx.ui.json(out);
+        }
         let on = out.branch.as_deref().unwrap_or("detached HEAD");
         cx.ui.note(format!(
             "[{on} {}] {} ({} change(s), {} file(s))",
@@ -54,53 +50,18 @@ pub fn run(cx: &Context, args: &CommitArgs) -> Result<()> {
             out.changes,
             out.files
         ));
+        Ok(())
+    };
+    let progress = cx.ui.progress(args.json);
+    let logs = cx.ui.container_output(args.json);
+    let ran =
+        crate::ops::commit::commit(&mut repo, &req, &mut committed, progress.as_ref(), &logs)?;
+    match ran {
+        Some(out) => cx.ui.run_outcome(&out, args.json),
+        None => Ok(()),
     }
-    if args.run || run_on_commit(repo.root()) {
-        super::run::run_once(cx, &mut repo, &[], false, false, None, args.json)?;
-    }
-    Ok(())
 }
 
 fn first_line(s: &str) -> &str {
     s.lines().next().unwrap_or("")
-}
-
-/// Returns `PACH_AUTHOR_DATE` (Unix seconds) if set, else now.
-pub fn commit_time() -> i64 {
-    std::env::var("PACH_AUTHOR_DATE")
-        .ok()
-        .and_then(|s| s.trim().parse().ok())
-        .unwrap_or_else(|| crate::time::now_ns() / 1_000_000_000)
-}
-
-/// Tells whether `pach.toml` asks for a run after each commit (`[settings] run_on_commit`).
-fn run_on_commit(root: &std::path::Path) -> bool {
-    let Ok(text) = std::fs::read_to_string(root.join("pach.toml")) else {
-        return false;
-    };
-    toml::from_str::<toml::Table>(&text)
-        .ok()
-        .and_then(|t| t.get("settings")?.get("run_on_commit")?.as_bool())
-        .unwrap_or(false)
-}
-
-/// Returns the author from the environment, git config, or user@host.
-pub fn author(dir: &std::path::Path) -> Author {
-    let env = |k| std::env::var(k).ok().filter(|v: &String| !v.is_empty());
-    let git = crate::git::author(dir);
-    let user = env("USER")
-        .or_else(|| env("LOGNAME"))
-        .unwrap_or_else(|| "unknown".into());
-    let host = rustix::system::uname()
-        .nodename()
-        .to_string_lossy()
-        .into_owned();
-    Author {
-        name: env("PACH_AUTHOR_NAME")
-            .or_else(|| git.as_ref().map(|a| a.name.clone()))
-            .unwrap_or_else(|| user.clone()),
-        email: env("PACH_AUTHOR_EMAIL")
-            .or_else(|| git.as_ref().map(|a| a.email.clone()))
-            .unwrap_or(format!("{user}@{host}")),
-    }
 }

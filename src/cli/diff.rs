@@ -67,7 +67,7 @@ pub fn run(cx: &Context, args: &DiffArgs) -> Result<()> {
         });
     }
     if !args.stat {
-        super::log::print_changes(&cx.ui, &changes)?;
+        cx.ui.changes(&changes)?;
     }
     if args.stat || !changes.is_empty() {
         cx.ui.line(format!(

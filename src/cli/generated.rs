@@ -19,7 +19,7 @@ pub fn files() -> Vec<(String, Vec<u8>)> {
     ] {
         out.push((
             format!("completions/{name}"),
-            super::check::completion_script(shell),
+            super::completion_script(shell),
         ));
     }
     let cmd = Cli::command();

@@ -6,9 +6,9 @@ use serde::Serialize;
 
 use super::Context;
 use crate::error::Result;
-use crate::repo::{Access, Change, ChangeKind, Repo};
+use crate::repo::{Access, Change, Repo};
 use crate::store::{Commit, ObjectId};
-use crate::ui::{Ui, format_time, human_bytes};
+use crate::ui::{Ui, format_time};
 
 /// Show commit history, with the code version of each commit
 ///
@@ -165,7 +165,7 @@ pub fn show(cx: &Context, args: &ShowArgs) -> Result<()> {
     }
     print_commit(&cx.ui, &id, &c)?;
     cx.ui.line("")?;
-    print_changes(&cx.ui, &changes)?;
+    cx.ui.changes(&changes)?;
     if !runs.is_empty() {
         cx.ui.line("")?;
         cx.ui.line(format!("Runs ({}):", runs.len()))?;
@@ -190,22 +190,4 @@ fn changes_of(repo: &Repo, c: &Commit) -> Result<Vec<Change>> {
         None => None,
     };
     repo.diff_trees(parent_tree.as_ref(), Some(&c.tree))
-}
-
-/// Prints changes as `A|M|D  path  (sizes)`.
-pub fn print_changes(ui: &Ui, changes: &[Change]) -> Result<()> {
-    for c in changes {
-        let (tag, code) = match c.kind {
-            ChangeKind::Added => ("A", "32"),
-            ChangeKind::Modified => ("M", "33"),
-            ChangeKind::Deleted => ("D", "31"),
-        };
-        let sizes = match (c.old_size, c.new_size) {
-            (Some(a), Some(b)) => format!("{} -> {}", human_bytes(a), human_bytes(b)),
-            (Some(a), None) | (None, Some(a)) => human_bytes(a),
-            (None, None) => String::new(),
-        };
-        ui.line(format!("{}  {}  ({sizes})", ui.paint(code, tag), c.path))?;
-    }
-    Ok(())
 }

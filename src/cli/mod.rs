@@ -14,12 +14,15 @@ mod run;
 mod stage;
 mod status;
 
+use std::cell::OnceCell;
 use std::path::{Path, PathBuf};
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::error::Result;
+use crate::ops::Identity;
 use crate::repo::{Access, Repo};
+use crate::store::Author;
 use crate::ui::Ui;
 
 const EXIT_CODES: &str = "\
@@ -95,10 +98,12 @@ pub enum Command {
     Clone(remote::CloneArgs),
 }
 
-/// What every command needs: output settings and where it runs.
+/// What every command needs: output settings, where it runs, and who runs it.
 pub struct Context {
     pub ui: Ui,
     pub cwd: PathBuf,
+    /// Filled the first time a command asks (most never do: it costs a look at git).
+    identity: OnceCell<Identity>,
 }
 
 impl Context {
@@ -114,10 +119,58 @@ impl Context {
             .collect()
     }
 
+    /// Who runs this command: the author (PACH_AUTHOR_NAME / PACH_AUTHOR_EMAIL, else git's
+    /// user.name / user.email as seen from `root`, else user@host), the fixed time
+    /// (PACH_AUTHOR_DATE), the `uid:gid` containers run as, and the host. Read once.
+    pub fn identity(&self, root: &Path) -> &Identity {
+        self.identity.get_or_init(|| {
+            let host = rustix::system::uname()
+                .nodename()
+                .to_string_lossy()
+                .into_owned();
+            Identity {
+                author: author(root, &host),
+                fixed_time: std::env::var("PACH_AUTHOR_DATE")
+                    .ok()
+                    .and_then(|s| s.trim().parse().ok()),
+                user: format!(
+                    "{}:{}",
+                    rustix::process::getuid().as_raw(),
+                    rustix::process::getgid().as_raw()
+                ),
+                host,
+            }
+        })
+    }
+
     /// Returns a project path for display relative to nothing (project-rooted).
     pub fn show_path(p: &str) -> &str {
         if p.is_empty() { "." } else { p }
     }
+}
+
+/// Returns the author from the environment, git config as seen from `dir`, or user@host.
+fn author(dir: &Path, host: &str) -> Author {
+    let env = |k| std::env::var(k).ok().filter(|v: &String| !v.is_empty());
+    let git = crate::git::author(dir);
+    let user = env("USER")
+        .or_else(|| env("LOGNAME"))
+        .unwrap_or_else(|| "unknown".into());
+    Author {
+        name: env("PACH_AUTHOR_NAME")
+            .or_else(|| git.as_ref().map(|a| a.name.clone()))
+            .unwrap_or_else(|| user.clone()),
+        email: env("PACH_AUTHOR_EMAIL")
+            .or_else(|| git.as_ref().map(|a| a.email.clone()))
+            .unwrap_or(format!("{user}@{host}")),
+    }
+}
+
+/// Returns the completion script for `shell`.
+pub fn completion_script(shell: clap_complete::Shell) -> Vec<u8> {
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "pach", &mut out);
+    out
 }
 
 /// Runs one parsed command line.
@@ -164,7 +217,11 @@ pub fn dispatch(cli: Cli, ui: Ui) -> Result<()> {
             source,
         })?,
     };
-    let cx = Context { ui, cwd };
+    let cx = Context {
+        ui,
+        cwd,
+        identity: OnceCell::new(),
+    };
     match cli.command {
         Command::Init(a) => init::run(&cx, &a),
         Command::Add(a) => stage::add(&cx, &a),

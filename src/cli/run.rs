@@ -1,14 +1,9 @@
 //! `pach run` and `pach logs`: running the pipeline in `pach.toml` and reading its logs.
 
-use std::io::Write;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-
 use super::Context;
 use crate::error::Result;
-use crate::ops::run::{RunOptions, RunOutcome};
-use crate::repo::{Access, Repo};
-use crate::store::RunRecord;
+use crate::ops::{self, run::RunOptions, run::WatchOptions};
+use crate::repo::Access;
 
 /// Run the stale pipeline stages of pach.toml in local Docker containers
 ///
@@ -50,217 +45,47 @@ pub fn run(cx: &Context, args: &RunArgs) -> Result<()> {
     if args.watch {
         return watch(cx, args);
     }
-    if args.verify {
-        return verify(cx, args);
-    }
     let mut repo = cx.repo(Access::Write)?;
-    run_once(
-        cx,
-        &mut repo,
-        args.stages.as_slice(),
-        args.dry_run,
-        args.force,
-        args.jobs.map(usize::from),
-        args.json,
-    )
-}
-
-/// Recomputes HEAD's recorded runs and reports every output that differs.
-fn verify(cx: &Context, args: &RunArgs) -> Result<()> {
-    let mut repo = cx.repo(Access::Write)?;
-    let opts = options(&repo, &args.stages, false, true, args.jobs.map(usize::from));
-    let progress = cx.ui.progress(args.json);
-    let out = crate::ops::run::verify(
-        &mut repo,
-        &opts,
-        progress.as_ref(),
-        &|_: &str, _: &str, _: &[u8]| {},
-    )?;
-    if args.json {
-        cx.ui.json(&out)?;
-    } else {
-        for m in &out.mismatches {
-            let show = |id: &Option<crate::store::ObjectId>| {
-                id.map_or("(absent)".to_string(), |i| i.short())
-            };
-            cx.ui.line(format!(
-                "stage {} datum {}: {} differs: recorded {}, recomputed {}",
-                m.stage,
-                m.datum,
-                m.path,
-                show(&m.recorded),
-                show(&m.now)
-            ))?;
-        }
-        cx.ui.note(format!(
-            "verified {} run(s) of {} stage(s), {} output file(s): {} difference(s)",
-            out.runs,
-            out.stages.len(),
-            out.outputs,
-            out.mismatches.len()
-        ));
-    }
-    if out.mismatches.is_empty() {
-        Ok(())
-    } else {
-        Err(crate::Error::VerifyFailed {
-            count: out.mismatches.len(),
-        })
-    }
-}
-
-fn options<'a>(
-    repo: &Repo,
-    stages: &'a [String],
-    dry_run: bool,
-    force: bool,
-    jobs: Option<usize>,
-) -> RunOptions<'a> {
-    RunOptions {
-        stages,
-        dry_run,
-        force,
-        jobs,
-        author: super::commit::author(repo.root()),
-        time: super::commit::commit_time(),
-        code: crate::git::code_version(repo.root()),
-        user: format!(
-            "{}:{}",
-            rustix::process::getuid().as_raw(),
-            rustix::process::getgid().as_raw()
-        ),
-        host: rustix::system::uname()
-            .nodename()
-            .to_string_lossy()
-            .into_owned(),
-    }
-}
-
-/// Runs the pipeline once on an open repository and reports it (also used by `commit --run`).
-pub fn run_once(
-    cx: &Context,
-    repo: &mut Repo,
-    stages: &[String],
-    dry_run: bool,
-    force: bool,
-    jobs: Option<usize>,
-    json: bool,
-) -> Result<()> {
-    let opts = options(repo, stages, dry_run, force, jobs);
-    let verbose = cx.ui.verbose > 0 && !json;
-    let sink = move |stage: &str, datum: &str, bytes: &[u8]| {
-        if verbose {
-            let mut err = std::io::stderr().lock();
-            for line in String::from_utf8_lossy(bytes).lines() {
-                let _ = writeln!(err, "{stage}/{datum}: {line}");
-            }
-        }
+    let opts = RunOptions {
+        stages: &args.stages,
+        dry_run: args.dry_run,
+        force: args.force || args.verify,
+        jobs: args.jobs.map(usize::from),
+        identity: cx.identity(repo.root()),
     };
-    let progress = cx.ui.progress(json);
-    let out = crate::ops::run::run(repo, &opts, progress.as_ref(), &sink)?;
-    report(cx, &out, json)
-}
-
-fn report(cx: &Context, out: &RunOutcome, json: bool) -> Result<()> {
-    if !out.uncommitted_inputs.is_empty() {
-        cx.ui.warn(format!(
-            "uncommitted changes in input paths are not used (the run reads HEAD): {}",
-            out.uncommitted_inputs.join(", ")
-        ));
-    }
-    if json {
-        return cx.ui.json(out);
-    }
-    for s in &out.stages {
-        let verb = if out.dry_run { "would run" } else { "ran" };
-        cx.ui.line(format!(
-            "stage {}: {} datum(s), {} reused from the cache, {verb} {} [{} {}]",
-            s.stage,
-            s.datums,
-            s.reused,
-            s.ran.len(),
-            s.image.tag,
-            &s.image.id[..s.image.id.len().min(19)]
-        ))?;
-        if out.dry_run || cx.ui.verbose > 0 {
-            for d in &s.ran {
-                cx.ui.line(format!(
-                    "  {}  {}  ({})",
-                    d.datum,
-                    d.inputs.join(" "),
-                    d.reason
-                ))?;
-            }
-        }
-    }
-    match &out.commit {
-        Some(c) => cx
-            .ui
-            .note(format!("committed the outputs as {}", c.short())),
-        None if !out.dry_run => cx.ui.note("outputs unchanged: nothing to commit"),
-        None => {}
-    }
-    Ok(())
-}
-
-/// Runs, then waits for new commits on the current branch and runs again, until stopped by
-/// Ctrl-C or SIGTERM (a run in progress is stopped as `pach run` stops, changing nothing).
-fn watch(cx: &Context, args: &RunArgs) -> Result<()> {
-    let stop = Arc::new(AtomicBool::new(false));
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .map_err(|source| crate::Error::Io {
-            path: "tokio runtime".into(),
-            source,
-        })?;
-    // Once a handler is registered the signal no longer ends the process, so the loop
-    // checks this flag itself.
-    let flag = stop.clone();
-    rt.spawn(async move {
-        use tokio::signal::unix::{SignalKind, signal};
-        let Ok(mut term) = signal(SignalKind::terminate()) else {
-            return;
+    let progress = cx.ui.progress(args.json);
+    if args.verify {
+        // Recomputed runs are compared, not shown as they go.
+        let out = ops::run::verify(&mut repo, &opts, progress.as_ref(), &|_, _, _| {})?;
+        cx.ui.verify_outcome(&out, args.json)?;
+        return match out.mismatches.len() {
+            0 => Ok(()),
+            count => Err(crate::Error::VerifyFailed { count }),
         };
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = term.recv() => {}
-        }
-        flag.store(true, Ordering::SeqCst);
-    });
-    // `None` until the first run; then the HEAD that run left.
-    let mut last: Option<Option<crate::store::ObjectId>> = None;
-    while !stop.load(Ordering::SeqCst) {
-        {
-            // Read-only polling: a user's `pach commit` must be able to take the lock.
-            let repo = cx.repo(Access::Read)?;
-            if last.is_some_and(|l| repo.head_commit().is_ok_and(|h| h == l)) {
-                drop(repo);
-                std::thread::sleep(std::time::Duration::from_millis(250));
-                continue;
-            }
-        }
-        let mut repo = cx.repo(Access::Write)?;
-        let jobs = args.jobs.map(usize::from);
-        match run_once(
-            cx,
-            &mut repo,
-            &args.stages,
-            false,
-            args.force,
-            jobs,
-            args.json,
-        ) {
-            Ok(()) => {}
-            Err(crate::Error::Runner(crate::runner::Error::Interrupted)) => break,
-            // A failing stage is reported; the watch goes on with the next commit.
-            Err(e) if !stop.load(Ordering::SeqCst) => cx.ui.error(&e, "run"),
-            Err(e) => return Err(e),
-        }
-        // The run may itself have committed; that commit is not new work.
-        last = Some(repo.head_commit()?);
     }
+    let logs = cx.ui.container_output(args.json);
+    let out = ops::run::run(&mut repo, &opts, progress.as_ref(), &logs)?;
+    cx.ui.run_outcome(&out, args.json)
+}
+
+/// Runs, then runs again on each new commit of the current branch, until stopped.
+fn watch(cx: &Context, args: &RunArgs) -> Result<()> {
+    let identity = cx.identity(cx.repo(Access::Read)?.root());
+    let opts = RunOptions {
+        stages: &args.stages,
+        dry_run: false,
+        force: args.force,
+        jobs: args.jobs.map(usize::from),
+        identity,
+    };
+    let progress = cx.ui.progress(args.json);
+    let logs = cx.ui.container_output(args.json);
+    let w = WatchOptions {
+        dir: &cx.cwd,
+        report: &mut |out| cx.ui.run_outcome(out, args.json),
+        failed: &mut |e| cx.ui.error(e, "run"),
+    };
+    ops::run::watch(w, &opts, progress.as_ref(), &logs)?;
     cx.ui.note("stopped watching");
     Ok(())
 }
@@ -281,55 +106,23 @@ pub struct LogsArgs {
 
 pub fn logs(cx: &Context, args: &LogsArgs) -> Result<()> {
     let repo = cx.repo(Access::Read)?;
-    let runs = repo
-        .db()
-        .queries()
-        .latest_runs(&args.stage, args.datum.as_deref())?;
-    if runs.is_empty() {
-        return Err(crate::Error::Pipeline {
-            message: format!(
-                "no runs of stage `{}`{} are recorded",
-                args.stage,
-                args.datum
-                    .as_deref()
-                    .map(|d| format!(" for datum {d}"))
-                    .unwrap_or_default()
-            ),
-        });
-    }
-    for id in runs {
-        let rec: RunRecord = repo.store().get(&id)?;
-        cx.ui.line(cx.ui.paint(
-            "33",
-            &format!(
-                "== {} datum {} (exit {}, run {})",
-                rec.stage,
-                rec.datum.short(),
-                rec.exit,
-                id.short()
-            ),
-        ))?;
-        print_log(cx, &repo, &rec.log)?;
-    }
-    Ok(())
-}
-
-/// Streams a stored log to stdout in pieces, so a log of any size costs a buffer of memory.
-/// The object is verified first (a second read, from the page cache): a corrupt log is an
-/// error, never output.
-fn print_log(cx: &Context, repo: &Repo, id: &crate::store::ObjectId) -> Result<()> {
-    use std::io::Read;
-    repo.store().verify(id)?;
-    let mut f = repo.store().open(id)?;
-    let mut buf = vec![0u8; 256 * 1024];
-    loop {
-        let n = f.read(&mut buf).map_err(|source| crate::Error::Io {
-            path: repo.store().path(id),
-            source,
-        })?;
-        if n == 0 {
-            return Ok(());
-        }
-        cx.ui.raw(&buf[..n])?;
-    }
+    let datum = args.datum.as_deref();
+    ops::run::logs::logs(
+        &repo,
+        &args.stage,
+        datum,
+        &mut |id, rec| {
+            cx.ui.line(cx.ui.paint(
+                "33",
+                &format!(
+                    "== {} datum {} (exit {}, run {})",
+                    rec.stage,
+                    rec.datum.short(),
+                    rec.exit,
+                    id.short()
+                ),
+            ))
+        },
+        &mut |bytes| cx.ui.raw(bytes),
+    )
 }

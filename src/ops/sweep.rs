@@ -38,27 +38,17 @@ pub fn sweep(repo: &Repo) -> Result<Swept> {
             containers: Some(0),
         });
     }
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|source| Error::Io {
-            path: "tokio runtime".into(),
-            source,
-        })?;
+    let rt = super::runtime()?;
     let connect = async { tokio::time::timeout(CONNECT_TIMEOUT, Docker::connect()).await };
     let docker = rt.block_on(connect).ok().and_then(|r| r.ok());
-    sweep_with(repo, &rt, docker.as_ref())
+    sweep_with(repo, docker.as_ref())
 }
 
-/// Sweeps with an existing runtime and connection (`pach run`'s); see [`sweep`].
-pub fn sweep_with(
-    repo: &Repo,
-    rt: &tokio::runtime::Runtime,
-    docker: Option<&Docker>,
-) -> Result<Swept> {
+/// Sweeps with an existing connection (`pach run`'s); see [`sweep`].
+pub fn sweep_with(repo: &Repo, docker: Option<&Docker>) -> Result<Swept> {
     // Containers first: their bind mounts are the work directories.
     let containers = match docker {
-        Some(d) => Some(rt.block_on(d.remove_project(repo.pach_dir()))?),
+        Some(d) => Some(super::runtime()?.block_on(d.remove_project(repo.pach_dir()))?),
         None => None,
     };
     let work_dirs = remove_children(&repo.pach_dir().join("work"))?;

@@ -9,6 +9,6 @@ pub mod datum;
 pub mod spec;
 
 pub use datum::{Datum, DatumInput, Glob, datums};
-pub use spec::{Combine, Input, Pipeline, Settings, SpecError, Stage, parse};
+pub use spec::{Combine, Input, Pipeline, Settings, SpecError, Stage, parse, parse_settings};
 
 use crate::paths::{is_under, overlaps};

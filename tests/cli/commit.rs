@@ -2,7 +2,7 @@
 
 use predicates::str::contains;
 
-use crate::common::{TestRepo, stdout_of};
+use crate::common::{TestRepo, stderr_of, stdout_of};
 
 #[test]
 fn commit_with_nothing_staged_fails_and_changes_nothing() {
@@ -109,4 +109,43 @@ fn commit_without_message_is_a_usage_error() {
     repo.write("a", "1");
     repo.pach(["add", "a"]).assert().success();
     repo.pach(["commit"]).assert().code(2);
+}
+
+/// Commits staged changes with `args`, expecting failure with stderr holding each of
+/// `needles`, and nothing changed.
+fn refused(repo: &TestRepo, args: &[&str], needles: &[&str]) {
+    let before = repo.snapshot();
+    let mut all = vec!["commit", "-m", "two"];
+    all.extend_from_slice(args);
+    let a = repo.pach(all).assert().code(1);
+    let err = stderr_of(&a);
+    for n in needles {
+        assert!(err.contains(n), "expected `{n}` in: {err}");
+    }
+    repo.assert_unchanged(&before);
+}
+
+#[test]
+fn an_invalid_pach_toml_stops_the_commit_naming_the_place_and_changes_nothing() {
+    let repo = TestRepo::init();
+    repo.commit_files("one", &[("a", "1")]);
+    repo.write("b", "2");
+    repo.pach(["add", "b"]).assert().success();
+    // A typo in the settings (read by hand, it would have meant "do not run"), a wrong type,
+    // and a file that is not TOML.
+    repo.write("pach.toml", "[settings]\nrun_on_comit = true\n");
+    refused(&repo, &[], &["pach.toml:2:1", "run_on_comit"]);
+    repo.write("pach.toml", "[settings]\nrun_on_commit = \"yes\"\n");
+    refused(&repo, &[], &["pach.toml:2:17", "bool"]);
+    repo.write("pach.toml", "[[stage]\n");
+    refused(&repo, &[], &["pach.toml:1:"]);
+
+    // With a run to follow, the stages are checked before committing too (no Docker needed).
+    let bad_stage =
+        "[[stage]]\nname = \"Bad Name\"\nimage = \"x\"\ncmd = [\"true\"]\noutput = \"out\"\n";
+    repo.write("pach.toml", bad_stage);
+    refused(&repo, &["--run"], &["pach.toml:2:", "Bad Name"]);
+    // Without one, the stages are left to `pach run`, which reports them.
+    let out = repo.json(["commit", "--json", "-m", "two"]);
+    assert!(out["id"].is_string(), "{out}");
 }

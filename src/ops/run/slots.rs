@@ -13,21 +13,27 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use super::{Ran, StageCtx, clear_dir, collect_outputs, datum_inputs, io_err, stage_inputs};
+use super::Ran;
+use super::commit::record_runs;
+use super::execute::{Mode, clear_dir, io_err, stage_inputs};
+use super::outputs::collect_outputs;
+use super::plan::datum_inputs;
+use super::session::StageCtx;
 use crate::error::{Error, Result};
 use crate::pipeline::{Datum, Stage};
 use crate::runner::{self, Job, WorkerSpec};
-use crate::store::{Batch, ImageRef, LinkMode, ObjectId, RunRecord};
+use crate::store::{Batch, ImageRef, LinkMode, RunRecord};
 
 /// How much of a failed datum's log the error shows, at most (then its last 20 lines).
 const TAIL_BYTES: u64 = 64 * 1024;
 
 /// Runs the stale datums of one stage on warm workers; returns their run records in `todo`'s
-/// order. Successful datums are recorded (run cache) even when another fails.
+/// order. With [`Mode::Record`], successful datums are recorded (run cache) even when another
+/// fails.
 pub(super) fn execute(
     cx: &StageCtx<'_>,
     stage: &Stage,
-    record: bool,
+    mode: Mode,
     image: &ImageRef,
     todo: &[&Datum],
 ) -> Result<Vec<Ran>> {
@@ -91,7 +97,7 @@ pub(super) fn execute(
         _ => None,
     });
     // Verification runs are compared, never kept: dropping the batch drops their objects.
-    if record {
+    if mode == Mode::Record {
         record_runs(cx, batch, &results)?;
     }
     let mut out = Vec::new();
@@ -127,29 +133,11 @@ fn worker_spec(cx: &StageCtx<'_>, stage: &Stage, image: &ImageRef) -> WorkerSpec
     .into();
     WorkerSpec {
         image: image.id.clone(),
-        user: cx.opts.user.clone(),
+        user: cx.opts.identity.user.clone(),
         network: stage.network,
         env: stage.env.clone(),
         labels,
     }
-}
-
-/// Makes a stage's objects durable and indexes every finished datum, failed ones too
-/// (their logs), before any failure is reported.
-fn record_runs(cx: &StageCtx<'_>, batch: Batch, results: &[Option<Result<Ran>>]) -> Result<()> {
-    batch.finish(cx.repo.store())?;
-    let done: Vec<&(ObjectId, RunRecord)> = results
-        .iter()
-        .flatten()
-        .filter_map(|r| r.as_ref().ok())
-        .collect();
-    cx.repo.db().transaction(|tx| {
-        for (id, rec) in &done {
-            tx.add_run(id, rec)?;
-        }
-        Ok(())
-    })?;
-    Ok(())
 }
 
 /// The last 20 lines of the log file at `path`, reading only its last [`TAIL_BYTES`].
@@ -283,7 +271,7 @@ fn run_datum(
         cmd: stage.cmd.clone(),
         env: stage.env.clone(),
         runner: cx.runner.clone(),
-        code: cx.opts.code.clone(),
+        code: cx.code.clone(),
         inputs: datum_inputs(stage, d),
         outputs,
         start_ms: exec.start_ms,
