@@ -1,9 +1,11 @@
 //! The command line: the clap definitions, global flags, and one flat dispatch.
 
+mod add;
 mod branch;
-mod check;
 mod commit;
+mod completions;
 mod diff;
+mod fsck;
 pub mod generated;
 mod init;
 mod log;
@@ -11,7 +13,6 @@ mod provenance;
 mod read;
 mod remote;
 mod run;
-mod stage;
 mod status;
 
 use std::cell::OnceCell;
@@ -73,8 +74,8 @@ pub enum Color {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     Init(init::InitArgs),
-    Add(stage::AddArgs),
-    Rm(stage::RmArgs),
+    Add(add::AddArgs),
+    Rm(add::RmArgs),
     Status(status::StatusArgs),
     Commit(commit::CommitArgs),
     Log(log::LogArgs),
@@ -88,9 +89,9 @@ pub enum Command {
     Run(run::RunArgs),
     Logs(run::LogsArgs),
     Provenance(provenance::ProvenanceArgs),
-    Fsck(check::FsckArgs),
-    Gc(check::GcArgs),
-    Completions(check::CompletionsArgs),
+    Fsck(fsck::FsckArgs),
+    Gc(fsck::GcArgs),
+    Completions(completions::CompletionsArgs),
     Remote(remote::RemoteArgs),
     Push(remote::PushArgs),
     Fetch(remote::FetchArgs),
@@ -224,8 +225,8 @@ pub fn dispatch(cli: Cli, ui: Ui) -> Result<()> {
     };
     match cli.command {
         Command::Init(a) => init::run(&cx, &a),
-        Command::Add(a) => stage::add(&cx, &a),
-        Command::Rm(a) => stage::rm(&cx, &a),
+        Command::Add(a) => add::add(&cx, &a),
+        Command::Rm(a) => add::rm(&cx, &a),
         Command::Status(a) => status::run(&cx, &a),
         Command::Commit(a) => commit::run(&cx, &a),
         Command::Log(a) => log::run(&cx, &a),
@@ -239,9 +240,9 @@ pub fn dispatch(cli: Cli, ui: Ui) -> Result<()> {
         Command::Run(a) => run::run(&cx, &a),
         Command::Logs(a) => run::logs(&cx, &a),
         Command::Provenance(a) => provenance::run(&cx, &a),
-        Command::Fsck(a) => check::fsck(&cx, &a),
-        Command::Gc(a) => check::gc(&cx, &a),
-        Command::Completions(a) => check::completions(&cx, &a),
+        Command::Fsck(a) => fsck::fsck(&cx, &a),
+        Command::Gc(a) => fsck::gc(&cx, &a),
+        Command::Completions(a) => completions::completions(&cx, &a),
         Command::Remote(a) => remote::remote(&cx, &a),
         Command::Push(a) => remote::push(&cx, &a),
         Command::Fetch(a) => remote::fetch(&cx, &a),

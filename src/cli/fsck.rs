@@ -1,4 +1,4 @@
-//! `pach fsck`, `pach gc` and `pach completions`.
+//! `pach fsck` and `pach gc`: checking the store and sweeping what nothing refers to.
 
 use std::time::Duration;
 
@@ -171,22 +171,6 @@ pub fn gc(cx: &Context, a: &GcArgs) -> Result<()> {
 /// Parses a duration option, naming it when it is bad.
 fn parse_duration(text: &str) -> Result<Duration> {
     crate::time::parse_duration(text).map_err(|_| Error::BadDuration { text: text.into() })
-}
-
-/// Print a shell completion script
-///
-/// The same scripts are kept in the source tree under `completions/`.
-#[derive(clap::Args, Debug)]
-#[command(
-    after_help = "Examples:\n  pach completions bash > ~/.local/share/bash-completion/completions/pach\n  pach completions zsh > ~/.zfunc/_pach"
-)]
-pub struct CompletionsArgs {
-    /// The shell to generate for
-    shell: clap_complete::Shell,
-}
-
-pub fn completions(cx: &Context, a: &CompletionsArgs) -> Result<()> {
-    cx.ui.raw(&super::completion_script(a.shell))
 }
 
 #[cfg(test)]
