@@ -6,8 +6,7 @@ use serde::Serialize;
 
 use super::Context;
 use crate::error::{Error, Result};
-use crate::repo::{Access, Head, RefKind, Repo};
-use crate::store::ObjectId;
+use crate::repo::{Access, Head, ObjectId, RefKind, Repo};
 
 /// List, create or delete branches
 ///

@@ -140,8 +140,8 @@ pub fn gc(cx: &Context, a: &GcArgs) -> Result<()> {
         .or_else(|| repo.config().gc.failed_runs.clone())
         .unwrap_or_else(|| GcConfig::FAILED_RUNS.to_string());
     let keep_failed = parse_duration(&keep_text)?;
-    let swept = crate::ops::sweep::sweep(&repo)?;
-    let out = repo.gc(grace, keep_failed)?;
+    let crate::ops::gc::Collected { swept, gc: out } =
+        crate::ops::gc::gc(&mut repo, grace, keep_failed)?;
     cx.ui.note(format!(
         "deleted {} object(s) ({}); kept {} younger than {}; removed {} temp file(s)",
         out.deleted,

@@ -6,8 +6,7 @@ use serde::Serialize;
 
 use super::Context;
 use crate::error::Result;
-use crate::repo::{Access, Change, Repo};
-use crate::store::{Commit, ObjectId};
+use crate::repo::{Access, Change, Commit, ImageRef, ObjectId};
 use crate::ui::{Ui, format_time};
 
 /// Show commit history, with the code version of each commit
@@ -55,7 +54,7 @@ struct ShownRun {
     stage: String,
     datum: ObjectId,
     exit: i64,
-    image: crate::store::ImageRef,
+    image: ImageRef,
 }
 
 pub fn run(cx: &Context, args: &LogArgs) -> Result<()> {
@@ -143,18 +142,18 @@ pub fn show(cx: &Context, args: &ShowArgs) -> Result<()> {
     let repo = cx.repo(Access::Read)?;
     let id = repo.resolve_rev(&args.rev)?;
     let c = repo.commit_obj(&id)?;
-    let changes = changes_of(&repo, &c)?;
-    let mut runs = Vec::with_capacity(c.runs.len());
-    for run in &c.runs {
-        let rec: crate::store::RunRecord = repo.store().get(run)?;
-        runs.push(ShownRun {
-            id: *run,
+    let changes = repo.commit_changes(&c)?;
+    let runs: Vec<ShownRun> = repo
+        .run_records(&c)?
+        .into_iter()
+        .map(|(id, rec)| ShownRun {
+            id,
             stage: rec.stage,
             datum: rec.datum,
             exit: rec.exit,
             image: rec.image,
-        });
-    }
+        })
+        .collect();
     if args.json {
         return cx.ui.json(&Shown {
             id,
@@ -182,12 +181,4 @@ pub fn show(cx: &Context, args: &ShowArgs) -> Result<()> {
         ))?;
     }
     Ok(())
-}
-
-fn changes_of(repo: &Repo, c: &Commit) -> Result<Vec<Change>> {
-    let parent_tree = match c.parents.first() {
-        Some(p) => Some(repo.commit_obj(p)?.tree),
-        None => None,
-    };
-    repo.diff_trees(parent_tree.as_ref(), Some(&c.tree))
 }

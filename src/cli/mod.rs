@@ -252,11 +252,4 @@ pub fn dispatch(cli: Cli, ui: Ui) -> Result<()> {
 }
 
 #[cfg(test)]
-mod tests {
-    use clap::CommandFactory;
-
-    #[test]
-    fn cli_definition_is_consistent() {
-        super::Cli::command().debug_assert();
-    }
-}
+mod tests;

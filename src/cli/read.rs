@@ -6,9 +6,8 @@ use serde::Serialize;
 
 use super::Context;
 use crate::error::{Error, Result};
-use crate::repo::Access;
+use crate::repo::{Access, EntryKind};
 use crate::snapshot::FileEntry;
-use crate::store::EntryKind;
 use crate::ui::human_bytes;
 
 /// List the files of a version
@@ -43,19 +42,11 @@ pub fn ls(cx: &Context, args: &LsArgs) -> Result<()> {
         }
         (r, p) => (r.clone().unwrap_or_else(|| "HEAD".into()), p.clone()),
     };
-    let tree = repo.commit_obj(&repo.resolve_rev(&rev)?)?.tree;
     let prefix = match &path {
         Some(p) => crate::paths::resolve(repo.root(), &cx.cwd, p)?,
         None => String::new(),
     };
-    let files = repo.flatten_at(&tree, &prefix)?;
-    if files.is_empty() && !prefix.is_empty() {
-        return Err(Error::NotAFile {
-            rev,
-            path: prefix,
-            reason: "does not exist at that revision",
-        });
-    }
+    let files = repo.ls(&rev, &prefix)?;
     if args.json {
         let list: Vec<Listed> = files
             .iter()
@@ -101,24 +92,7 @@ pub fn cat(cx: &Context, args: &CatArgs) -> Result<()> {
         });
     };
     let rev = if rev.is_empty() { "HEAD" } else { rev };
-    let tree = repo.commit_obj(&repo.resolve_rev(rev)?)?.tree;
-    let path = path.trim_matches('/');
-    let entry = repo.lookup(&tree, path)?.ok_or_else(|| Error::NotAFile {
-        rev: rev.into(),
-        path: path.into(),
-        reason: "does not exist at that revision",
-    })?;
-    if entry.kind == EntryKind::Dir {
-        return Err(Error::NotAFile {
-            rev: rev.into(),
-            path: path.into(),
-            reason: "is a directory; use `pach ls`",
-        });
-    }
-    repo.check_fetched(path, &entry.id)?;
-    // Verify first, so a corrupt object is an error and never output.
-    repo.store().verify(&entry.id)?;
-    let mut f = repo.store().open(&entry.id)?;
+    let mut f = repo.open_file_at(rev, path.trim_matches('/'))?;
     let mut out = std::io::stdout().lock();
     std::io::copy(&mut f, &mut out).map_err(|source| Error::Io {
         path: "<stdout>".into(),

@@ -5,6 +5,7 @@
 pub mod clone;
 pub mod commit;
 pub mod fetch;
+pub mod gc;
 pub mod remote_fsck;
 pub mod remotes;
 pub mod run;

@@ -10,11 +10,14 @@ mod config;
 mod fsck;
 mod history;
 mod ignore;
+mod read;
 mod refs;
 mod status;
 mod switch;
 mod tree;
 
+/// The object types callers see in outcomes (so they need not reach into the store).
+pub use crate::store::{Author, Commit, EntryKind, ImageRef, ObjectId, RunRecord};
 pub use add::{AddOutcome, RmOutcome};
 pub use checkout::{CheckoutOutcome, Move};
 pub use commit::CommitOptions;
