@@ -312,14 +312,7 @@ impl Repo {
                     id,
                     time,
                     versions,
-                } => {
-                    match branch {
-                        Some(b) => tx.set_ref(&format!("refs/heads/{b}"), &id.hex())?,
-                        None => tx.set_ref("HEAD", &id.hex())?,
-                    }
-                    tx.add_commit(id, *time)?;
-                    tx.add_versions(id, *time, versions)?;
-                }
+                } => super::commit::move_to_commit(tx, branch.as_deref(), id, *time, versions)?,
             }
             tx.set_meta("index_tree", &tree.hex())
         })?;

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use super::{Head, Repo};
+use crate::db::Queries;
 use crate::error::{Error, Result};
 use crate::store::{Author, Batch, CodeVersion, Commit, ObjectId};
 
@@ -69,12 +70,7 @@ impl Repo {
             Head::Detached(_) => None,
         };
         self.db_mut().transaction(|tx| {
-            match &branch {
-                Some(b) => tx.set_ref(&format!("refs/heads/{b}"), &id.hex())?,
-                None => tx.set_ref("HEAD", &id.hex())?,
-            }
-            tx.add_commit(&id, opts.time)?;
-            tx.add_versions(&id, opts.time, &versions)?;
+            move_to_commit(tx, branch.as_deref(), &id, opts.time, &versions)?;
             tx.set_meta("index_tree", &tree.hex())
         })?;
         Ok(CommitOutcome {
@@ -85,4 +81,23 @@ impl Repo {
             code: opts.code,
         })
     }
+}
+
+/// Moves `branch` (or, for `None`, a detached `HEAD`) to the new commit `id`, and indexes the
+/// commit (its time) and the file versions it added or changed. Runs inside the caller's
+/// transaction, so the ref and the indexes move together; used by `commit`, `pach run`'s
+/// commits and `pull` (through [`super::Move::Commit`]).
+pub(super) fn move_to_commit(
+    tx: &Queries<'_>,
+    branch: Option<&str>,
+    id: &ObjectId,
+    time: i64,
+    versions: &[(String, ObjectId)],
+) -> crate::db::Result<()> {
+    match branch {
+        Some(b) => tx.set_ref(&format!("refs/heads/{b}"), &id.hex())?,
+        None => tx.set_ref("HEAD", &id.hex())?,
+    }
+    tx.add_commit(id, time)?;
+    tx.add_versions(id, time, versions)
 }
