@@ -1,5 +1,5 @@
-//! Time: the clock, and calendar arithmetic for timestamps (UTC) shared by the text and
-//! export formats. A leaf module: it imports nothing from the crate.
+//! Time: the clock, durations as users write them, and timestamps formatted in UTC (with
+//! jiff) for the text and export formats. A leaf module: it imports nothing from the crate.
 
 /// Returns the current time in nanoseconds since the epoch.
 pub fn now_ns() -> i64 {
@@ -27,29 +27,55 @@ pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
     humantime::parse_duration(t).map_err(|e| e.to_string())
 }
 
-/// Splits Unix seconds into UTC (year, month, day, hour, minute, second).
-pub fn civil(secs: i64) -> (i64, i64, i64, i64, i64, i64) {
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    // Civil-from-days (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d, rem / 3600, rem % 3600 / 60, rem % 60)
+/// Formats Unix seconds as `YYYY-MM-DD HH:MM:SS UTC` (`pach log`, `pach show`).
+pub fn utc_seconds(secs: i64) -> String {
+    strftime(
+        jiff::Timestamp::from_second(secs),
+        "%Y-%m-%d %H:%M:%S UTC",
+        secs,
+    )
+}
+
+/// Formats Unix seconds as RFC 3339 UTC without fractions (`2023-11-14T22:13:20Z`).
+pub fn rfc3339_seconds(secs: i64) -> String {
+    strftime(
+        jiff::Timestamp::from_second(secs),
+        "%Y-%m-%dT%H:%M:%SZ",
+        secs,
+    )
+}
+
+/// Formats milliseconds since the epoch as RFC 3339 UTC with milliseconds
+/// (`2023-11-14T22:13:20.123Z`), as PROV-JSON and OpenLineage want.
+pub fn rfc3339_millis(ms: i64) -> String {
+    strftime(
+        jiff::Timestamp::from_millisecond(ms),
+        "%Y-%m-%dT%H:%M:%S%.3fZ",
+        ms,
+    )
+}
+
+/// Formats a timestamp in UTC; one outside jiff's range (beyond the years -9999..=9999,
+/// which no clock gives but a hand-set `PACH_AUTHOR_DATE` could) prints as `@` and the raw
+/// number instead of failing.
+fn strftime(t: Result<jiff::Timestamp, jiff::Error>, format: &str, raw: i64) -> String {
+    match t {
+        Ok(t) => t.strftime(format).to_string(),
+        Err(_) => format!("@{raw}"),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
-    fn civil_handles_epoch_and_leap_days() {
-        assert_eq!(super::civil(0), (1970, 1, 1, 0, 0, 0));
-        assert_eq!(super::civil(951_782_400), (2000, 2, 29, 0, 0, 0));
+    fn dates_format_in_utc_across_epoch_and_leap_days() {
+        assert_eq!(super::utc_seconds(0), "1970-01-01 00:00:00 UTC");
+        assert_eq!(super::utc_seconds(951_782_400), "2000-02-29 00:00:00 UTC");
+        assert_eq!(super::utc_seconds(-1), "1969-12-31 23:59:59 UTC");
+        assert_eq!(super::rfc3339_seconds(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(super::rfc3339_millis(5), "1970-01-01T00:00:00.005Z");
+        assert_eq!(super::rfc3339_millis(-1), "1969-12-31T23:59:59.999Z");
+        assert_eq!(super::utc_seconds(i64::MAX), format!("@{}", i64::MAX));
     }
 
     #[test]

@@ -198,8 +198,7 @@ pub fn human_bytes(n: u64) -> String {
 
 /// Formats Unix seconds as `YYYY-MM-DD HH:MM:SS UTC`.
 pub fn format_time(secs: i64) -> String {
-    let (y, m, d, h, mi, s) = crate::time::civil(secs);
-    format!("{y:04}-{m:02}-{d:02} {h:02}:{mi:02}:{s:02} UTC")
+    crate::time::utc_seconds(secs)
 }
 
 #[cfg(test)]

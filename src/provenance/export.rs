@@ -17,13 +17,12 @@ pub const PRODUCER: &str = "https://github.com/pach/pach";
 
 /// Formats milliseconds since the epoch as RFC 3339 UTC (`2023-11-14T22:13:20.000Z`).
 pub fn iso_ms(ms: i64) -> String {
-    let (secs, milli) = (ms.div_euclid(1000), ms.rem_euclid(1000));
-    let (y, m, d, h, mi, s) = crate::time::civil(secs);
-    format!("{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{milli:03}Z")
+    crate::time::rfc3339_millis(ms)
 }
 
+/// Formats Unix seconds as RFC 3339 UTC (`2023-11-14T22:13:20Z`).
 fn when(secs: i64) -> String {
-    iso_ms(secs * 1000).replace(".000Z", "Z")
+    crate::time::rfc3339_seconds(secs)
 }
 
 /// Renders the graph as an indented tree from its roots, with short ids.
