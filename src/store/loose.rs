@@ -8,12 +8,15 @@
 //! cost little more than copying them.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+pub(crate) use super::hash::hash_mapped;
+pub use super::hash::{BYTES_HASHED, hash_file};
+use super::hash::{copy_hashing, hash_file_with};
 use super::{Error, ObjectId, Result, Structured};
 
 /// How files pass between the store and the working tree.
@@ -29,14 +32,8 @@ pub enum LinkMode {
     Hardlink,
 }
 
-/// Bytes read at once when streaming a file into the store.
-const CHUNK: usize = 8 << 20;
-
 /// Files at least this big are copied by the kernel and hashed beside the copy.
 pub(crate) const LARGE: u64 = 16 << 20;
-
-/// Counts file bytes read for hashing, so `-v` can prove a no-op status reads nothing.
-pub static BYTES_HASHED: AtomicU64 = AtomicU64::new(0);
 
 /// The loose-object directory of one repository.
 #[derive(Debug, Clone)]
@@ -467,117 +464,6 @@ fn stat(path: &Path) -> Result<(u64, i128, i128, u64)> {
     ))
 }
 
-fn copy_hashing(
-    mut src: File,
-    out: &mut File,
-    path: &Path,
-    tmp: &Path,
-) -> Result<(blake3::Hash, u64)> {
-    let mut hasher = blake3::Hasher::new();
-    let mut buf = vec![0u8; CHUNK.min(file_len_hint(&src))];
-    let mut total = 0u64;
-    loop {
-        let n = read_full(&mut src, &mut buf).map_err(|source| Error::Read {
-            path: path.into(),
-            source,
-        })?;
-        if n == 0 {
-            break;
-        }
-        let chunk = &buf[..n];
-        let wrote = if n >= 1 << 20 {
-            rayon::join(|| update(&mut hasher, chunk), || out.write_all(chunk)).1
-        } else {
-            hasher.update(chunk);
-            out.write_all(chunk)
-        };
-        wrote.map_err(|source| Error::Write {
-            path: tmp.into(),
-            source,
-        })?;
-        total += n as u64;
-    }
-    BYTES_HASHED.fetch_add(total, Ordering::Relaxed);
-    Ok((hasher.finalize(), total))
-}
-
-/// Hashes a file by streaming it (flat memory whatever its size), on all cores for large files.
-pub fn hash_file(path: &Path) -> Result<(blake3::Hash, u64)> {
-    hash_file_with(path, true)
-}
-
-/// Hashes a file by streaming it; `parallel` spreads large chunks over rayon's threads.
-fn hash_file_with(path: &Path, parallel: bool) -> Result<(blake3::Hash, u64)> {
-    let mut f = File::open(path).map_err(|source| Error::Read {
-        path: path.into(),
-        source,
-    })?;
-    let mut hasher = blake3::Hasher::new();
-    let mut buf = vec![0u8; CHUNK.min(file_len_hint(&f))];
-    let mut total = 0u64;
-    loop {
-        let n = read_full(&mut f, &mut buf).map_err(|source| Error::Read {
-            path: path.into(),
-            source,
-        })?;
-        if n == 0 {
-            break;
-        }
-        if parallel {
-            update(&mut hasher, &buf[..n]);
-        } else {
-            hasher.update(&buf[..n]);
-        }
-        total += n as u64;
-    }
-    BYTES_HASHED.fetch_add(total, Ordering::Relaxed);
-    Ok((hasher.finalize(), total))
-}
-
-/// Hashes a file through a memory map (no copy into user space), on all cores.
-pub(crate) fn hash_mapped(path: &Path) -> Result<(blake3::Hash, u64)> {
-    let mut hasher = blake3::Hasher::new();
-    hasher
-        .update_mmap_rayon(path)
-        .map_err(|source| Error::Read {
-            path: path.into(),
-            source,
-        })?;
-    let total = hasher.count();
-    BYTES_HASHED.fetch_add(total, Ordering::Relaxed);
-    Ok((hasher.finalize(), total))
-}
-
-fn file_len_hint(f: &File) -> usize {
-    f.metadata()
-        .map(|m| m.len() as usize + 1)
-        .unwrap_or(CHUNK)
-        .max(4096)
-}
-
-fn update(hasher: &mut blake3::Hasher, chunk: &[u8]) {
-    // BLAKE3's own threading only pays off on large inputs; small files are spread over
-    // cores one file per thread by the caller instead.
-    if chunk.len() >= 1 << 20 {
-        hasher.update_rayon(chunk);
-    } else {
-        hasher.update(chunk);
-    }
-}
-
-fn read_full(f: &mut File, buf: &mut [u8]) -> io::Result<usize> {
-    let mut filled = 0;
-    while filled < buf.len() {
-        match f.read(&mut buf[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(filled)
-}
-
 fn set_read_only(path: &Path) -> Result<()> {
     fs::set_permissions(path, fs::Permissions::from_mode(0o444)).map_err(|source| Error::Write {
         path: path.into(),
@@ -618,6 +504,7 @@ pub fn sync_fs(dir: &Path) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::hash::CHUNK;
     use super::*;
 
     fn temp_files(d: &tempfile::TempDir) -> usize {

@@ -4,6 +4,7 @@
 //! directory with its crash-safe write protocol. What does not: refs and indexes (`db`).
 
 pub mod codec;
+mod hash;
 pub mod id;
 pub mod loose;
 pub mod resize;
