@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::Repo;
-use super::ignore::{Ignores, is_special};
+use super::ignore::{walk, walk_error};
 use super::status::{Seen, rel_of, stat_of};
 use crate::db::IndexEntry;
 use crate::error::{Error, Result};
@@ -218,18 +218,11 @@ impl Repo {
                 }),
             };
         }
-        let mut rules = Ignores::new(self.root());
-        let mut walk = walkdir::WalkDir::new(&full)
-            .min_depth(1)
-            .follow_links(false)
-            .sort_by_file_name()
-            .into_iter();
-        while let Some(entry) = walk.next() {
-            let entry = entry.map_err(|e| Error::Io {
-                path: e.path().map_or_else(|| full.clone(), Path::to_path_buf),
-                source: e.into(),
+        for entry in walk(self.root(), p) {
+            let entry = entry.map_err(|e| {
+                let (path, source) = walk_error(e, &full);
+                Error::Io { path, source }
             })?;
-            let ft = entry.file_type();
             let Some(rel) = entry
                 .path()
                 .strip_prefix(self.root())
@@ -241,12 +234,13 @@ impl Repo {
                     reason: "name is not valid UTF-8; pach stores UTF-8 names only".into(),
                 });
             };
-            if is_special(rel) || rules.is_ignored(rel, ft.is_dir()) {
-                if ft.is_dir() {
-                    walk.skip_current_dir();
-                }
+            // The root and the directories down to `p` are walked only for their rules.
+            if rel.len() <= p.len() {
                 continue;
             }
+            let Some(ft) = entry.file_type() else {
+                continue;
+            };
             // Any other spelling of `.git` or `.pach` (`.GIT`, `git~1`, `.git.`) would be
             // that directory on another system, and every clone would refuse the tree.
             let name = rel.rsplit('/').next().unwrap_or(rel);

@@ -2,7 +2,7 @@
 //! `.git` and `.pach` (anywhere: the project's own, or a nested repository or project) and
 //! pach's own temp files (`.pach-tmp-*`) are never tracked, whatever the rules say.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Tells whether a walk must never enter or list this project path.
 pub(crate) fn is_special(rel: &str) -> bool {
@@ -75,5 +75,59 @@ impl<'a> Ignores<'a> {
             }
         }
         false
+    }
+}
+
+/// Walks project directory `dir` (`""` for the whole project) with `ignore`'s walker, in
+/// name order, never following symlinks. `.pachignore` files apply from the project root down
+/// (the walk starts at the root and enters only the directories above `dir`, so their rules
+/// apply and none above the project does); `.gitignore`, hidden-file and git rules do not
+/// (`standard_filters(false)`: they must not hide tracked data). `.git`, `.pach` and temp
+/// files are never entered or listed. Yields the root and the directories above `dir` too:
+/// callers keep only what is under `dir`.
+pub(crate) fn walk(root: &Path, dir: &str) -> ignore::Walk {
+    let dir = dir.to_string();
+    let base = root.to_path_buf();
+    ignore::WalkBuilder::new(root)
+        .standard_filters(false)
+        .add_custom_ignore_filename(".pachignore")
+        .follow_links(false)
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .filter_entry(move |e| {
+            // A name that is not UTF-8 is judged by its valid part (and refused by the caller
+            // when it is under `dir`).
+            let rel = e.path().strip_prefix(&base).unwrap_or(e.path());
+            let rel = rel.to_string_lossy();
+            !is_special(&rel) && (crate::paths::is_under(&rel, &dir) || is_under_dir(&dir, &rel))
+        })
+        .build()
+}
+
+/// Tells whether `rel` is a directory strictly above project path `dir`.
+fn is_under_dir(dir: &str, rel: &str) -> bool {
+    rel.is_empty() || dir.strip_prefix(rel).is_some_and(|r| r.starts_with('/'))
+}
+
+/// Turns a walk error (a directory that cannot be read) into the path it names and its I/O
+/// error. A `.pachignore` that cannot be read or holds a bad pattern is no walk error: as
+/// always, only its rules (or the bad lines) do not apply.
+pub(crate) fn walk_error(e: ignore::Error, fallback: &Path) -> (PathBuf, std::io::Error) {
+    let path = error_path(&e).map_or_else(|| fallback.to_path_buf(), Path::to_path_buf);
+    let source = match e.io_error() {
+        Some(io) => std::io::Error::new(io.kind(), io.to_string()),
+        None => std::io::Error::other(e.to_string()),
+    };
+    (path, source)
+}
+
+/// The innermost path a walk error names.
+fn error_path(e: &ignore::Error) -> Option<&Path> {
+    match e {
+        ignore::Error::WithPath { path, err } => error_path(err).or(Some(path)),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        ignore::Error::Partial(errs) => errs.iter().find_map(error_path),
+        _ => None,
     }
 }
