@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_pach_global_optspecs
-    string join \n q/quiet v/verbose C= color= h/help V/version
+    string join \n q/quiet v/verbose C= color= author-name= author-email= author-date= h/help V/version
 end
 
 function __fish_pach_needs_command
@@ -28,6 +28,9 @@ complete -c pach -n "__fish_pach_needs_command" -s C -d 'Run as if pach was star
 complete -c pach -n "__fish_pach_needs_command" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c pach -n "__fish_pach_needs_command" -l author-name -d 'Commit author name (default: git\'s user.name, else the user name)' -r
+complete -c pach -n "__fish_pach_needs_command" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
+complete -c pach -n "__fish_pach_needs_command" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
 complete -c pach -n "__fish_pach_needs_command" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c pach -n "__fish_pach_needs_command" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
 complete -c pach -n "__fish_pach_needs_command" -s h -l help -d 'Print help'
@@ -61,6 +64,9 @@ complete -c pach -n "__fish_pach_using_subcommand init" -s C -d 'Run as if pach 
 complete -c pach -n "__fish_pach_using_subcommand init" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c pach -n "__fish_pach_using_subcommand init" -l author-name -d 'Commit author name (default: git\'s user.name, else the user name)' -r
+complete -c pach -n "__fish_pach_using_subcommand init" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
+complete -c pach -n "__fish_pach_using_subcommand init" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
 complete -c pach -n "__fish_pach_using_subcommand init" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c pach -n "__fish_pach_using_subcommand init" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
 complete -c pach -n "__fish_pach_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -68,6 +74,9 @@ complete -c pach -n "__fish_pach_using_subcommand add" -s C -d 'Run as if pach w
 complete -c pach -n "__fish_pach_using_subcommand add" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c pach -n "__fish_pach_using_subcommand add" -l author-name -d 'Commit author name (default: git\'s user.name, else the user name)' -r
+complete -c pach -n "__fish_pach_using_subcommand add" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
+complete -c pach -n "__fish_pach_using_subcommand add" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
 complete -c pach -n "__fish_pach_using_subcommand add" -l json -d 'Print what was staged as JSON'
 complete -c pach -n "__fish_pach_using_subcommand add" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c pach -n "__fish_pach_using_subcommand add" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
@@ -76,6 +85,9 @@ complete -c pach -n "__fish_pach_using_subcommand rm" -s C -d 'Run as if pach wa
 complete -c pach -n "__fish_pach_using_subcommand rm" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c pach -n "__fish_pach_using_subcommand rm" -l author-name -d 'Commit author name (default: git\'s user.name, else the user name)' -r
+complete -c pach -n "__fish_pach_using_subcommand rm" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
+complete -c pach -n "__fish_pach_using_subcommand rm" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
 complete -c pach -n "__fish_pach_using_subcommand rm" -l cached -d 'Keep the files in the working tree; only stop tracking them'
 complete -c pach -n "__fish_pach_using_subcommand rm" -s f -l force -d 'Delete files even if they have changes that are not staged'
 complete -c pach -n "__fish_pach_using_subcommand rm" -s q -l quiet -d 'Print nothing but results and errors'
@@ -85,6 +97,9 @@ complete -c pach -n "__fish_pach_using_subcommand status" -s C -d 'Run as if pac
 complete -c pach -n "__fish_pach_using_subcommand status" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c pach -n "__fish_pach_using_subcommand status" -l author-name -d 'Commit author name (default: git\'s user.name, else the user name)' -r
+complete -c pach -n "__fish_pach_using_subcommand status" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
+complete -c pach -n "__fish_pach_using_subcommand status" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
 complete -c pach -n "__fish_pach_using_subcommand status" -l json -d 'Print the status as JSON'
 complete -c pach -n "__fish_pach_using_subcommand status" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c pach -n "__fish_pach_using_subcommand status" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
@@ -94,6 +109,9 @@ complete -c pach -n "__fish_pach_using_subcommand commit" -s C -d 'Run as if pac
 complete -c pach -n "__fish_pach_using_subcommand commit" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c pach -n "__fish_pach_using_subcommand commit" -l author-name -d 'Commit author name (default: git\'s user.name, else the user name)' -r
+complete -c pach -n "__fish_pach_using_subcommand commit" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
+complete -c pach -n "__fish_pach_using_subcommand commit" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
 complete -c pach -n "__fish_pach_using_subcommand commit" -l allow-empty -d 'Commit even if nothing changed'
 complete -c pach -n "__fish_pach_using_subcommand commit" -l json -d 'Print the new commit as JSON'
 complete -c pach -n "__fish_pach_using_subcommand commit" -l run -d 'Then run the stages the commit made stale (also `run_on_commit = true` in pach.toml)'
@@ -105,6 +123,9 @@ complete -c pach -n "__fish_pach_using_subcommand log" -s C -d 'Run as if pach w
 complete -c pach -n "__fish_pach_using_subcommand log" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c pach -n "__fish_pach_using_subcommand log" -l author-name -d 'Commit author name (default: git\'s user.name, else the user name)' -r
+complete -c pach -n "__fish_pach_using_subcommand log" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
+complete -c pach -n "__fish_pach_using_subcommand log" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
 complete -c pach -n "__fish_pach_using_subcommand log" -l oneline -d 'One line per commit: short id and first line of the message'
 complete -c pach -n "__fish_pach_using_subcommand log" -l json -d 'Print the commits as JSON'
 complete -c pach -n "__fish_pach_using_subcommand log" -s q -l quiet -d 'Print nothing but results and errors'
@@ -114,6 +135,9 @@ complete -c pach -n "__fish_pach_using_subcommand branch" -s C -d 'Run as if pac
 complete -c pach -n "__fish_pach_using_subcommand branch" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c pach -n "__fish_pach_using_subcommand branch" -l author-name -d 'Commit author name (default: git\'s user.name, else the user name)' -r
+complete -c pach -n "__fish_pach_using_subcommand branch" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
+complete -c pach -n "__fish_pach_using_subcommand branch" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
 complete -c pach -n "__fish_pach_using_subcommand branch" -s d -l delete -d 'Delete the branch NAME (never the current one)'
 complete -c pach -n "__fish_pach_using_subcommand branch" -l json -d 'Print the list as JSON'
 complete -c pach -n "__fish_pach_using_subcommand branch" -s q -l quiet -d 'Print nothing but results and errors'
@@ -123,6 +147,9 @@ complete -c pach -n "__fish_pach_using_subcommand tag" -s C -d 'Run as if pach w
 complete -c pach -n "__fish_pach_using_subcommand tag" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c pach -n "__fish_pach_using_subcommand tag" -l author-name -d 'Commit author name (default: git\'s user.name, else the user name)' -r
+complete -c pach -n "__fish_pach_using_subcommand tag" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
+complete -c pach -n "__fish_pach_using_subcommand tag" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
 complete -c pach -n "__fish_pach_using_subcommand tag" -s d -l delete -d 'Delete the tag NAME'
 complete -c pach -n "__fish_pach_using_subcommand tag" -l json -d 'Print the list as JSON'
 complete -c pach -n "__fish_pach_using_subcommand tag" -s q -l quiet -d 'Print nothing but results and errors'
@@ -133,6 +160,9 @@ complete -c pach -n "__fish_pach_using_subcommand checkout" -s C -d 'Run as if p
 complete -c pach -n "__fish_pach_using_subcommand checkout" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c pach -n "__fish_pach_using_subcommand checkout" -l author-name -d 'Commit author name (default: git\'s user.name, else the user name)' -r
+complete -c pach -n "__fish_pach_using_subcommand checkout" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
+complete -c pach -n "__fish_pach_using_subcommand checkout" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
 complete -c pach -n "__fish_pach_using_subcommand checkout" -s f -l force -d 'Discard local changes that the checkout would overwrite'
 complete -c pach -n "__fish_pach_using_subcommand checkout" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c pach -n "__fish_pach_using_subcommand checkout" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
@@ -141,6 +171,9 @@ complete -c pach -n "__fish_pach_using_subcommand diff" -s C -d 'Run as if pach 
 complete -c pach -n "__fish_pach_using_subcommand diff" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c pach -n "__fish_pach_using_subcommand diff" -l author-name -d 'Commit author name (default: git\'s user.name, else the user name)' -r
+complete -c pach -n "__fish_pach_using_subcommand diff" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
+complete -c pach -n "__fish_pach_using_subcommand diff" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
 complete -c pach -n "__fish_pach_using_subcommand diff" -l stat -d 'Print only a summary: counts and bytes added and removed'
 complete -c pach -n "__fish_pach_using_subcommand diff" -l json -d 'Print the changes as JSON'
 complete -c pach -n "__fish_pach_using_subcommand diff" -s q -l quiet -d 'Print nothing but results and errors'
@@ -150,6 +183,9 @@ complete -c pach -n "__fish_pach_using_subcommand ls" -s C -d 'Run as if pach wa
 complete -c pach -n "__fish_pach_using_subcommand ls" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c pach -n "__fish_pach_using_subcommand ls" -l author-name -d 'Commit author name (default: git\'s user.name, else the user name)' -r
+complete -c pach -n "__fish_pach_using_subcommand ls" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
+complete -c pach -n "__fish_pach_using_subcommand ls" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
 complete -c pach -n "__fish_pach_using_subcommand ls" -l json -d 'Print the listing as JSON'
 complete -c pach -n "__fish_pach_using_subcommand ls" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c pach -n "__fish_pach_using_subcommand ls" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
@@ -158,6 +194,9 @@ complete -c pach -n "__fish_pach_using_subcommand cat" -s C -d 'Run as if pach w
 complete -c pach -n "__fish_pach_using_subcommand cat" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c pach -n "__fish_pach_using_subcommand cat" -l author-name -d 'Commit author name (default: git\'s user.name, else the user name)' -r
+complete -c pach -n "__fish_pach_using_subcommand cat" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
+complete -c pach -n "__fish_pach_using_subcommand cat" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
 complete -c pach -n "__fish_pach_using_subcommand cat" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c pach -n "__fish_pach_using_subcommand cat" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
 complete -c pach -n "__fish_pach_using_subcommand cat" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -165,6 +204,9 @@ complete -c pach -n "__fish_pach_using_subcommand show" -s C -d 'Run as if pach 
 complete -c pach -n "__fish_pach_using_subcommand show" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c pach -n "__fish_pach_using_subcommand show" -l author-name -d 'Commit author name (default: git\'s user.name, else the user name)' -r
+complete -c pach -n "__fish_pach_using_subcommand show" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
+complete -c pach -n "__fish_pach_using_subcommand show" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
 complete -c pach -n "__fish_pach_using_subcommand show" -l json -d 'Print the commit and its changes as JSON'
 complete -c pach -n "__fish_pach_using_subcommand show" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c pach -n "__fish_pach_using_subcommand show" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
@@ -174,6 +216,9 @@ complete -c pach -n "__fish_pach_using_subcommand run" -s C -d 'Run as if pach w
 complete -c pach -n "__fish_pach_using_subcommand run" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c pach -n "__fish_pach_using_subcommand run" -l author-name -d 'Commit author name (default: git\'s user.name, else the user name)' -r
+complete -c pach -n "__fish_pach_using_subcommand run" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
+complete -c pach -n "__fish_pach_using_subcommand run" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
 complete -c pach -n "__fish_pach_using_subcommand run" -l dry-run -d 'List each datum that would run and why; run nothing'
 complete -c pach -n "__fish_pach_using_subcommand run" -l force -d 'Ignore the run cache: run every datum again'
 complete -c pach -n "__fish_pach_using_subcommand run" -l json -d 'Print what ran as JSON'
@@ -187,6 +232,9 @@ complete -c pach -n "__fish_pach_using_subcommand logs" -s C -d 'Run as if pach 
 complete -c pach -n "__fish_pach_using_subcommand logs" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c pach -n "__fish_pach_using_subcommand logs" -l author-name -d 'Commit author name (default: git\'s user.name, else the user name)' -r
+complete -c pach -n "__fish_pach_using_subcommand logs" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
+complete -c pach -n "__fish_pach_using_subcommand logs" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
 complete -c pach -n "__fish_pach_using_subcommand logs" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c pach -n "__fish_pach_using_subcommand logs" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
 complete -c pach -n "__fish_pach_using_subcommand logs" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -203,6 +251,9 @@ complete -c pach -n "__fish_pach_using_subcommand provenance" -s C -d 'Run as if
 complete -c pach -n "__fish_pach_using_subcommand provenance" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c pach -n "__fish_pach_using_subcommand provenance" -l author-name -d 'Commit author name (default: git\'s user.name, else the user name)' -r
+complete -c pach -n "__fish_pach_using_subcommand provenance" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
+complete -c pach -n "__fish_pach_using_subcommand provenance" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
 complete -c pach -n "__fish_pach_using_subcommand provenance" -l downstream -d 'Trace forward: every file derived from this one'
 complete -c pach -n "__fish_pach_using_subcommand provenance" -l json -d 'Print the graph as JSON (same as --format json)'
 complete -c pach -n "__fish_pach_using_subcommand provenance" -l verify -d 'Re-hash every object on the path (files, run records, logs, commits) and fail naming any that is missing or corrupt'
@@ -214,6 +265,9 @@ complete -c pach -n "__fish_pach_using_subcommand fsck" -s C -d 'Run as if pach 
 complete -c pach -n "__fish_pach_using_subcommand fsck" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c pach -n "__fish_pach_using_subcommand fsck" -l author-name -d 'Commit author name (default: git\'s user.name, else the user name)' -r
+complete -c pach -n "__fish_pach_using_subcommand fsck" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
+complete -c pach -n "__fish_pach_using_subcommand fsck" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
 complete -c pach -n "__fish_pach_using_subcommand fsck" -l json -d 'Print the report as JSON'
 complete -c pach -n "__fish_pach_using_subcommand fsck" -l repair -d 'Upload good local copies over the remote\'s damaged or missing objects'
 complete -c pach -n "__fish_pach_using_subcommand fsck" -s q -l quiet -d 'Print nothing but results and errors'
@@ -225,6 +279,9 @@ complete -c pach -n "__fish_pach_using_subcommand gc" -s C -d 'Run as if pach wa
 complete -c pach -n "__fish_pach_using_subcommand gc" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c pach -n "__fish_pach_using_subcommand gc" -l author-name -d 'Commit author name (default: git\'s user.name, else the user name)' -r
+complete -c pach -n "__fish_pach_using_subcommand gc" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
+complete -c pach -n "__fish_pach_using_subcommand gc" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
 complete -c pach -n "__fish_pach_using_subcommand gc" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c pach -n "__fish_pach_using_subcommand gc" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
 complete -c pach -n "__fish_pach_using_subcommand gc" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -232,6 +289,9 @@ complete -c pach -n "__fish_pach_using_subcommand completions" -s C -d 'Run as i
 complete -c pach -n "__fish_pach_using_subcommand completions" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c pach -n "__fish_pach_using_subcommand completions" -l author-name -d 'Commit author name (default: git\'s user.name, else the user name)' -r
+complete -c pach -n "__fish_pach_using_subcommand completions" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
+complete -c pach -n "__fish_pach_using_subcommand completions" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
 complete -c pach -n "__fish_pach_using_subcommand completions" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c pach -n "__fish_pach_using_subcommand completions" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
 complete -c pach -n "__fish_pach_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -239,6 +299,9 @@ complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_su
 complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove help" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove help" -l author-name -d 'Commit author name (default: git\'s user.name, else the user name)' -r
+complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove help" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
+complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove help" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
 complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove help" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove help" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
 complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove help" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -252,6 +315,9 @@ complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcom
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from add" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from add" -l author-name -d 'Commit author name (default: git\'s user.name, else the user name)' -r
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from add" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from add" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
@@ -259,6 +325,9 @@ complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcom
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from list" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from list" -l author-name -d 'Commit author name (default: git\'s user.name, else the user name)' -r
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from list" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from list" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from list" -l json -d 'Print the list as JSON'
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
@@ -267,6 +336,9 @@ complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcom
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from remove" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from remove" -l author-name -d 'Commit author name (default: git\'s user.name, else the user name)' -r
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from remove" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from remove" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
@@ -278,6 +350,9 @@ complete -c pach -n "__fish_pach_using_subcommand push" -s C -d 'Run as if pach 
 complete -c pach -n "__fish_pach_using_subcommand push" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c pach -n "__fish_pach_using_subcommand push" -l author-name -d 'Commit author name (default: git\'s user.name, else the user name)' -r
+complete -c pach -n "__fish_pach_using_subcommand push" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
+complete -c pach -n "__fish_pach_using_subcommand push" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
 complete -c pach -n "__fish_pach_using_subcommand push" -l force -d 'Overwrite the remote branch even if it is not an ancestor'
 complete -c pach -n "__fish_pach_using_subcommand push" -l json -d 'Print the result as JSON'
 complete -c pach -n "__fish_pach_using_subcommand push" -s q -l quiet -d 'Print nothing but results and errors'
@@ -287,6 +362,9 @@ complete -c pach -n "__fish_pach_using_subcommand fetch" -s C -d 'Run as if pach
 complete -c pach -n "__fish_pach_using_subcommand fetch" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c pach -n "__fish_pach_using_subcommand fetch" -l author-name -d 'Commit author name (default: git\'s user.name, else the user name)' -r
+complete -c pach -n "__fish_pach_using_subcommand fetch" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
+complete -c pach -n "__fish_pach_using_subcommand fetch" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
 complete -c pach -n "__fish_pach_using_subcommand fetch" -l json -d 'Print the result as JSON'
 complete -c pach -n "__fish_pach_using_subcommand fetch" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c pach -n "__fish_pach_using_subcommand fetch" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
@@ -296,6 +374,9 @@ complete -c pach -n "__fish_pach_using_subcommand pull" -s C -d 'Run as if pach 
 complete -c pach -n "__fish_pach_using_subcommand pull" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c pach -n "__fish_pach_using_subcommand pull" -l author-name -d 'Commit author name (default: git\'s user.name, else the user name)' -r
+complete -c pach -n "__fish_pach_using_subcommand pull" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
+complete -c pach -n "__fish_pach_using_subcommand pull" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
 complete -c pach -n "__fish_pach_using_subcommand pull" -l json -d 'Print the result as JSON'
 complete -c pach -n "__fish_pach_using_subcommand pull" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c pach -n "__fish_pach_using_subcommand pull" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
@@ -305,6 +386,9 @@ complete -c pach -n "__fish_pach_using_subcommand clone" -s C -d 'Run as if pach
 complete -c pach -n "__fish_pach_using_subcommand clone" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c pach -n "__fish_pach_using_subcommand clone" -l author-name -d 'Commit author name (default: git\'s user.name, else the user name)' -r
+complete -c pach -n "__fish_pach_using_subcommand clone" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
+complete -c pach -n "__fish_pach_using_subcommand clone" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
 complete -c pach -n "__fish_pach_using_subcommand clone" -l json -d 'Print the result as JSON'
 complete -c pach -n "__fish_pach_using_subcommand clone" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c pach -n "__fish_pach_using_subcommand clone" -s v -l verbose -d 'Print more about what is happening (can be repeated)'

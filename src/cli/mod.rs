@@ -16,6 +16,7 @@ mod run;
 mod status;
 
 use std::cell::OnceCell;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
@@ -60,6 +61,26 @@ pub struct Global {
     /// When to colour output (NO_COLOR in the environment means never, for auto)
     #[arg(long, value_enum, default_value_t = Color::Auto, global = true)]
     pub color: Color,
+    #[command(flatten)]
+    pub settings: Settings,
+}
+
+/// Settings usually given in the environment (`PACH_*`), read through clap so `--help` lists
+/// them. An empty variable counts as unset, and one that is not UTF-8 is ignored, as before.
+#[derive(Args, Debug, Clone, Default)]
+pub struct Settings {
+    /// Commit author name (default: git's user.name, else the user name)
+    #[arg(long, global = true, env = "PACH_AUTHOR_NAME", value_name = "NAME",
+          value_parser = clap::builder::OsStringValueParser::new(), help_heading = "Settings")]
+    pub author_name: Option<OsString>,
+    /// Commit author email (default: git's user.email, else user@host)
+    #[arg(long, global = true, env = "PACH_AUTHOR_EMAIL", value_name = "EMAIL",
+          value_parser = clap::builder::OsStringValueParser::new(), help_heading = "Settings")]
+    pub author_email: Option<OsString>,
+    /// Commit time as Unix seconds, for reproducible commits (default: now)
+    #[arg(long, global = true, env = "PACH_AUTHOR_DATE", value_name = "SECONDS",
+          value_parser = clap::builder::OsStringValueParser::new(), help_heading = "Settings")]
+    pub author_date: Option<OsString>,
 }
 
 /// Colour choice.
@@ -103,6 +124,8 @@ pub enum Command {
 pub struct Context {
     pub ui: Ui,
     pub cwd: PathBuf,
+    /// The `PACH_*` settings (flags or environment).
+    pub settings: Settings,
     /// Filled the first time a command asks (most never do: it costs a look at git).
     identity: OnceCell<Identity>,
 }
@@ -120,9 +143,10 @@ impl Context {
             .collect()
     }
 
-    /// Who runs this command: the author (PACH_AUTHOR_NAME / PACH_AUTHOR_EMAIL, else git's
-    /// user.name / user.email as seen from `root`, else user@host), the fixed time
-    /// (PACH_AUTHOR_DATE), the `uid:gid` containers run as, and the host. Read once.
+    /// Who runs this command: the author (`--author-name`/`--author-email` or PACH_AUTHOR_NAME
+    /// / PACH_AUTHOR_EMAIL, else git's user.name / user.email as seen from `root`, else
+    /// user@host), the fixed time (`--author-date` or PACH_AUTHOR_DATE), the `uid:gid`
+    /// containers run as, and the host. Read once.
     pub fn identity(&self, root: &Path) -> &Identity {
         self.identity.get_or_init(|| {
             let host = rustix::system::uname()
@@ -130,10 +154,8 @@ impl Context {
                 .to_string_lossy()
                 .into_owned();
             Identity {
-                author: author(root, &host),
-                fixed_time: std::env::var("PACH_AUTHOR_DATE")
-                    .ok()
-                    .and_then(|s| s.trim().parse().ok()),
+                author: author(&self.settings, root, &host),
+                fixed_time: self.settings.author_date(),
                 user: format!(
                     "{}:{}",
                     rustix::process::getuid().as_raw(),
@@ -150,20 +172,38 @@ impl Context {
     }
 }
 
-/// Returns the author from the environment, git config as seen from `dir`, or user@host.
-fn author(dir: &Path, host: &str) -> Author {
+/// Returns the author from the settings, git config as seen from `dir`, or user@host.
+fn author(settings: &Settings, dir: &Path, host: &str) -> Author {
     let env = |k| std::env::var(k).ok().filter(|v: &String| !v.is_empty());
     let git = crate::git::author(dir);
     let user = env("USER")
         .or_else(|| env("LOGNAME"))
         .unwrap_or_else(|| "unknown".into());
     Author {
-        name: env("PACH_AUTHOR_NAME")
+        name: Settings::text(&settings.author_name)
             .or_else(|| git.as_ref().map(|a| a.name.clone()))
             .unwrap_or_else(|| user.clone()),
-        email: env("PACH_AUTHOR_EMAIL")
+        email: Settings::text(&settings.author_email)
             .or_else(|| git.as_ref().map(|a| a.email.clone()))
             .unwrap_or(format!("{user}@{host}")),
+    }
+}
+
+impl Settings {
+    /// A setting's text: `None` when unset, empty or not UTF-8 (as the environment was read).
+    fn text(v: &Option<OsString>) -> Option<String> {
+        v.as_deref()
+            .and_then(|v| v.to_str())
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    }
+
+    /// The fixed commit time in Unix seconds; `None` when unset or not a number (then now).
+    pub fn author_date(&self) -> Option<i64> {
+        self.author_date
+            .as_deref()
+            .and_then(|v| v.to_str())
+            .and_then(|v| v.trim().parse().ok())
     }
 }
 
@@ -221,6 +261,7 @@ pub fn dispatch(cli: Cli, ui: Ui) -> Result<()> {
     let cx = Context {
         ui,
         cwd,
+        settings: cli.global.settings.clone(),
         identity: OnceCell::new(),
     };
     match cli.command {
