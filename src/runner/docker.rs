@@ -14,7 +14,7 @@ use bollard::models::{ContainerCreateBody, HostConfig};
 use bollard::query_parameters::{
     CreateContainerOptionsBuilder, ListContainersOptionsBuilder, RemoveContainerOptionsBuilder,
 };
-use futures_util::StreamExt;
+use futures::StreamExt;
 
 use super::{Error, Execution, Job, Result, WorkerSpec, now_ms};
 use crate::store::ImageRef;
