@@ -278,6 +278,7 @@ Register-ArgumentCompleter -Native -CommandName 'pach' -ScriptBlock {
             [CompletionResult]::new('--author-email', '--author-email', [CompletionResultType]::ParameterName, 'Commit author email (default: git''s user.email, else user@host)')
             [CompletionResult]::new('--author-date', '--author-date', [CompletionResultType]::ParameterName, 'Commit time as Unix seconds, for reproducible commits (default: now)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'List each datum that would run and why; run nothing')
+            [CompletionResult]::new('--exit-code', '--exit-code', [CompletionResultType]::ParameterName, 'With --dry-run: exit 1 when any datum is stale, 0 when everything is current')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Ignore the run cache: run every datum again')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print what ran as JSON')
             [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'After running, wait for new commits on the current branch and run what they make stale, until stopped')

@@ -1562,7 +1562,7 @@ _pach() {
             return 0
             ;;
         pach__subcmd__run)
-            opts="-j -q -v -C -h --dry-run --force --jobs --json --watch --verify --quiet --verbose --color --author-name --author-email --author-date --help"
+            opts="-j -q -v -C -h --dry-run --exit-code --force --jobs --json --watch --verify --quiet --verbose --color --author-name --author-email --author-date --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -261,6 +261,7 @@ set edit:completion:arg-completer[pach] = {|@words|
             cand --author-email 'Commit author email (default: git''s user.email, else user@host)'
             cand --author-date 'Commit time as Unix seconds, for reproducible commits (default: now)'
             cand --dry-run 'List each datum that would run and why; run nothing'
+            cand --exit-code 'With --dry-run: exit 1 when any datum is stale, 0 when everything is current'
             cand --force 'Ignore the run cache: run every datum again'
             cand --json 'Print what ran as JSON'
             cand --watch 'After running, wait for new commits on the current branch and run what they make stale, until stopped'

@@ -220,6 +220,7 @@ complete -c pach -n "__fish_pach_using_subcommand run" -l author-name -d 'Commit
 complete -c pach -n "__fish_pach_using_subcommand run" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
 complete -c pach -n "__fish_pach_using_subcommand run" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
 complete -c pach -n "__fish_pach_using_subcommand run" -l dry-run -d 'List each datum that would run and why; run nothing'
+complete -c pach -n "__fish_pach_using_subcommand run" -l exit-code -d 'With --dry-run: exit 1 when any datum is stale, 0 when everything is current'
 complete -c pach -n "__fish_pach_using_subcommand run" -l force -d 'Ignore the run cache: run every datum again'
 complete -c pach -n "__fish_pach_using_subcommand run" -l json -d 'Print what ran as JSON'
 complete -c pach -n "__fish_pach_using_subcommand run" -l watch -d 'After running, wait for new commits on the current branch and run what they make stale, until stopped'

@@ -79,6 +79,8 @@ pub enum Error {
     CheckFailed { count: usize },
     #[error("{count} output file(s) differ from their run records")]
     VerifyFailed { count: usize },
+    #[error("{datums} datum(s) of {stages} stage(s) are stale")]
+    Stale { datums: usize, stages: usize },
     #[error(transparent)]
     Spec(#[from] crate::pipeline::SpecError),
     #[error(transparent)]
@@ -167,6 +169,7 @@ impl Error {
                 "the disk is full: free some space and run the command again; nothing was changed".into()
             }
             Error::RunRecordMissing { .. } => "run `pach fsck` to check the whole store".into(),
+            Error::Stale { .. } => "bring them up to date with `pach run`".into(),
             Error::Store(crate::store::Error::Missing { .. }
                 | crate::store::Error::Corrupt { .. }
                 | crate::store::Error::Mismatch { .. }) => {

@@ -343,6 +343,10 @@ mod tests {
                 candidates: "ab1, ab2".into(),
             },
             Error::EmptyMessage,
+            Error::Stale {
+                datums: 2,
+                stages: 1,
+            },
             Error::StageFailed {
                 stage: "count".into(),
                 datum: "0123abcd".into(),

@@ -15,7 +15,7 @@ use crate::repo::Access;
 /// updated. Ctrl-C or SIGTERM removes every container of the run and changes nothing.
 #[derive(clap::Args, Debug)]
 #[command(
-    after_help = "Examples:\n  pach run\n  pach run count --dry-run\n  pach run -j 4 --json\n  pach run --force total\n  pach run --watch"
+    after_help = "Examples:\n  pach run\n  pach run count --dry-run\n  pach run --dry-run --exit-code -q   # in a Makefile or CI: is everything current?\n  pach run -j 4 --json\n  pach run --force total\n  pach run --watch"
 )]
 pub struct RunArgs {
     /// Stages to run (default: all)
@@ -23,6 +23,9 @@ pub struct RunArgs {
     /// List each datum that would run and why; run nothing
     #[arg(long)]
     dry_run: bool,
+    /// With --dry-run: exit 1 when any datum is stale, 0 when everything is current
+    #[arg(long, requires = "dry_run")]
+    exit_code: bool,
     /// Ignore the run cache: run every datum again
     #[arg(long)]
     force: bool,
@@ -65,7 +68,12 @@ pub fn run(cx: &Context, args: &RunArgs) -> Result<()> {
     }
     let logs = cx.ui.container_output(args.json);
     let out = ops::run::run(&mut repo, &opts, progress.as_ref(), &logs)?;
-    cx.ui.run_outcome(&out, args.json)
+    cx.ui.run_outcome(&out, args.json)?;
+    match out.stale() {
+        (0, _) => Ok(()),
+        (datums, stages) if args.exit_code => Err(crate::Error::Stale { datums, stages }),
+        _ => Ok(()),
+    }
 }
 
 /// Runs, then runs again on each new commit of the current branch, until stopped.

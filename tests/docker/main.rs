@@ -15,6 +15,7 @@ mod failures;
 mod isolation;
 mod leftovers;
 mod logs;
+mod make;
 mod pipeline;
 mod provenance;
 mod safety;

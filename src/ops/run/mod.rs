@@ -65,6 +65,14 @@ pub struct RunOutcome {
     pub uncommitted_inputs: Vec<String>,
 }
 
+impl RunOutcome {
+    /// The datums that ran (or, in a dry run, would run) and the stages they belong to.
+    pub fn stale(&self) -> (usize, usize) {
+        let stages = self.stages.iter().filter(|s| !s.ran.is_empty());
+        (stages.clone().map(|s| s.ran.len()).sum(), stages.count())
+    }
+}
+
 /// Receives live container output (`-v`): stage, datum, bytes.
 pub type LogSink<'a> = &'a (dyn Fn(&str, &str, &[u8]) + Sync);
 
