@@ -342,7 +342,7 @@ _pach() {
             return 0
             ;;
         pach__subcmd__checkout)
-            opts="-b -f -q -v -C -h --force --quiet --verbose --color --author-name --author-email --author-date --help"
+            opts="-b -f -q -v -C -h --force --json --quiet --verbose --color --author-name --author-email --author-date --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -600,7 +600,7 @@ _pach() {
             return 0
             ;;
         pach__subcmd__gc)
-            opts="-q -v -C -h --grace --keep-failed --quiet --verbose --color --author-name --author-email --author-date --help"
+            opts="-q -v -C -h --grace --keep-failed --json --quiet --verbose --color --author-name --author-email --author-date --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1120,7 +1120,7 @@ _pach() {
             return 0
             ;;
         pach__subcmd__logs)
-            opts="-q -v -C -h --datum --quiet --verbose --color --author-name --author-email --author-date --help"
+            opts="-q -v -C -h --datum --json --quiet --verbose --color --author-name --author-email --author-date --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1528,7 +1528,7 @@ _pach() {
             return 0
             ;;
         pach__subcmd__rm)
-            opts="-f -q -v -C -h --cached --force --quiet --verbose --color --author-name --author-email --author-date --help"
+            opts="-f -q -v -C -h --cached --force --json --quiet --verbose --color --author-name --author-email --author-date --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

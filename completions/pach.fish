@@ -90,6 +90,7 @@ complete -c pach -n "__fish_pach_using_subcommand rm" -l author-email -d 'Commit
 complete -c pach -n "__fish_pach_using_subcommand rm" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
 complete -c pach -n "__fish_pach_using_subcommand rm" -l cached -d 'Keep the files in the working tree; only stop tracking them'
 complete -c pach -n "__fish_pach_using_subcommand rm" -s f -l force -d 'Delete files even if they have changes that are not staged'
+complete -c pach -n "__fish_pach_using_subcommand rm" -l json -d 'Print what was removed as JSON'
 complete -c pach -n "__fish_pach_using_subcommand rm" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c pach -n "__fish_pach_using_subcommand rm" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
 complete -c pach -n "__fish_pach_using_subcommand rm" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -164,6 +165,7 @@ complete -c pach -n "__fish_pach_using_subcommand checkout" -l author-name -d 'C
 complete -c pach -n "__fish_pach_using_subcommand checkout" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
 complete -c pach -n "__fish_pach_using_subcommand checkout" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
 complete -c pach -n "__fish_pach_using_subcommand checkout" -s f -l force -d 'Discard local changes that the checkout would overwrite'
+complete -c pach -n "__fish_pach_using_subcommand checkout" -l json -d 'Print what was switched or restored as JSON'
 complete -c pach -n "__fish_pach_using_subcommand checkout" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c pach -n "__fish_pach_using_subcommand checkout" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
 complete -c pach -n "__fish_pach_using_subcommand checkout" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -236,6 +238,7 @@ never\t''"
 complete -c pach -n "__fish_pach_using_subcommand logs" -l author-name -d 'Commit author name (default: git\'s user.name, else the user name)' -r
 complete -c pach -n "__fish_pach_using_subcommand logs" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
 complete -c pach -n "__fish_pach_using_subcommand logs" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
+complete -c pach -n "__fish_pach_using_subcommand logs" -l json -d 'Print the runs and their logs as JSON (each log as text, invalid UTF-8 replaced)'
 complete -c pach -n "__fish_pach_using_subcommand logs" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c pach -n "__fish_pach_using_subcommand logs" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
 complete -c pach -n "__fish_pach_using_subcommand logs" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -283,6 +286,7 @@ never\t''"
 complete -c pach -n "__fish_pach_using_subcommand gc" -l author-name -d 'Commit author name (default: git\'s user.name, else the user name)' -r
 complete -c pach -n "__fish_pach_using_subcommand gc" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
 complete -c pach -n "__fish_pach_using_subcommand gc" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
+complete -c pach -n "__fish_pach_using_subcommand gc" -l json -d 'Print what was removed and kept as JSON'
 complete -c pach -n "__fish_pach_using_subcommand gc" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c pach -n "__fish_pach_using_subcommand gc" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
 complete -c pach -n "__fish_pach_using_subcommand gc" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -61,7 +61,9 @@ pub fn add(cx: &Context, args: &AddArgs) -> Result<()> {
 /// A directory removes every tracked file under it. Files with changes that are not staged
 /// are kept unless --force, so nothing is lost by accident.
 #[derive(clap::Args, Debug)]
-#[command(after_help = "Examples:\n  pach rm data/old.csv\n  pach rm --cached data/scratch/")]
+#[command(
+    after_help = "Examples:\n  pach rm data/old.csv\n  pach rm --cached data/scratch/\n  pach rm --json data/tmp/"
+)]
 pub struct RmArgs {
     /// Files or directories to stop tracking
     #[arg(required = true, value_name = "PATH")]
@@ -72,12 +74,18 @@ pub struct RmArgs {
     /// Delete files even if they have changes that are not staged
     #[arg(short, long)]
     force: bool,
+    /// Print what was removed as JSON
+    #[arg(long)]
+    json: bool,
 }
 
 pub fn rm(cx: &Context, args: &RmArgs) -> Result<()> {
     let mut repo = cx.repo(Access::Write)?;
     let paths = cx.paths(&repo, &args.paths)?;
     let out = repo.rm(&paths, args.cached, args.force)?;
+    if args.json {
+        return cx.ui.json(&out);
+    }
     for p in &out.removed {
         cx.ui.note(format!("rm {p}"));
     }

@@ -137,7 +137,7 @@ fn refs(
 /// paths from REV into the working tree and the index, without moving HEAD.
 #[derive(clap::Args, Debug)]
 #[command(
-    after_help = "Examples:\n  pach checkout experiment\n  pach checkout -b new-idea\n  pach checkout v1\n  pach checkout HEAD~1 -- data/labels.csv"
+    after_help = "Examples:\n  pach checkout experiment\n  pach checkout -b new-idea\n  pach checkout v1\n  pach checkout HEAD~1 -- data/labels.csv\n  pach checkout --json v1"
 )]
 pub struct CheckoutArgs {
     /// Branch, tag or commit
@@ -152,6 +152,9 @@ pub struct CheckoutArgs {
     /// Restore only these paths
     #[arg(last = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
+    /// Print what was switched or restored as JSON
+    #[arg(long)]
+    json: bool,
 }
 
 pub fn checkout(cx: &Context, a: &CheckoutArgs) -> Result<()> {
@@ -160,6 +163,9 @@ pub fn checkout(cx: &Context, a: &CheckoutArgs) -> Result<()> {
         let rev = a.rev.as_deref().unwrap_or("HEAD");
         let paths = cx.paths(&repo, &a.paths)?;
         let out = repo.restore(rev, &paths)?;
+        if a.json {
+            return cx.ui.json(&out);
+        }
         cx.ui.note(format!(
             "restored {} file(s) from {}",
             out.written,
@@ -176,6 +182,9 @@ pub fn checkout(cx: &Context, a: &CheckoutArgs) -> Result<()> {
         None => a.rev.clone().expect("clap requires rev without -b"),
     };
     let out = repo.checkout(&rev, a.force)?;
+    if a.json {
+        return cx.ui.json(&out);
+    }
     let on = match &out.branch {
         Some(b) => format!("switched to branch {b}"),
         None => format!("HEAD is now detached at {}", out.commit.short()),

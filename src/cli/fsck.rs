@@ -119,7 +119,7 @@ fn fsck_remote(cx: &Context, name: &str, repair: bool, json: bool) -> Result<()>
 /// kept for --keep-failed, else `[gc] failed_runs` in .pach/config.toml, else 14 days.
 #[derive(clap::Args, Debug)]
 #[command(
-    after_help = "Examples:\n  pach gc\n  pach gc --grace 0   # only when no other pach command runs\n  pach gc --keep-failed 2d"
+    after_help = "Examples:\n  pach gc\n  pach gc --grace 0   # only when no other pach command runs\n  pach gc --keep-failed 2d\n  pach gc --json"
 )]
 pub struct GcArgs {
     /// Keep unreachable objects younger than this (e.g. 30m, 2h, 7d; 0 keeps none)
@@ -129,6 +129,9 @@ pub struct GcArgs {
     /// failed_runs` in .pach/config.toml, else 14d)
     #[arg(long, value_name = "DURATION")]
     keep_failed: Option<String>,
+    /// Print what was removed and kept as JSON
+    #[arg(long)]
+    json: bool,
 }
 
 pub fn gc(cx: &Context, a: &GcArgs) -> Result<()> {
@@ -140,8 +143,11 @@ pub fn gc(cx: &Context, a: &GcArgs) -> Result<()> {
         .or_else(|| repo.config().gc.failed_runs.clone())
         .unwrap_or_else(|| GcConfig::FAILED_RUNS.to_string());
     let keep_failed = parse_duration(&keep_text)?;
-    let crate::ops::gc::Collected { swept, gc: out } =
-        crate::ops::gc::gc(&mut repo, grace, keep_failed)?;
+    let collected = crate::ops::gc::gc(&mut repo, grace, keep_failed)?;
+    if a.json {
+        return cx.ui.json(&collected);
+    }
+    let crate::ops::gc::Collected { swept, gc: out } = collected;
     cx.ui.note(format!(
         "deleted {} object(s) ({}); kept {} younger than {}; removed {} temp file(s)",
         out.deleted,

@@ -103,18 +103,27 @@ fn watch(cx: &Context, args: &RunArgs) -> Result<()> {
 /// Prints the log of the latest run of each datum of STAGE (failed runs included), or of one
 /// datum with --datum (an id prefix, as `pach run -v` and errors show it).
 #[derive(clap::Args, Debug)]
-#[command(after_help = "Examples:\n  pach logs count\n  pach logs count --datum 3fa9c1")]
+#[command(
+    after_help = "Examples:\n  pach logs count\n  pach logs count --datum 3fa9c1\n  pach logs count --json"
+)]
 pub struct LogsArgs {
     /// The stage
     stage: String,
     /// Only this datum (id prefix)
     #[arg(long, value_name = "ID")]
     datum: Option<String>,
+    /// Print the runs and their logs as JSON (each log as text, invalid UTF-8 replaced)
+    #[arg(long)]
+    json: bool,
 }
 
 pub fn logs(cx: &Context, args: &LogsArgs) -> Result<()> {
     let repo = cx.repo(Access::Read)?;
     let datum = args.datum.as_deref();
+    if args.json {
+        let runs = ops::run::logs::collect(&repo, &args.stage, datum)?;
+        return cx.ui.json(&runs);
+    }
     ops::run::logs::logs(
         &repo,
         &args.stage,

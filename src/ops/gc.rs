@@ -9,7 +9,7 @@ use crate::repo::{GcOutcome, Repo};
 use super::sweep::{Swept, sweep};
 
 /// What `pach gc` removed.
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize)]
 pub struct Collected {
     /// What killed runs left.
     pub swept: Swept,

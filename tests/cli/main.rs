@@ -16,6 +16,7 @@ mod fsck_gc;
 mod hints;
 mod hostile;
 mod init;
+mod json;
 mod lock;
 mod log;
 mod ls_cat_show;

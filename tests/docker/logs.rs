@@ -31,3 +31,30 @@ fn a_20_mib_log_comes_back_byte_exact_from_pach_logs() {
         "log differs"
     );
 }
+
+#[test]
+fn logs_as_json_give_each_datums_run_and_log() {
+    if !require_docker() {
+        return;
+    }
+    let repo = project(
+        &one_stage(
+            "echo said $(cat /pach/in/text/*); cp /pach/in/text/* /pach/out/",
+            "",
+        ),
+        &[("data/text/a.txt", "alpha"), ("data/text/b.txt", "beta")],
+    );
+    run_json(&repo, &[]);
+    let out = repo.json(["logs", "count", "--json"]);
+    let runs = out.as_array().expect("an array of runs");
+    assert_eq!(runs.len(), 2, "{out}");
+    let mut logs: Vec<&str> = runs.iter().map(|r| r["log"].as_str().unwrap()).collect();
+    logs.sort();
+    assert_eq!(logs, ["said alpha\n", "said beta\n"]);
+    for r in runs {
+        assert_eq!(r["stage"], "count");
+        assert_eq!(r["exit"], 0);
+        assert_eq!(r["run"].as_str().map(str::len), Some(64), "{r}");
+    }
+    repo.pach(["logs", "nostage", "--json"]).assert().code(1);
+}

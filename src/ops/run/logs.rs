@@ -33,6 +33,54 @@ pub fn logs(
     Ok(())
 }
 
+/// One run as `pach logs --json` shows it.
+#[derive(Debug, serde::Serialize)]
+pub struct RunLog {
+    pub run: ObjectId,
+    pub stage: String,
+    pub datum: ObjectId,
+    pub exit: i64,
+    /// The log as text (invalid UTF-8 replaced).
+    pub log: String,
+}
+
+/// The latest run of each datum of `stage` (or of the datums whose id starts with `datum`)
+/// with its whole log, for `--json`.
+pub fn collect(repo: &Repo, stage: &str, datum: Option<&str>) -> Result<Vec<RunLog>> {
+    // Both callbacks add to the last run: the record first, then its log in pieces.
+    let runs: std::cell::RefCell<Vec<(RunLog, Vec<u8>)>> = Default::default();
+    logs(
+        repo,
+        stage,
+        datum,
+        &mut |id, rec| {
+            let run = RunLog {
+                run: *id,
+                stage: rec.stage.clone(),
+                datum: rec.datum,
+                exit: i64::from(rec.exit),
+                log: String::new(),
+            };
+            runs.borrow_mut().push((run, Vec::new()));
+            Ok(())
+        },
+        &mut |b| {
+            if let Some(last) = runs.borrow_mut().last_mut() {
+                last.1.extend_from_slice(b);
+            }
+            Ok(())
+        },
+    )?;
+    Ok(runs
+        .into_inner()
+        .into_iter()
+        .map(|(mut r, b)| {
+            r.log = String::from_utf8_lossy(&b).into_owned();
+            r
+        })
+        .collect())
+}
+
 /// Hands a stored log to `out` in pieces, so a log of any size costs a buffer of memory. The
 /// object is verified first (a second read, from the page cache): a corrupt log is an error,
 /// never output.
