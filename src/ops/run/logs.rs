@@ -58,7 +58,7 @@ pub fn collect(repo: &Repo, stage: &str, datum: Option<&str>) -> Result<Vec<RunL
                 run: *id,
                 stage: rec.stage.clone(),
                 datum: rec.datum,
-                exit: i64::from(rec.exit),
+                exit: rec.exit,
                 log: String::new(),
             };
             runs.borrow_mut().push((run, Vec::new()));
