@@ -79,6 +79,18 @@ pub enum Error {
     CheckFailed { count: usize },
     #[error("{count} output file(s) differ from their run records")]
     VerifyFailed { count: usize },
+    #[error("{count} path(s) are in conflict: {}", list_paths(paths))]
+    MergeConflicts { count: usize, paths: Vec<String> },
+    #[error("cannot commit: {} path(s) still in conflict: {}", paths.len(), list_paths(paths))]
+    UnresolvedConflicts { paths: Vec<String> },
+    #[error("a merge of {theirs} is in progress")]
+    MergeInProgress { theirs: String },
+    #[error("no merge is in progress")]
+    NoMergeInProgress,
+    #[error("`{rev}` and HEAD have no common history; pach merges only related histories")]
+    UnrelatedHistories { rev: String },
+    #[error("cannot merge with staged changes: {}", list_paths(paths))]
+    StagedChanges { paths: Vec<String> },
     #[error("{datums} datum(s) of {stages} stage(s) are stale")]
     Stale { datums: usize, stages: usize },
     #[error(transparent)]
@@ -170,6 +182,9 @@ impl Error {
             }
             Error::RunRecordMissing { .. } => "run `pach fsck` to check the whole store".into(),
             Error::Stale { .. } => "bring them up to date with `pach run`".into(),
+            Error::MergeConflicts { .. } | Error::UnresolvedConflicts { .. } => "for each path: keep one side with `pach checkout --ours <path>` or `pach checkout --theirs <path>` (or edit it), then `pach add <path>`; conclude with `pach commit -m <message>`, or give up with `pach merge --abort`".into(),
+            Error::MergeInProgress { .. } => "conclude it with `pach commit -m <message>` once `pach status` lists no conflicts, or abandon it with `pach merge --abort`".into(),
+            Error::StagedChanges { .. } => "commit them first (`pach commit -m <message>`)".into(),
             Error::Store(crate::store::Error::Missing { .. }
                 | crate::store::Error::Corrupt { .. }
                 | crate::store::Error::Mismatch { .. }) => {

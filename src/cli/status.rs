@@ -36,6 +36,22 @@ pub fn run(cx: &Context, args: &StatusArgs) -> Result<()> {
     if st.head.is_none() {
         ui.line("No commits yet")?;
     }
+    if let Some(m) = &st.merging {
+        ui.line(format!("Merging {}", m.theirs.short()))?;
+        if m.conflicts.is_empty() {
+            ui.line("  all conflicts resolved: conclude with `pach commit -m <message>`")?;
+        } else {
+            ui.line(
+                "\nUnmerged paths (pach add <path> once resolved; pach merge --abort to give up):",
+            )?;
+            for p in &m.conflicts {
+                ui.line(format!(
+                    "  {}",
+                    ui.paint("31", &format!("both changed:  {p}"))
+                ))?;
+            }
+        }
+    }
     let section = |title: &str, changes: &[Change], code: &str| -> Result<()> {
         if changes.is_empty() {
             return Ok(());

@@ -152,7 +152,7 @@ impl Repo {
         // when one leads out (the batch is dropped).
         self.check_index_links(&index, Some(&batch))?;
         batch.finish(self.store())?;
-        self.write_index(&index)?;
+        self.write_index_and_move(&index, &super::checkout::Move::Resolve(paths.to_vec()))?;
         Ok(out)
     }
 
@@ -179,11 +179,6 @@ impl Repo {
                 u.target, u.reason
             ),
         })
-    }
-
-    /// Writes the index and its tree id in one transaction.
-    pub(crate) fn write_index(&mut self, index: &BTreeMap<String, IndexEntry>) -> Result<()> {
-        self.write_index_and_move(index, &super::checkout::Move::None)
     }
 
     /// Finds the files and symlinks at or under project path `p`.
@@ -379,7 +374,7 @@ impl Repo {
         for p in &out.removed {
             index.remove(p);
         }
-        self.write_index(&index)?;
+        self.write_index_and_move(&index, &super::checkout::Move::Resolve(paths.to_vec()))?;
         if !cached {
             for p in &out.removed {
                 let full = self.root().join(p);

@@ -31,6 +31,15 @@ pub enum Move {
         /// The file versions (path, blob) the commit added or changed.
         versions: Vec<(String, ObjectId)>,
     },
+    /// A merge stopped on conflicts: `MERGE_HEAD` and the conflicted paths are recorded.
+    MergeStopped {
+        theirs: ObjectId,
+        conflicts: Vec<String>,
+    },
+    /// The merge in progress is abandoned (`merge --abort`); refs stay.
+    MergeAborted,
+    /// These paths (and all under them) were staged: conflicts there are resolved.
+    Resolve(Vec<String>),
 }
 
 /// What `pach checkout` did.
@@ -313,6 +322,13 @@ impl Repo {
                     time,
                     versions,
                 } => super::commit::move_to_commit(tx, branch.as_deref(), id, *time, versions)?,
+                Move::MergeStopped { theirs, conflicts } => {
+                    super::merge::start_merge(tx, theirs, conflicts)?
+                }
+                Move::MergeAborted => super::merge::end_merge(tx)?,
+                Move::Resolve(paths) => {
+                    super::merge::resolve_conflicts(tx, &|c| paths.iter().any(|p| is_under(c, p)))?
+                }
             }
             tx.set_meta("index_tree", &tree.hex())
         })?;

@@ -34,6 +34,15 @@ impl Repo {
         }
         let index = self.db().queries().index()?;
         let head = self.head_commit()?;
+        // A merge waiting for its conflicts concludes here, with a second parent.
+        let merging = self.merge_state()?;
+        if let Some((_, conflicts)) = &merging
+            && !conflicts.is_empty()
+        {
+            return Err(Error::UnresolvedConflicts {
+                paths: conflicts.clone(),
+            });
+        }
         let staged = self.staged_changes(&index, head.as_ref())?;
         let changes = staged.len();
         let versions: Vec<(String, ObjectId)> = staged
@@ -41,7 +50,11 @@ impl Repo {
             .filter(|c| c.kind != super::ChangeKind::Deleted)
             .map(|c| (c.path.clone(), index[&c.path].id))
             .collect();
-        if changes == 0 && !opts.allow_empty && (head.is_some() || index.is_empty()) {
+        if changes == 0
+            && merging.is_none()
+            && !opts.allow_empty
+            && (head.is_some() || index.is_empty())
+        {
             return Err(Error::NothingToCommit);
         }
         self.check_index_links(&index, None)?;
@@ -54,7 +67,10 @@ impl Repo {
         )?;
         let commit = Commit {
             tree,
-            parents: head.into_iter().collect(),
+            parents: head
+                .into_iter()
+                .chain(merging.as_ref().map(|m| m.0))
+                .collect(),
             author: opts.author,
             time: opts.time,
             message: opts.message.to_string(),
@@ -71,6 +87,9 @@ impl Repo {
         };
         self.db_mut().transaction(|tx| {
             move_to_commit(tx, branch.as_deref(), &id, opts.time, &versions)?;
+            if merging.is_some() {
+                super::merge::end_merge(tx)?;
+            }
             tx.set_meta("index_tree", &tree.hex())
         })?;
         Ok(CommitOutcome {

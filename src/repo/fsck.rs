@@ -128,6 +128,9 @@ impl Repo {
         if let Ok(Some(h)) = self.head_commit() {
             roots.push(("HEAD".to_string(), h));
         }
+        if let Ok(Some((theirs, _))) = self.merge_state() {
+            roots.push((super::MERGE_HEAD.to_string(), theirs));
+        }
         for kind in [RefKind::Branch, RefKind::Tag] {
             let prefix = if kind == RefKind::Branch {
                 "refs/heads/"

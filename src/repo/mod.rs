@@ -10,6 +10,7 @@ mod config;
 mod fsck;
 mod history;
 mod ignore;
+mod merge;
 mod read;
 mod refs;
 mod status;
@@ -25,8 +26,9 @@ pub use commit::CommitOutcome;
 pub use config::{Config, GcConfig, RemoteConfig};
 pub use fsck::{FsckOutcome, GcOutcome, Problem};
 pub use history::TreeChange;
+pub use merge::{Conflict, ConflictKind, Favour, MERGE_HEAD, Merged, changed_paths, three_way};
 pub use refs::{Head, RefKind, validate_ref_name};
-pub use status::{Change, ChangeKind, Status};
+pub use status::{Change, ChangeKind, Merging, Status};
 pub use tree::build as build_tree;
 
 use std::fs::{self, File};

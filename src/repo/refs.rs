@@ -195,6 +195,12 @@ impl Repo {
                     .ok_or(Error::NoCommits { branch: b }),
             };
         }
+        if base == super::MERGE_HEAD {
+            return match self.merge_state()? {
+                Some((theirs, _)) => Ok(theirs),
+                None => Err(unknown()),
+            };
+        }
         if let Some(id) = self.get_ref(RefKind::Branch, base)? {
             return Ok(id);
         }

@@ -55,6 +55,18 @@ pub struct Status {
     pub files_hashed: u64,
     /// Tracked files deliberately not fetched (`pull --path`), not counted as deleted.
     pub absent: usize,
+    /// The merge waiting for its conflicts, if one is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merging: Option<Merging>,
+}
+
+/// A merge in progress, as status shows it.
+#[derive(Debug, Serialize)]
+pub struct Merging {
+    /// The commit being merged (`MERGE_HEAD`).
+    pub theirs: ObjectId,
+    /// Paths still in conflict: resolved by `pach add` (or `pach rm`).
+    pub conflicts: Vec<String>,
 }
 
 /// What the working tree holds at an index path, after looking.
@@ -222,7 +234,11 @@ impl Repo {
         };
         let files_hashed = hashed.into_inner();
         let absent = index.values().filter(|e| e.absent).count();
+        let merging = self
+            .merge_state()?
+            .map(|(theirs, conflicts)| Merging { theirs, conflicts });
         Ok(Status {
+            merging,
             branch,
             detached_at,
             head,
