@@ -153,6 +153,7 @@ impl Repo {
         self.check_index_links(&index, Some(&batch))?;
         batch.finish(self.store())?;
         self.write_index(&index)?;
+        self.sync_gitignore(&index);
         Ok(out)
     }
 
@@ -391,6 +392,7 @@ impl Repo {
                 remove_empty_parents(self.root(), &full);
             }
         }
+        self.sync_gitignore(&index);
         Ok(out)
     }
 }

@@ -73,6 +73,7 @@ impl Repo {
             move_to_commit(tx, branch.as_deref(), &id, opts.time, &versions)?;
             tx.set_meta("index_tree", &tree.hex())
         })?;
+        self.sync_gitignore(&index);
         Ok(CommitOutcome {
             id,
             branch,

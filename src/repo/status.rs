@@ -55,6 +55,9 @@ pub struct Status {
     pub files_hashed: u64,
     /// Tracked files deliberately not fetched (`pull --path`), not counted as deleted.
     pub absent: usize,
+    /// The git side (`status_with_git` only, inside a git worktree).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub git: Option<super::GitSide>,
 }
 
 /// What the working tree holds at an index path, after looking.
@@ -231,6 +234,7 @@ impl Repo {
             untracked,
             files_hashed,
             absent,
+            git: None,
         })
     }
 
