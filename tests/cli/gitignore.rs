@@ -276,3 +276,28 @@ fn an_unwritable_gitignore_is_a_warning_after_the_data_is_safe() {
     repo.pach(["commit", "-m", "data"]).assert().success();
     assert_eq!(repo.json(["log", "--json"]).as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn clone_and_pull_into_a_git_worktree_keep_the_block() {
+    let a = TestRepo::init();
+    a.commit_files("one", &[("data/a.csv", "1")]);
+    let remote = a.base().join("remote");
+    let url = remote.to_str().unwrap();
+    a.pach(["remote", "add", "origin", url]).assert().success();
+    a.pach(["push"]).assert().success();
+    // The clone lands in a git worktree: git is told to ignore what came.
+    // (in a subdirectory: the clone refuses a directory that is not empty).
+    let g = TestRepo::new();
+    g.git(["init", "-q"]).assert().success();
+    let cloned = g.pach(["clone", url, "sub"]).assert().success();
+    assert!(stderr_of(&cloned).contains("git's to commit"));
+    let b = TestRepo::at(&g.path().join("sub"));
+    assert_eq!(block(&b), ["/data/"]);
+    a.commit_files("two", &[("models/m.bin", "2")]);
+    a.pach(["push"]).assert().success();
+    b.pach(["pull"]).assert().success();
+    assert_eq!(block(&b), ["/data/", "/models/"]);
+    let st = porcelain(&g);
+    assert!(!st.contains("data/") && !st.contains("models/"), "{st}");
+    assert!(st.contains("sub/.gitignore"), "{st}");
+}
