@@ -1048,7 +1048,7 @@ _pach() {
             return 0
             ;;
         pach__subcmd__init)
-            opts="-q -v -C -h --quiet --verbose --color --author-name --author-email --author-date --help"
+            opts="-q -v -C -h --no-gitignore --quiet --verbose --color --author-name --author-email --author-date --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

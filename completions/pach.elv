@@ -63,6 +63,7 @@ set edit:completion:arg-completer[pach] = {|@words|
             cand --author-name 'Commit author name (default: git''s user.name, else the user name)'
             cand --author-email 'Commit author email (default: git''s user.email, else user@host)'
             cand --author-date 'Commit time as Unix seconds, for reproducible commits (default: now)'
+            cand --no-gitignore 'Leave .gitignore alone: no `/.pach/` line, no block of tracked paths'
             cand -q 'Print nothing but results and errors'
             cand --quiet 'Print nothing but results and errors'
             cand -v 'Print more about what is happening (can be repeated)'

@@ -67,6 +67,7 @@ never\t''"
 complete -c pach -n "__fish_pach_using_subcommand init" -l author-name -d 'Commit author name (default: git\'s user.name, else the user name)' -r
 complete -c pach -n "__fish_pach_using_subcommand init" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
 complete -c pach -n "__fish_pach_using_subcommand init" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
+complete -c pach -n "__fish_pach_using_subcommand init" -l no-gitignore -d 'Leave .gitignore alone: no `/.pach/` line, no block of tracked paths'
 complete -c pach -n "__fish_pach_using_subcommand init" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c pach -n "__fish_pach_using_subcommand init" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
 complete -c pach -n "__fish_pach_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -11,7 +11,10 @@ use crate::error::{Error, Result};
 use crate::progress::Progress;
 use crate::repo::{Change, ChangeKind};
 
+mod git;
 mod run;
+
+pub use git::short_git;
 
 /// Output settings chosen by the global flags.
 #[derive(Clone, Debug)]

@@ -29,6 +29,7 @@ pub fn add(cx: &Context, args: &AddArgs) -> Result<()> {
     let paths = cx.paths(&repo, &args.paths)?;
     let progress = cx.ui.progress(args.json);
     let out = repo.add(&paths, progress.as_ref())?;
+    cx.ui.notices(&repo.take_notices());
     if args.json {
         return cx.ui.json(&out);
     }
@@ -83,6 +84,7 @@ pub fn rm(cx: &Context, args: &RmArgs) -> Result<()> {
     let mut repo = cx.repo(Access::Write)?;
     let paths = cx.paths(&repo, &args.paths)?;
     let out = repo.rm(&paths, args.cached, args.force)?;
+    cx.ui.notices(&repo.take_notices());
     if args.json {
         return cx.ui.json(&out);
     }

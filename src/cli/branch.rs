@@ -163,6 +163,7 @@ pub fn checkout(cx: &Context, a: &CheckoutArgs) -> Result<()> {
         let rev = a.rev.as_deref().unwrap_or("HEAD");
         let paths = cx.paths(&repo, &a.paths)?;
         let out = repo.restore(rev, &paths)?;
+        cx.ui.notices(&repo.take_notices());
         if a.json {
             return cx.ui.json(&out);
         }
@@ -182,6 +183,7 @@ pub fn checkout(cx: &Context, a: &CheckoutArgs) -> Result<()> {
         None => a.rev.clone().expect("clap requires rev without -b"),
     };
     let out = repo.checkout(&rev, a.force)?;
+    cx.ui.notices(&repo.take_notices());
     if a.json {
         return cx.ui.json(&out);
     }

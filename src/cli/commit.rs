@@ -56,6 +56,7 @@ pub fn run(cx: &Context, args: &CommitArgs) -> Result<()> {
     let logs = cx.ui.container_output(args.json);
     let ran =
         crate::ops::commit::commit(&mut repo, &req, &mut committed, progress.as_ref(), &logs)?;
+    cx.ui.notices(&repo.take_notices());
     match ran {
         Some(out) => cx.ui.run_outcome(&out, args.json),
         None => Ok(()),

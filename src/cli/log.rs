@@ -12,7 +12,8 @@ use crate::ui::{Ui, format_time};
 /// Show commit history, with the code version of each commit
 ///
 /// Starts at HEAD (or REV) and follows first parents. With `-- PATH`, lists only the commits
-/// that changed that file or directory.
+/// that changed that file or directory. Each commit shows the git commit it was made with
+/// (`--oneline`: at the end of the line), and whether git's worktree was dirty then.
 #[derive(clap::Args, Debug)]
 #[command(
     after_help = "Examples:\n  pach log -n 5 --oneline\n  pach log -- data/labels.csv\n  pach log --json main~3"
@@ -86,8 +87,14 @@ pub fn run(cx: &Context, args: &LogArgs) -> Result<()> {
     }
     for (i, (id, c)) in commits.iter().enumerate() {
         if args.oneline {
+            let git = c
+                .code
+                .as_ref()
+                .and_then(|code| code.git_commit.as_deref())
+                .map(|g| format!(" (git {})", crate::ui::short_git(g)))
+                .unwrap_or_default();
             cx.ui.line(format!(
-                "{} {}",
+                "{} {}{git}",
                 cx.ui.paint("33", &id.short()),
                 c.message.lines().next().unwrap_or("")
             ))?;
@@ -110,8 +117,7 @@ fn print_commit(ui: &Ui, id: &ObjectId, c: &Commit) -> Result<()> {
             let at = code
                 .git_commit
                 .as_deref()
-                .map(|g| &g[..g.len().min(12)])
-                .unwrap_or("(no commits)");
+                .map_or("(no commits)", crate::ui::short_git);
             ui.line(format!(
                 "Code:   git {at}{}",
                 if code.dirty { " (dirty)" } else { "" }

@@ -234,6 +234,7 @@ pub fn pull(cx: &Context, args: &PullArgs) -> Result<()> {
         &cx.cwd,
         &*p,
     )?;
+    cx.ui.notices(&repo.take_notices());
     report_pull(cx, &out, args.json)
 }
 
@@ -276,6 +277,7 @@ pub fn clone(cx: &Context, args: &CloneArgs) -> Result<()> {
         args.path.as_deref(),
         &*p,
     )?;
+    cx.ui.notices(&out.notices);
     if args.json {
         return cx.ui.json(&out.pull);
     }

@@ -68,6 +68,7 @@ pub fn run(cx: &Context, args: &RunArgs) -> Result<()> {
     }
     let logs = cx.ui.container_output(args.json);
     let out = ops::run::run(&mut repo, &opts, progress.as_ref(), &logs)?;
+    cx.ui.notices(&repo.take_notices());
     cx.ui.run_outcome(&out, args.json)?;
     match out.stale() {
         (0, _) => Ok(()),

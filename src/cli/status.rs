@@ -8,7 +8,9 @@ use crate::repo::{Access, Change, ChangeKind};
 ///
 /// Compares the index with HEAD, and the working tree with the index. Unchanged files are
 /// recognised by size, mtime and inode and never read; `-v` reports how many were read.
-/// Untracked files are listed only in directories that hold tracked files.
+/// Untracked files are listed only in directories that hold tracked files. Inside git, also
+/// shows the git commit HEAD's pach commit was made with, says when git's HEAD moved since
+/// (code and data drifting apart), and warns about files both git and pach track.
 #[derive(clap::Args, Debug)]
 #[command(after_help = "Examples:\n  pach status\n  pach status --json | jq '.unstaged[].path'")]
 pub struct StatusArgs {
@@ -19,7 +21,7 @@ pub struct StatusArgs {
 
 pub fn run(cx: &Context, args: &StatusArgs) -> Result<()> {
     let mut repo = cx.repo(Access::Read)?;
-    let st = repo.status()?;
+    let st = repo.status_with_git()?;
     cx.ui.debug(format!(
         "status: {} file(s) read to compare content",
         st.files_hashed
@@ -51,6 +53,9 @@ pub fn run(cx: &Context, args: &StatusArgs) -> Result<()> {
                 ))?;
             }
         }
+    }
+    if let Some(git) = &st.git {
+        ui.git_side(git)?;
     }
     let section = |title: &str, changes: &[Change], code: &str| -> Result<()> {
         if changes.is_empty() {

@@ -10,7 +10,7 @@ use super::sync::{PullOutcome, pull_from};
 use crate::error::{Error, Result};
 use crate::progress::Progress;
 use crate::remote::{self, Error as RemoteError, Spec};
-use crate::repo::Repo;
+use crate::repo::{Notice, Repo};
 
 /// What `pach clone` did.
 #[derive(Debug, Serialize)]
@@ -23,6 +23,9 @@ pub struct CloneOutcome {
     pub branch: String,
     /// The pull that brought it.
     pub pull: PullOutcome,
+    /// What the clone had to tell about the git side (a clone inside a git worktree).
+    #[serde(skip)]
+    pub notices: Vec<Notice>,
 }
 
 /// Clones `url` into `directory` (relative to `cwd`; default: the URL's last component),
@@ -64,12 +67,13 @@ pub fn clone(
             let _ = std::fs::remove_dir_all(dir.join(crate::repo::PACH_DIR));
         }
     }
-    let (branch, pull) = done?;
+    let (branch, pull, notices) = done?;
     Ok(CloneOutcome {
         url,
         dir,
         branch,
         pull,
+        notices,
     })
 }
 
@@ -93,13 +97,13 @@ fn dir_name(url: &str) -> Result<&str> {
 }
 
 /// Makes the project in `dir`, adds `origin`, points HEAD at the remote's default branch
-/// (`main`, else the first) and pulls it. Returns the branch and the pull.
+/// (`main`, else the first) and pulls it. Returns the branch, the pull and the notices.
 fn clone_into(
     url: &str,
     dir: &Path,
     scope: Option<&str>,
     p: &dyn Progress,
-) -> Result<(String, PullOutcome)> {
+) -> Result<(String, PullOutcome, Vec<Notice>)> {
     let (mut repo, _) = Repo::init(dir)?;
     repo.add_remote_config("origin", url, None, None)?;
     let spec = Spec {
@@ -125,5 +129,5 @@ fn clone_into(
     repo.db_mut().transaction(|tx| tx.set_ref("HEAD", &head))?;
     let scope = scope.map(|s| s.trim_matches('/'));
     let out = pull_from(&mut repo, "origin", &*backend, &branch, scope, p)?;
-    Ok((branch, out))
+    Ok((branch, out, repo.take_notices()))
 }

@@ -153,6 +153,7 @@ impl Repo {
         self.check_index_links(&index, Some(&batch))?;
         batch.finish(self.store())?;
         self.write_index_and_move(&index, &super::checkout::Move::Resolve(paths.to_vec()))?;
+        self.sync_gitignore(&index);
         Ok(out)
     }
 
@@ -386,6 +387,7 @@ impl Repo {
                 remove_empty_parents(self.root(), &full);
             }
         }
+        self.sync_gitignore(&index);
         Ok(out)
     }
 }

@@ -156,6 +156,7 @@ impl Repo {
             self.put_back_paths(touched);
             return Err(e);
         }
+        self.sync_gitignore(&new_index);
         Ok((written, to_delete.len()))
     }
 
@@ -207,6 +208,7 @@ impl Repo {
             self.put_back_paths(touched);
             return Err(e);
         }
+        self.sync_gitignore(&index);
         Ok(CheckoutOutcome {
             commit: target,
             branch: None,

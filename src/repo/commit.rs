@@ -92,6 +92,7 @@ impl Repo {
             }
             tx.set_meta("index_tree", &tree.hex())
         })?;
+        self.sync_gitignore(&index);
         Ok(CommitOutcome {
             id,
             branch,

@@ -25,6 +25,8 @@ pub struct Config {
     /// The `[gc]` table.
     #[serde(default)]
     pub gc: GcConfig,
+    /// `false`: leave `.gitignore` alone (no `/.pach/` line, no block of tracked paths).
+    pub gitignore: Option<bool>,
 }
 
 /// The `[gc]` table.
@@ -64,6 +66,9 @@ impl Config {
 #   or \"hardlink\" (store and working tree share read-only files; fastest, least disk).
 # Unset: reflink where supported, else copy.
 # link = \"copy\"
+# gitignore: inside a git repository, pach keeps a block in .gitignore listing what it
+#   tracks, so git ignores the data; false leaves .gitignore alone.
+# gitignore = false
 ";
 
     /// Reads and validates the config file.

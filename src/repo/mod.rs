@@ -8,6 +8,7 @@ mod checkout;
 mod commit;
 mod config;
 mod fsck;
+mod gitside;
 mod history;
 mod ignore;
 mod merge;
@@ -18,13 +19,14 @@ mod switch;
 mod tree;
 
 /// The object types callers see in outcomes (so they need not reach into the store).
-pub use crate::store::{Author, Commit, EntryKind, ImageRef, ObjectId, RunRecord};
+pub use crate::store::{Author, CodeVersion, Commit, EntryKind, ImageRef, ObjectId, RunRecord};
 pub use add::{AddOutcome, RmOutcome};
 pub use checkout::{CheckoutOutcome, Move};
 pub use commit::CommitOptions;
 pub use commit::CommitOutcome;
 pub use config::{Config, GcConfig, RemoteConfig};
 pub use fsck::{FsckOutcome, GcOutcome, Problem};
+pub use gitside::{GitSide, Notice};
 pub use history::TreeChange;
 pub use merge::{Conflict, ConflictKind, Favour, MERGE_HEAD, Merged, changed_paths, three_way};
 pub use refs::{Head, RefKind, validate_ref_name};
@@ -49,6 +51,8 @@ pub struct Repo {
     store: Store,
     db: std::sync::Mutex<Db>,
     config: Config,
+    /// What operations had to tell about the git side, until the command takes them.
+    notices: std::sync::Mutex<Vec<Notice>>,
     _lock: Option<File>,
 }
 
@@ -64,6 +68,12 @@ impl Repo {
     ///
     /// Returns the repository and the `.gitignore` it updated, if any.
     pub fn init(dir: &Path) -> Result<(Repo, Option<PathBuf>)> {
+        Repo::init_with(dir, true)
+    }
+
+    /// [`Repo::init`]; without `gitignore`, the project leaves `.gitignore` alone (no
+    /// `/.pach/` line now, no block of tracked paths later: `gitignore = false` in its config).
+    pub fn init_with(dir: &Path, gitignore: bool) -> Result<(Repo, Option<PathBuf>)> {
         let dir = fs::canonicalize(dir).map_err(|source| Error::Io {
             path: dir.into(),
             source,
@@ -82,7 +92,12 @@ impl Repo {
             for sub in ["objects", "tmp"] {
                 fs::create_dir_all(staging.join(sub)).map_err(io(&staging))?;
             }
-            fs::write(staging.join("config.toml"), Config::TEMPLATE).map_err(io(&staging))?;
+            let config = if gitignore {
+                Config::TEMPLATE.to_string()
+            } else {
+                format!("{}gitignore = false\n", Config::TEMPLATE)
+            };
+            fs::write(staging.join("config.toml"), config).map_err(io(&staging))?;
             let db = Db::open(&staging.join("pach.db"))?;
             db.queries().set_ref("HEAD", "ref: refs/heads/main")?;
             drop(db);
@@ -92,7 +107,11 @@ impl Repo {
             let _ = fs::remove_dir_all(&staging);
             return Err(e);
         }
-        let ignored = crate::git::ignore_pach_dir(&dir).map_err(io(&dir.join(".gitignore")))?;
+        let ignored = if gitignore {
+            crate::git::ignore_pach_dir(&dir).map_err(io(&dir.join(".gitignore")))?
+        } else {
+            None
+        };
         Ok((Repo::open_at(dir, Access::Write)?, ignored))
     }
 
@@ -121,6 +140,7 @@ impl Repo {
             store,
             db: std::sync::Mutex::new(db),
             config,
+            notices: Default::default(),
             _lock: lock,
         })
     }

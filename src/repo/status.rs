@@ -58,6 +58,9 @@ pub struct Status {
     /// The merge waiting for its conflicts, if one is.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub merging: Option<Merging>,
+    /// The git side (`status_with_git` only, inside a git worktree).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub git: Option<super::GitSide>,
 }
 
 /// A merge in progress, as status shows it.
@@ -247,6 +250,7 @@ impl Repo {
             untracked,
             files_hashed,
             absent,
+            git: None,
         })
     }
 

@@ -13,6 +13,7 @@ mod commit;
 mod diff;
 mod faults;
 mod fsck_gc;
+mod gitignore;
 mod hints;
 mod hostile;
 mod init;

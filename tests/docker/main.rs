@@ -12,6 +12,7 @@ mod common;
 
 mod combine;
 mod failures;
+mod gitignore;
 mod isolation;
 mod leftovers;
 mod logs;
