@@ -43,6 +43,7 @@ Register-ArgumentCompleter -Native -CommandName 'pach' -ScriptBlock {
             [CompletionResult]::new('branch', 'branch', [CompletionResultType]::ParameterValue, 'List, create or delete branches')
             [CompletionResult]::new('tag', 'tag', [CompletionResultType]::ParameterValue, 'List, create or delete tags')
             [CompletionResult]::new('checkout', 'checkout', [CompletionResultType]::ParameterValue, 'Switch branches or commits, or restore paths from a commit')
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Join another branch (or any commit) into the current branch')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show added, modified and deleted files between versions')
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List the files of a version')
             [CompletionResult]::new('cat', 'cat', [CompletionResultType]::ParameterValue, 'Print a file of any version to standard output')
@@ -203,7 +204,30 @@ Register-ArgumentCompleter -Native -CommandName 'pach' -ScriptBlock {
             [CompletionResult]::new('--author-date', '--author-date', [CompletionResultType]::ParameterName, 'Commit time as Unix seconds, for reproducible commits (default: now)')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Discard local changes that the checkout would overwrite')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Discard local changes that the checkout would overwrite')
+            [CompletionResult]::new('--ours', '--ours', [CompletionResultType]::ParameterName, 'During a merge: put the current branch''s version of the paths given (in place of REV) in the working tree and index; `pach add` then marks them resolved')
+            [CompletionResult]::new('--theirs', '--theirs', [CompletionResultType]::ParameterName, 'During a merge: put the merged commit''s version (MERGE_HEAD) of the paths given')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print what was switched or restored as JSON')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about what is happening (can be repeated)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about what is happening (can be repeated)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pach;merge' {
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'The merge commit''s message (default: "Merge <rev>")')
+            [CompletionResult]::new('--message', '--message', [CompletionResultType]::ParameterName, 'The merge commit''s message (default: "Merge <rev>")')
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'Settle every conflict one way, keeping every clean change of both sides')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if pach was started in DIR')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR in the environment means never, for auto)')
+            [CompletionResult]::new('--author-name', '--author-name', [CompletionResultType]::ParameterName, 'Commit author name (default: git''s user.name, else the user name)')
+            [CompletionResult]::new('--author-email', '--author-email', [CompletionResultType]::ParameterName, 'Commit author email (default: git''s user.email, else user@host)')
+            [CompletionResult]::new('--author-date', '--author-date', [CompletionResultType]::ParameterName, 'Commit time as Unix seconds, for reproducible commits (default: now)')
+            [CompletionResult]::new('--no-ff', '--no-ff', [CompletionResultType]::ParameterName, 'Make a merge commit even when a fast-forward would do')
+            [CompletionResult]::new('--run', '--run', [CompletionResultType]::ParameterName, 'After a clean merge, run the stages it made stale')
+            [CompletionResult]::new('--abort', '--abort', [CompletionResultType]::ParameterName, 'Abandon the merge in progress: back to HEAD, local edits to tracked files included')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print what happened as JSON')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about what is happening (can be repeated)')
@@ -534,6 +558,7 @@ Register-ArgumentCompleter -Native -CommandName 'pach' -ScriptBlock {
             [CompletionResult]::new('branch', 'branch', [CompletionResultType]::ParameterValue, 'List, create or delete branches')
             [CompletionResult]::new('tag', 'tag', [CompletionResultType]::ParameterValue, 'List, create or delete tags')
             [CompletionResult]::new('checkout', 'checkout', [CompletionResultType]::ParameterValue, 'Switch branches or commits, or restore paths from a commit')
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Join another branch (or any commit) into the current branch')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show added, modified and deleted files between versions')
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List the files of a version')
             [CompletionResult]::new('cat', 'cat', [CompletionResultType]::ParameterValue, 'Print a file of any version to standard output')
@@ -577,6 +602,9 @@ Register-ArgumentCompleter -Native -CommandName 'pach' -ScriptBlock {
             break
         }
         'pach;help;checkout' {
+            break
+        }
+        'pach;help;merge' {
             break
         }
         'pach;help;diff' {

@@ -64,6 +64,9 @@ _pach() {
             pach,ls)
                 cmd="pach__subcmd__ls"
                 ;;
+            pach,merge)
+                cmd="pach__subcmd__merge"
+                ;;
             pach,provenance)
                 cmd="pach__subcmd__provenance"
                 ;;
@@ -139,6 +142,9 @@ _pach() {
             pach__subcmd__help,ls)
                 cmd="pach__subcmd__help__subcmd__ls"
                 ;;
+            pach__subcmd__help,merge)
+                cmd="pach__subcmd__help__subcmd__merge"
+                ;;
             pach__subcmd__help,provenance)
                 cmd="pach__subcmd__help__subcmd__provenance"
                 ;;
@@ -206,7 +212,7 @@ _pach() {
 
     case "${cmd}" in
         pach)
-            opts="-q -v -C -h -V --quiet --verbose --color --author-name --author-email --author-date --help --version init add rm status commit log branch tag checkout diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help"
+            opts="-q -v -C -h -V --quiet --verbose --color --author-name --author-email --author-date --help --version init add rm status commit log branch tag checkout merge diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -342,7 +348,7 @@ _pach() {
             return 0
             ;;
         pach__subcmd__checkout)
-            opts="-b -f -q -v -C -h --force --json --quiet --verbose --color --author-name --author-email --author-date --help"
+            opts="-b -f -q -v -C -h --force --ours --theirs --json --quiet --verbose --color --author-name --author-email --author-date --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -642,7 +648,7 @@ _pach() {
             return 0
             ;;
         pach__subcmd__help)
-            opts="init add rm status commit log branch tag checkout diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help"
+            opts="init add rm status commit log branch tag checkout merge diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -866,6 +872,20 @@ _pach() {
             return 0
             ;;
         pach__subcmd__help__subcmd__ls)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pach__subcmd__help__subcmd__merge)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1164,6 +1184,52 @@ _pach() {
                 return 0
             fi
             case "${prev}" in
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --author-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --author-email)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --author-date)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pach__subcmd__merge)
+            opts="-m -X -q -v -C -h --message --no-ff --run --abort --json --quiet --verbose --color --author-name --author-email --author-date --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --message)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -X)
+                    COMPREPLY=($(compgen -W "ours theirs" -- "${cur}"))
+                    return 0
+                    ;;
                 -C)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

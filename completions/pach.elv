@@ -40,6 +40,7 @@ set edit:completion:arg-completer[pach] = {|@words|
             cand branch 'List, create or delete branches'
             cand tag 'List, create or delete tags'
             cand checkout 'Switch branches or commits, or restore paths from a commit'
+            cand merge 'Join another branch (or any commit) into the current branch'
             cand diff 'Show added, modified and deleted files between versions'
             cand ls 'List the files of a version'
             cand cat 'Print a file of any version to standard output'
@@ -191,7 +192,29 @@ set edit:completion:arg-completer[pach] = {|@words|
             cand --author-date 'Commit time as Unix seconds, for reproducible commits (default: now)'
             cand -f 'Discard local changes that the checkout would overwrite'
             cand --force 'Discard local changes that the checkout would overwrite'
+            cand --ours 'During a merge: put the current branch''s version of the paths given (in place of REV) in the working tree and index; `pach add` then marks them resolved'
+            cand --theirs 'During a merge: put the merged commit''s version (MERGE_HEAD) of the paths given'
             cand --json 'Print what was switched or restored as JSON'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Print more about what is happening (can be repeated)'
+            cand --verbose 'Print more about what is happening (can be repeated)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pach;merge'= {
+            cand -m 'The merge commit''s message (default: "Merge <rev>")'
+            cand --message 'The merge commit''s message (default: "Merge <rev>")'
+            cand -X 'Settle every conflict one way, keeping every clean change of both sides'
+            cand -C 'Run as if pach was started in DIR'
+            cand --color 'When to colour output (NO_COLOR in the environment means never, for auto)'
+            cand --author-name 'Commit author name (default: git''s user.name, else the user name)'
+            cand --author-email 'Commit author email (default: git''s user.email, else user@host)'
+            cand --author-date 'Commit time as Unix seconds, for reproducible commits (default: now)'
+            cand --no-ff 'Make a merge commit even when a fast-forward would do'
+            cand --run 'After a clean merge, run the stages it made stale'
+            cand --abort 'Abandon the merge in progress: back to HEAD, local edits to tracked files included'
+            cand --json 'Print what happened as JSON'
             cand -q 'Print nothing but results and errors'
             cand --quiet 'Print nothing but results and errors'
             cand -v 'Print more about what is happening (can be repeated)'
@@ -498,6 +521,7 @@ set edit:completion:arg-completer[pach] = {|@words|
             cand branch 'List, create or delete branches'
             cand tag 'List, create or delete tags'
             cand checkout 'Switch branches or commits, or restore paths from a commit'
+            cand merge 'Join another branch (or any commit) into the current branch'
             cand diff 'Show added, modified and deleted files between versions'
             cand ls 'List the files of a version'
             cand cat 'Print a file of any version to standard output'
@@ -532,6 +556,8 @@ set edit:completion:arg-completer[pach] = {|@words|
         &'pach;help;tag'= {
         }
         &'pach;help;checkout'= {
+        }
+        &'pach;help;merge'= {
         }
         &'pach;help;diff'= {
         }

@@ -137,7 +137,7 @@ fn refs(
 /// paths from REV into the working tree and the index, without moving HEAD.
 #[derive(clap::Args, Debug)]
 #[command(
-    after_help = "Examples:\n  pach checkout experiment\n  pach checkout -b new-idea\n  pach checkout v1\n  pach checkout HEAD~1 -- data/labels.csv\n  pach checkout --json v1"
+    after_help = "Examples:\n  pach checkout experiment\n  pach checkout -b new-idea\n  pach checkout v1\n  pach checkout HEAD~1 -- data/labels.csv\n  pach checkout --json v1\n  pach checkout --theirs data/labels.csv   # during a merge"
 )]
 pub struct CheckoutArgs {
     /// Branch, tag or commit
@@ -152,6 +152,13 @@ pub struct CheckoutArgs {
     /// Restore only these paths
     #[arg(last = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
+    /// During a merge: put the current branch's version of the paths given (in place of REV)
+    /// in the working tree and index; `pach add` then marks them resolved
+    #[arg(long, conflicts_with_all = ["theirs", "new_branch", "force"])]
+    ours: bool,
+    /// During a merge: put the merged commit's version (MERGE_HEAD) of the paths given
+    #[arg(long, conflicts_with_all = ["new_branch", "force"])]
+    theirs: bool,
     /// Print what was switched or restored as JSON
     #[arg(long)]
     json: bool,
@@ -159,6 +166,30 @@ pub struct CheckoutArgs {
 
 pub fn checkout(cx: &Context, a: &CheckoutArgs) -> Result<()> {
     let mut repo = cx.repo(Access::Write)?;
+    if a.ours || a.theirs {
+        // `pach checkout --theirs <path>...`: every argument is a path.
+        let side = if a.theirs {
+            crate::repo::MERGE_HEAD
+        } else {
+            "HEAD"
+        };
+        let all: Vec<PathBuf> = a
+            .rev
+            .iter()
+            .map(PathBuf::from)
+            .chain(a.paths.iter().cloned())
+            .collect();
+        let paths = cx.paths(&repo, &all)?;
+        let out = repo.restore_side(side, &paths)?;
+        if a.json {
+            return cx.ui.json(&out);
+        }
+        cx.ui.note(format!(
+            "took {} file(s) from {side}; `pach add` them to mark them resolved",
+            out.written
+        ));
+        return Ok(());
+    }
     if !a.paths.is_empty() {
         let rev = a.rev.as_deref().unwrap_or("HEAD");
         let paths = cx.paths(&repo, &a.paths)?;

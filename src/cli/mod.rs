@@ -9,6 +9,7 @@ mod fsck;
 pub mod generated;
 mod init;
 mod log;
+mod merge;
 mod provenance;
 mod read;
 mod remote;
@@ -103,6 +104,7 @@ pub enum Command {
     Branch(branch::BranchArgs),
     Tag(branch::TagArgs),
     Checkout(branch::CheckoutArgs),
+    Merge(merge::MergeArgs),
     Diff(diff::DiffArgs),
     Ls(read::LsArgs),
     Cat(read::CatArgs),
@@ -228,6 +230,7 @@ impl Command {
             Command::Branch(_) => "branch",
             Command::Tag(_) => "tag",
             Command::Checkout(_) => "checkout",
+            Command::Merge(_) => "merge",
             Command::Diff(_) => "diff",
             Command::Ls(_) => "ls",
             Command::Cat(_) => "cat",
@@ -274,6 +277,7 @@ pub fn dispatch(cli: Cli, ui: Ui) -> Result<()> {
         Command::Branch(a) => branch::branch(&cx, &a),
         Command::Tag(a) => branch::tag(&cx, &a),
         Command::Checkout(a) => branch::checkout(&cx, &a),
+        Command::Merge(a) => merge::run(&cx, &a),
         Command::Diff(a) => diff::run(&cx, &a),
         Command::Ls(a) => read::ls(&cx, &a),
         Command::Cat(a) => read::cat(&cx, &a),

@@ -47,10 +47,7 @@ pub fn run(cx: &Context, args: &StatusArgs) -> Result<()> {
                 "\nUnmerged paths (pach add <path> once resolved; pach merge --abort to give up):",
             )?;
             for p in &m.conflicts {
-                ui.line(format!(
-                    "  {}",
-                    ui.paint("31", &format!("both changed:  {p}"))
-                ))?;
+                ui.line(format!("  {}", ui.paint("31", &format!("conflict:  {p}"))))?;
             }
         }
     }
@@ -89,7 +86,11 @@ pub fn run(cx: &Context, args: &StatusArgs) -> Result<()> {
             st.absent
         ))?;
     }
-    if st.staged.is_empty() && st.unstaged.is_empty() && st.untracked.is_empty() {
+    if st.staged.is_empty()
+        && st.unstaged.is_empty()
+        && st.untracked.is_empty()
+        && st.merging.is_none()
+    {
         ui.line("nothing to commit, working tree clean")?;
     }
     Ok(())

@@ -6,6 +6,7 @@ pub mod clone;
 pub mod commit;
 pub mod fetch;
 pub mod gc;
+pub mod merge;
 pub mod remote_fsck;
 pub mod remotes;
 pub mod run;

@@ -219,6 +219,25 @@ impl Repo {
 
     /// Refuses to touch paths whose working copy differs from the index, unless it already
     /// is what `wanted` asks for (a switch killed part-way left it so: going on is safe).
+    /// Fails as [`Repo::update_worktree`] would when bringing the whole working tree to
+    /// `wanted` would overwrite local changes, changing nothing: for operations that must
+    /// know before they write objects.
+    pub(crate) fn refuse_overwrite(&self, wanted: &FlatTree) -> Result<()> {
+        let index = self.db().queries().index()?;
+        let current = Self::index_snapshot(&index);
+        let touched: Vec<&String> = current
+            .keys()
+            .filter(|p| !wanted.contains_key(*p))
+            .chain(
+                wanted
+                    .iter()
+                    .filter(|(p, e)| current.get(*p) != Some(e))
+                    .map(|(p, _)| p),
+            )
+            .collect();
+        self.refuse_local_changes(&index, &touched, wanted)
+    }
+
     fn refuse_local_changes(
         &self,
         index: &BTreeMap<String, IndexEntry>,

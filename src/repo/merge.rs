@@ -200,6 +200,15 @@ impl Repo {
         Ok(seen)
     }
 
+    /// During a merge, puts one side's version of `paths` (`HEAD` for ours, `MERGE_HEAD` for
+    /// theirs) in the working tree and index; `pach add` then marks them resolved.
+    pub fn restore_side(&mut self, side: &str, paths: &[String]) -> Result<super::CheckoutOutcome> {
+        if self.merge_state()?.is_none() {
+            return Err(Error::NoMergeInProgress);
+        }
+        self.restore(side, paths)
+    }
+
     /// Returns the merge waiting for its conflicts: the commit being merged and the paths
     /// still in conflict; `None` when no merge is in progress.
     pub fn merge_state(&self) -> Result<Option<(ObjectId, Vec<String>)>> {
@@ -358,7 +367,13 @@ mod tests {
             snap(&[("a", "2"), ("b", "1")]),
             snap(&[("a", "3"), ("b", "2")]),
         );
-        let m = three_way(&[b.clone()], &o, &t, &|_| false, Some(Favour::Theirs));
+        let m = three_way(
+            std::slice::from_ref(&b),
+            &o,
+            &t,
+            &|_| false,
+            Some(Favour::Theirs),
+        );
         assert!(m.conflicts.is_empty());
         assert_eq!((m.tree["a"], m.tree["b"]), (f("3"), f("2")));
         let m = three_way(&[b], &o, &t, &|_| false, Some(Favour::Ours));

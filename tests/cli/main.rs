@@ -21,6 +21,7 @@ mod json;
 mod lock;
 mod log;
 mod ls_cat_show;
+mod merge;
 mod names;
 mod rm;
 mod status;

@@ -396,3 +396,46 @@ fn run_verbose_streams_container_output_prefixed_by_stage_and_datum() {
         assert_eq!(datum.len(), 12, "{line}");
     }
 }
+
+#[test]
+fn merge_run_recomputes_only_the_new_combination_reusing_both_branches_runs() {
+    if !require_docker() {
+        return;
+    }
+    let repo = project(WORDCOUNT, TEXTS);
+    run_json(&repo, &[]);
+    repo.ok(["checkout", "-b", "x"]);
+    repo.write("data/text/x.txt", "from x\n");
+    repo.ok(["add", "data"]);
+    repo.ok(["commit", "-m", "x text"]);
+    run_json(&repo, &[]);
+    repo.ok(["checkout", "main"]);
+    repo.write("data/text/m.txt", "from main too\n");
+    repo.ok(["add", "data"]);
+    repo.ok(["commit", "-m", "main text"]);
+    run_json(&repo, &[]);
+
+    let out = repo.json(["merge", "--json", "--run", "x"]);
+    assert_eq!(out["result"], "merged", "{out}");
+    assert_eq!(
+        out["stale_stages"],
+        serde_json::json!(["count", "total"]),
+        "{out}"
+    );
+    let run = &out["run"];
+    let count = stage(run, "count");
+    assert_eq!(
+        count["ran"].as_array().unwrap().len(),
+        0,
+        "every count datum is cached: {run}"
+    );
+    assert_eq!(count["reused"], 5, "{run}");
+    assert_eq!(
+        stage(run, "total")["ran"].as_array().unwrap().len(),
+        1,
+        "{run}"
+    );
+    // 3 + 2 + 1 words, 2 from x, 3 from main.
+    assert_eq!(repo.read_str("total/total.txt").trim(), "11");
+    repo.ok(["fsck"]);
+}
