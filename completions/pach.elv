@@ -40,6 +40,8 @@ set edit:completion:arg-completer[pach] = {|@words|
             cand branch 'List, create or delete branches'
             cand tag 'List, create or delete tags'
             cand checkout 'Switch branches or commits, or restore paths from a commit'
+            cand reflog 'Show where HEAD or a branch has been'
+            cand reset 'Move the current branch to another commit, and the index and files with it'
             cand diff 'Show added, modified and deleted files between versions'
             cand ls 'List the files of a version'
             cand cat 'Print a file of any version to standard output'
@@ -192,6 +194,38 @@ set edit:completion:arg-completer[pach] = {|@words|
             cand -f 'Discard local changes that the checkout would overwrite'
             cand --force 'Discard local changes that the checkout would overwrite'
             cand --json 'Print what was switched or restored as JSON'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Print more about what is happening (can be repeated)'
+            cand --verbose 'Print more about what is happening (can be repeated)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pach;reflog'= {
+            cand -n 'Show at most N moves'
+            cand -C 'Run as if pach was started in DIR'
+            cand --color 'When to colour output (NO_COLOR in the environment means never, for auto)'
+            cand --author-name 'Commit author name (default: git''s user.name, else the user name)'
+            cand --author-email 'Commit author email (default: git''s user.email, else user@host)'
+            cand --author-date 'Commit time as Unix seconds, for reproducible commits (default: now)'
+            cand --json 'Print the moves as JSON'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Print more about what is happening (can be repeated)'
+            cand --verbose 'Print more about what is happening (can be repeated)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pach;reset'= {
+            cand -C 'Run as if pach was started in DIR'
+            cand --color 'When to colour output (NO_COLOR in the environment means never, for auto)'
+            cand --author-name 'Commit author name (default: git''s user.name, else the user name)'
+            cand --author-email 'Commit author email (default: git''s user.email, else user@host)'
+            cand --author-date 'Commit time as Unix seconds, for reproducible commits (default: now)'
+            cand --soft 'Move only the branch'
+            cand --mixed 'Also reset the index (the default)'
+            cand --hard 'Also reset the tracked files in the working tree'
+            cand --json 'Print what happened as JSON'
             cand -q 'Print nothing but results and errors'
             cand --quiet 'Print nothing but results and errors'
             cand -v 'Print more about what is happening (can be repeated)'
@@ -498,6 +532,8 @@ set edit:completion:arg-completer[pach] = {|@words|
             cand branch 'List, create or delete branches'
             cand tag 'List, create or delete tags'
             cand checkout 'Switch branches or commits, or restore paths from a commit'
+            cand reflog 'Show where HEAD or a branch has been'
+            cand reset 'Move the current branch to another commit, and the index and files with it'
             cand diff 'Show added, modified and deleted files between versions'
             cand ls 'List the files of a version'
             cand cat 'Print a file of any version to standard output'
@@ -532,6 +568,10 @@ set edit:completion:arg-completer[pach] = {|@words|
         &'pach;help;tag'= {
         }
         &'pach;help;checkout'= {
+        }
+        &'pach;help;reflog'= {
+        }
+        &'pach;help;reset'= {
         }
         &'pach;help;diff'= {
         }

@@ -36,6 +36,12 @@ pub enum Error {
     NotTracked { path: String },
     #[error("unknown revision `{rev}`")]
     UnknownRev { rev: String },
+    #[error("`{rev}`: the reflog of `{name}` has only {entries} move(s) (see `pach reflog`)")]
+    ReflogTooShort {
+        rev: String,
+        name: String,
+        entries: usize,
+    },
     #[error("ambiguous revision `{rev}`: it matches several commits ({candidates})")]
     AmbiguousRev { rev: String, candidates: String },
     #[error("no commits yet on `{branch}`")]
@@ -62,6 +68,11 @@ pub enum Error {
     },
     #[error("checkout would overwrite local changes to {}", list_paths(paths))]
     WouldOverwrite { paths: Vec<String> },
+    #[error(
+        "the reset would overwrite untracked {}; move them away first",
+        list_paths(paths)
+    )]
+    UntrackedInTheWay { paths: Vec<String> },
     #[error("`{rev}:{path}` {reason}")]
     NotAFile {
         rev: String,

@@ -14,6 +14,7 @@ mod read;
 mod remote;
 mod run;
 mod status;
+mod undo;
 
 use std::cell::OnceCell;
 use std::ffi::OsString;
@@ -103,6 +104,8 @@ pub enum Command {
     Branch(branch::BranchArgs),
     Tag(branch::TagArgs),
     Checkout(branch::CheckoutArgs),
+    Reflog(undo::ReflogArgs),
+    Reset(undo::ResetArgs),
     Diff(diff::DiffArgs),
     Ls(read::LsArgs),
     Cat(read::CatArgs),
@@ -228,6 +231,8 @@ impl Command {
             Command::Branch(_) => "branch",
             Command::Tag(_) => "tag",
             Command::Checkout(_) => "checkout",
+            Command::Reflog(_) => "reflog",
+            Command::Reset(_) => "reset",
             Command::Diff(_) => "diff",
             Command::Ls(_) => "ls",
             Command::Cat(_) => "cat",
@@ -274,6 +279,8 @@ pub fn dispatch(cli: Cli, ui: Ui) -> Result<()> {
         Command::Branch(a) => branch::branch(&cx, &a),
         Command::Tag(a) => branch::tag(&cx, &a),
         Command::Checkout(a) => branch::checkout(&cx, &a),
+        Command::Reflog(a) => undo::reflog(&cx, &a),
+        Command::Reset(a) => undo::reset(&cx, &a),
         Command::Diff(a) => diff::run(&cx, &a),
         Command::Ls(a) => read::ls(&cx, &a),
         Command::Cat(a) => read::cat(&cx, &a),

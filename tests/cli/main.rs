@@ -22,5 +22,7 @@ mod lock;
 mod log;
 mod ls_cat_show;
 mod names;
+mod reflog;
+mod reset;
 mod rm;
 mod status;

@@ -1,0 +1,128 @@
+//! `pach reflog` and `pach reset`: seeing where refs were, and going back.
+
+use serde::Serialize;
+
+use super::Context;
+use crate::error::Result;
+use crate::repo::{Access, ReflogEntry, ResetMode};
+use crate::ui::format_time;
+
+/// Show where HEAD or a branch has been
+///
+/// Lists every move of REF (default: HEAD), newest first: the commit it moved to, what moved
+/// it (commit, checkout, reset, pull, push, fetch, run, …) and when. `REF@{n}` names the
+/// commit REF pointed at n moves ago, anywhere a revision is accepted. `pach gc` keeps what
+/// the reflog names for `[gc] reflog` in .pach/config.toml (default 90d).
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Examples:\n  pach reflog\n  pach reflog main -n 5\n  pach reflog origin/main --json\n  pach reset --hard HEAD@{1}   # undo the last reset"
+)]
+pub struct ReflogArgs {
+    /// HEAD, a branch or a remote-tracking ref such as origin/main (default: HEAD)
+    #[arg(value_name = "REF")]
+    name: Option<String>,
+    /// Show at most N moves
+    #[arg(short = 'n', value_name = "N")]
+    max: Option<usize>,
+    /// Print the moves as JSON
+    #[arg(long)]
+    json: bool,
+}
+
+/// One move, for `--json`.
+#[derive(Serialize)]
+struct Shown<'a> {
+    /// `REF@{n}`: how to name where the ref was after this move.
+    selector: String,
+    #[serde(flatten)]
+    entry: &'a ReflogEntry,
+}
+
+pub fn reflog(cx: &Context, a: &ReflogArgs) -> Result<()> {
+    let repo = cx.repo(Access::Read)?;
+    let (full, entries) = repo.reflog(a.name.as_deref())?;
+    let short = ["refs/heads/", "refs/remotes/"]
+        .iter()
+        .find_map(|p| full.strip_prefix(p))
+        .unwrap_or(&full);
+    let shown: Vec<Shown> = entries
+        .iter()
+        .take(a.max.unwrap_or(usize::MAX))
+        .enumerate()
+        .map(|(n, entry)| Shown {
+            selector: format!("{short}@{{{n}}}"),
+            entry,
+        })
+        .collect();
+    if a.json {
+        return cx.ui.json(&shown);
+    }
+    for s in shown {
+        let to = s.entry.new.map_or("(deleted)".to_string(), |id| id.short());
+        cx.ui.line(format!(
+            "{} {}: {}  {}",
+            cx.ui.paint("33", &to),
+            s.selector,
+            s.entry.action,
+            format_time(s.entry.time_ms.div_euclid(1000)),
+        ))?;
+    }
+    Ok(())
+}
+
+/// Move the current branch to another commit, and the index and files with it
+///
+/// `--soft` moves only the branch (the changes since stay staged); `--mixed` (the default)
+/// also resets the index, leaving your files as they are; `--hard` also brings the tracked
+/// files to the commit, discarding their local changes (files pach does not track are never
+/// touched). The old position stays in `pach reflog`, so `pach reset --hard HEAD@{1}` undoes a
+/// reset.
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Examples:\n  pach reset HEAD~1           # undo the last commit, keep its changes unstaged\n  pach reset --soft HEAD~1    # the same, changes staged\n  pach reset --hard main@{1}  # back to where main was before its last move"
+)]
+pub struct ResetArgs {
+    /// The commit to move to
+    rev: String,
+    /// Move only the branch
+    #[arg(long, conflicts_with_all = ["mixed", "hard"])]
+    soft: bool,
+    /// Also reset the index (the default)
+    #[arg(long, conflicts_with = "hard")]
+    mixed: bool,
+    /// Also reset the tracked files in the working tree
+    #[arg(long)]
+    hard: bool,
+    /// Print what happened as JSON
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn reset(cx: &Context, a: &ResetArgs) -> Result<()> {
+    let mode = if a.soft {
+        ResetMode::Soft
+    } else if a.hard {
+        ResetMode::Hard
+    } else {
+        ResetMode::Mixed
+    };
+    let mut repo = cx.repo(Access::Write)?;
+    let out = repo.reset(&a.rev, mode)?;
+    if a.json {
+        return cx.ui.json(&out);
+    }
+    let files = if mode == ResetMode::Hard {
+        format!(
+            " ({} file(s) written, {} removed)",
+            out.written, out.deleted
+        )
+    } else {
+        String::new()
+    };
+    cx.ui.note(format!(
+        "HEAD is now at {} {}{files}",
+        out.commit.short(),
+        out.subject
+    ));
+    Ok(())
+}
