@@ -42,6 +42,7 @@ set edit:completion:arg-completer[pach] = {|@words|
             cand checkout 'Switch branches or commits, or restore paths from a commit'
             cand reflog 'Show where HEAD or a branch has been'
             cand reset 'Move the current branch to another commit, and the index and files with it'
+            cand restore 'Unstage paths, or restore files from the index or a commit'
             cand diff 'Show added, modified and deleted files between versions'
             cand ls 'List the files of a version'
             cand cat 'Print a file of any version to standard output'
@@ -225,6 +226,22 @@ set edit:completion:arg-completer[pach] = {|@words|
             cand --soft 'Move only the branch'
             cand --mixed 'Also reset the index (the default)'
             cand --hard 'Also reset the tracked files in the working tree'
+            cand --json 'Print what happened as JSON'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Print more about what is happening (can be repeated)'
+            cand --verbose 'Print more about what is happening (can be repeated)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pach;restore'= {
+            cand --source 'The commit to restore from (default: the index; with --staged, HEAD)'
+            cand -C 'Run as if pach was started in DIR'
+            cand --color 'When to colour output (NO_COLOR in the environment means never, for auto)'
+            cand --author-name 'Commit author name (default: git''s user.name, else the user name)'
+            cand --author-email 'Commit author email (default: git''s user.email, else user@host)'
+            cand --author-date 'Commit time as Unix seconds, for reproducible commits (default: now)'
+            cand --staged 'Reset the index entries, not the files'
             cand --json 'Print what happened as JSON'
             cand -q 'Print nothing but results and errors'
             cand --quiet 'Print nothing but results and errors'
@@ -534,6 +551,7 @@ set edit:completion:arg-completer[pach] = {|@words|
             cand checkout 'Switch branches or commits, or restore paths from a commit'
             cand reflog 'Show where HEAD or a branch has been'
             cand reset 'Move the current branch to another commit, and the index and files with it'
+            cand restore 'Unstage paths, or restore files from the index or a commit'
             cand diff 'Show added, modified and deleted files between versions'
             cand ls 'List the files of a version'
             cand cat 'Print a file of any version to standard output'
@@ -572,6 +590,8 @@ set edit:completion:arg-completer[pach] = {|@words|
         &'pach;help;reflog'= {
         }
         &'pach;help;reset'= {
+        }
+        &'pach;help;restore'= {
         }
         &'pach;help;diff'= {
         }

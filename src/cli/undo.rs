@@ -1,4 +1,6 @@
-//! `pach reflog` and `pach reset`: seeing where refs were, and going back.
+//! `pach reflog`, `reset` and `restore`: seeing where refs were, and going back.
+
+use std::path::PathBuf;
 
 use serde::Serialize;
 
@@ -124,5 +126,49 @@ pub fn reset(cx: &Context, a: &ResetArgs) -> Result<()> {
         out.commit.short(),
         out.subject
     ));
+    Ok(())
+}
+
+/// Unstage paths, or restore files from the index or a commit
+///
+/// With --staged, the index entries of PATH become HEAD's (or --source's) again: staged
+/// changes are unstaged, and a newly added file becomes untracked; the files stay as they
+/// are. Without it, the files are written back from the index (discarding unstaged edits),
+/// or from --source; the index stays.
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Examples:\n  pach restore --staged data/new.csv   # undo `pach add`\n  pach restore data/labels.csv         # discard unstaged edits\n  pach restore --source HEAD~2 data/"
+)]
+pub struct RestoreArgs {
+    /// Files or directories
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Reset the index entries, not the files
+    #[arg(long)]
+    staged: bool,
+    /// The commit to restore from (default: the index; with --staged, HEAD)
+    #[arg(long, value_name = "REV")]
+    source: Option<String>,
+    /// Print what happened as JSON
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn restore(cx: &Context, a: &RestoreArgs) -> Result<()> {
+    let mut repo = cx.repo(Access::Write)?;
+    let paths = cx.paths(&repo, &a.paths)?;
+    let out = if a.staged {
+        repo.unstage(&paths, a.source.as_deref())?
+    } else {
+        repo.restore_files(&paths, a.source.as_deref())?
+    };
+    if a.json {
+        return cx.ui.json(&out);
+    }
+    if a.staged {
+        cx.ui.note(format!("unstaged {} path(s)", out.unstaged));
+    } else {
+        cx.ui.note(format!("restored {} file(s)", out.written));
+    }
     Ok(())
 }

@@ -33,7 +33,7 @@ pub use gitside::{GitSide, Notice};
 pub use history::TreeChange;
 pub use merge::{Conflict, ConflictKind, Favour, MERGE_HEAD, Merged, changed_paths, three_way};
 pub use refs::{Head, RefKind, validate_ref_name};
-pub use reset::{ResetMode, ResetOutcome};
+pub use reset::{ResetMode, ResetOutcome, RestoreOutcome};
 pub use status::{Change, ChangeKind, Merging, Status};
 pub use tree::build as build_tree;
 

@@ -1,4 +1,5 @@
-//! `reset`: move the branch, and the index and working tree with it as asked.
+//! `reset` (move the branch, and the index and working tree with it as asked) and
+//! `restore` (unstage paths, or bring working-tree files back from the index or a commit).
 //! Every ref move goes through `move_to_commit`, so the reflog records it and `gc` keeps what
 //! the branch pointed at before.
 
@@ -10,7 +11,8 @@ use super::checkout::Move;
 use super::{Head, Repo};
 use crate::db::IndexEntry;
 use crate::error::{Error, Result};
-use crate::snapshot::FlatTree;
+use crate::paths::is_under;
+use crate::snapshot::{FileEntry, FlatTree};
 use crate::store::ObjectId;
 
 /// How much `reset` resets, with git's meanings.
@@ -38,6 +40,15 @@ pub struct ResetOutcome {
     pub subject: String,
     pub written: usize,
     pub deleted: usize,
+}
+
+/// What `pach restore` did.
+#[derive(Debug, Serialize)]
+pub struct RestoreOutcome {
+    /// Index entries reset (`--staged`).
+    pub unstaged: usize,
+    /// Working-tree files written.
+    pub written: usize,
 }
 
 impl Repo {
@@ -120,6 +131,110 @@ impl Repo {
         } else {
             Err(Error::UntrackedInTheWay { paths })
         }
+    }
+
+    /// `restore --staged`: the index entries at and under `paths` become those of `source`
+    /// (default `HEAD`; none on a branch with no commits), so a newly added file becomes
+    /// untracked again. The working tree stays. A path in neither is an error naming it.
+    pub fn unstage(&mut self, paths: &[String], source: Option<&str>) -> Result<RestoreOutcome> {
+        let tree = match source {
+            Some(rev) => Some(self.commit_obj(&self.resolve_rev(rev)?)?.tree),
+            None => match self.head_commit()? {
+                Some(h) => Some(self.commit_obj(&h)?.tree),
+                None => None,
+            },
+        };
+        let index = self.db().queries().index()?;
+        let mut wanted = FlatTree::new();
+        for p in paths {
+            let part = match &tree {
+                Some(t) => self.flatten_at(t, p)?,
+                None => FlatTree::new(),
+            };
+            if part.is_empty() && !index.keys().any(|k| is_under(k, p)) {
+                return Err(Error::NoSuchPath { path: p.clone() });
+            }
+            wanted.extend(part);
+        }
+        let in_paths = |k: &str| paths.iter().any(|p| is_under(k, p));
+        let mut new_index: BTreeMap<String, IndexEntry> = index
+            .iter()
+            .filter(|(k, _)| !in_paths(k))
+            .map(|(k, e)| (k.clone(), e.clone()))
+            .collect();
+        new_index.extend(index_of(&wanted, &index));
+        let unstaged = (new_index.iter().filter(|(k, e)| index.get(*k) != Some(*e))).count()
+            + index.keys().filter(|k| !new_index.contains_key(*k)).count();
+        self.write_index_and_move(&new_index, &Move::None)?;
+        Ok(RestoreOutcome {
+            unstaged,
+            written: 0,
+        })
+    }
+
+    /// `restore` without `--staged`: the working-tree files at and under `paths` are written
+    /// back from the index, or from commit `source`; the index stays (its stat cache learns
+    /// the files written from it). A path not in the source is an error naming it.
+    pub fn restore_files(
+        &mut self,
+        paths: &[String],
+        source: Option<&str>,
+    ) -> Result<RestoreOutcome> {
+        let index = self.db().queries().index()?;
+        let from: FlatTree = match source {
+            Some(rev) => {
+                let tree = self.commit_obj(&self.resolve_rev(rev)?)?.tree;
+                let mut all = FlatTree::new();
+                for p in paths {
+                    all.extend(self.flatten_at(&tree, p)?);
+                }
+                all
+            }
+            None => Self::index_snapshot(&index),
+        };
+        let mut wanted = FlatTree::new();
+        for p in paths {
+            let before = wanted.len();
+            wanted.extend(
+                from.iter()
+                    .filter(|(k, _)| is_under(k, p))
+                    .map(|(k, e)| (k.clone(), *e)),
+            );
+            if wanted.len() == before {
+                return Err(match source {
+                    Some(rev) => Error::NotAFile {
+                        rev: rev.into(),
+                        path: p.clone(),
+                        reason: "does not exist at that revision",
+                    },
+                    None => Error::NotTracked { path: p.clone() },
+                });
+            }
+        }
+        for (p, e) in &wanted {
+            self.check_fetched(p, &e.id)?;
+        }
+        super::checkout::check_names(wanted.keys())?;
+        self.check_links(&wanted)?;
+        let list: Vec<(&String, &FileEntry)> = wanted.iter().collect();
+        let entries = self.switch_files(&[], &list, &index, true)?;
+        let written = entries.len();
+        if source.is_none() {
+            let touched: Vec<(String, Option<IndexEntry>)> = entries
+                .iter()
+                .map(|(p, _)| (p.clone(), index.get(p).cloned()))
+                .collect();
+            let mut new_index = index;
+            new_index.extend(entries);
+            if let Err(e) = self.write_index_and_move(&new_index, &Move::None) {
+                self.put_back_paths(touched);
+                return Err(e);
+            }
+        }
+        Ok(RestoreOutcome {
+            unstaged: 0,
+            written,
+        })
     }
 }
 

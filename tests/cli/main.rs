@@ -24,5 +24,6 @@ mod ls_cat_show;
 mod names;
 mod reflog;
 mod reset;
+mod restore;
 mod rm;
 mod status;
