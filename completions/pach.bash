@@ -64,6 +64,9 @@ _pach() {
             pach,ls)
                 cmd="pach__subcmd__ls"
                 ;;
+            pach,mv)
+                cmd="pach__subcmd__mv"
+                ;;
             pach,provenance)
                 cmd="pach__subcmd__provenance"
                 ;;
@@ -84,6 +87,9 @@ _pach() {
                 ;;
             pach,restore)
                 cmd="pach__subcmd__restore"
+                ;;
+            pach,revert)
+                cmd="pach__subcmd__revert"
                 ;;
             pach,rm)
                 cmd="pach__subcmd__rm"
@@ -148,6 +154,9 @@ _pach() {
             pach__subcmd__help,ls)
                 cmd="pach__subcmd__help__subcmd__ls"
                 ;;
+            pach__subcmd__help,mv)
+                cmd="pach__subcmd__help__subcmd__mv"
+                ;;
             pach__subcmd__help,provenance)
                 cmd="pach__subcmd__help__subcmd__provenance"
                 ;;
@@ -168,6 +177,9 @@ _pach() {
                 ;;
             pach__subcmd__help,restore)
                 cmd="pach__subcmd__help__subcmd__restore"
+                ;;
+            pach__subcmd__help,revert)
+                cmd="pach__subcmd__help__subcmd__revert"
                 ;;
             pach__subcmd__help,rm)
                 cmd="pach__subcmd__help__subcmd__rm"
@@ -224,7 +236,7 @@ _pach() {
 
     case "${cmd}" in
         pach)
-            opts="-q -v -C -h -V --quiet --verbose --color --author-name --author-email --author-date --help --version init add rm status commit log branch tag checkout reflog reset restore diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help"
+            opts="-q -v -C -h -V --quiet --verbose --color --author-name --author-email --author-date --help --version init add rm status commit log branch tag checkout reflog reset restore revert mv diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -660,7 +672,7 @@ _pach() {
             return 0
             ;;
         pach__subcmd__help)
-            opts="init add rm status commit log branch tag checkout reflog reset restore diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help"
+            opts="init add rm status commit log branch tag checkout reflog reset restore revert mv diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -897,6 +909,20 @@ _pach() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pach__subcmd__help__subcmd__mv)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pach__subcmd__help__subcmd__provenance)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1037,6 +1063,20 @@ _pach() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pach__subcmd__help__subcmd__revert)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pach__subcmd__help__subcmd__rm)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1142,7 +1182,7 @@ _pach() {
             return 0
             ;;
         pach__subcmd__log)
-            opts="-n -q -v -C -h --oneline --json --quiet --verbose --color --author-name --author-email --author-date --help"
+            opts="-n -q -v -C -h --oneline --json --follow --quiet --verbose --color --author-name --author-email --author-date --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1218,6 +1258,40 @@ _pach() {
             return 0
             ;;
         pach__subcmd__ls)
+            opts="-q -v -C -h --json --quiet --verbose --color --author-name --author-email --author-date --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --author-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --author-email)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --author-date)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pach__subcmd__mv)
             opts="-q -v -C -h --json --quiet --verbose --color --author-name --author-email --author-date --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1670,6 +1744,40 @@ _pach() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --author-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --author-email)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --author-date)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pach__subcmd__revert)
+            opts="-q -v -C -h --json --quiet --verbose --color --author-name --author-email --author-date --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 -C)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

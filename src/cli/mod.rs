@@ -107,6 +107,8 @@ pub enum Command {
     Reflog(undo::ReflogArgs),
     Reset(undo::ResetArgs),
     Restore(undo::RestoreArgs),
+    Revert(undo::RevertArgs),
+    Mv(undo::MvArgs),
     Diff(diff::DiffArgs),
     Ls(read::LsArgs),
     Cat(read::CatArgs),
@@ -235,6 +237,8 @@ impl Command {
             Command::Reflog(_) => "reflog",
             Command::Reset(_) => "reset",
             Command::Restore(_) => "restore",
+            Command::Revert(_) => "revert",
+            Command::Mv(_) => "mv",
             Command::Diff(_) => "diff",
             Command::Ls(_) => "ls",
             Command::Cat(_) => "cat",
@@ -284,6 +288,8 @@ pub fn dispatch(cli: Cli, ui: Ui) -> Result<()> {
         Command::Reflog(a) => undo::reflog(&cx, &a),
         Command::Reset(a) => undo::reset(&cx, &a),
         Command::Restore(a) => undo::restore(&cx, &a),
+        Command::Revert(a) => undo::revert(&cx, &a),
+        Command::Mv(a) => undo::mv(&cx, &a),
         Command::Diff(a) => diff::run(&cx, &a),
         Command::Ls(a) => read::ls(&cx, &a),
         Command::Cat(a) => read::cat(&cx, &a),
@@ -357,6 +363,10 @@ mod tests {
                 datums: 2,
                 stages: 1,
             },
+            Error::StagedFirst {
+                command: "revert",
+                paths: vec!["a".into()],
+            },
             Error::StageFailed {
                 stage: "count".into(),
                 datum: "0123abcd".into(),
@@ -376,7 +386,7 @@ mod tests {
         ];
         let mut seen = 0;
         for e in &errors {
-            for command in ["", "checkout", "pull", "run", "commit", "add"] {
+            for command in ["", "checkout", "pull", "run", "commit", "add", "revert"] {
                 let hint = e
                     .hint_for(command)
                     .unwrap_or_else(|| panic!("{e} has no hint"));

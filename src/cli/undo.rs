@@ -1,4 +1,5 @@
-//! `pach reflog`, `reset` and `restore`: seeing where refs were, and going back.
+//! `pach reflog`, `reset`, `restore`, `revert` and `mv`: seeing where refs were, undoing,
+//! and renaming.
 
 use std::path::PathBuf;
 
@@ -110,6 +111,7 @@ pub fn reset(cx: &Context, a: &ResetArgs) -> Result<()> {
     };
     let mut repo = cx.repo(Access::Write)?;
     let out = repo.reset(&a.rev, mode)?;
+    cx.ui.notices(&repo.take_notices());
     if a.json {
         return cx.ui.json(&out);
     }
@@ -162,6 +164,7 @@ pub fn restore(cx: &Context, a: &RestoreArgs) -> Result<()> {
     } else {
         repo.restore_files(&paths, a.source.as_deref())?
     };
+    cx.ui.notices(&repo.take_notices());
     if a.json {
         return cx.ui.json(&out);
     }
@@ -170,5 +173,73 @@ pub fn restore(cx: &Context, a: &RestoreArgs) -> Result<()> {
     } else {
         cx.ui.note(format!("restored {} file(s)", out.written));
     }
+    Ok(())
+}
+
+/// Make a commit that undoes an earlier one
+///
+/// The new commit, on the current branch, puts every file REV changed back as it was in
+/// REV's parent. Refuses a merge commit, staged changes, and files that later commits changed
+/// again (naming them); local changes to the files it touches are never overwritten.
+#[derive(clap::Args, Debug)]
+#[command(after_help = "Examples:\n  pach revert HEAD\n  pach revert 3fa9c1 --json")]
+pub struct RevertArgs {
+    /// The commit to undo
+    rev: String,
+    /// Print the new commit as JSON
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn revert(cx: &Context, a: &RevertArgs) -> Result<()> {
+    let mut repo = cx.repo(Access::Write)?;
+    let identity = cx.identity(repo.root());
+    let out = crate::ops::commit::revert(&mut repo, &a.rev, identity)?;
+    cx.ui.notices(&repo.take_notices());
+    if a.json {
+        return cx.ui.json(&out);
+    }
+    cx.ui.note(format!(
+        "[{} {}] reverted {} ({} file(s))",
+        out.branch.as_deref().unwrap_or("detached HEAD"),
+        out.id.short(),
+        out.reverted.short(),
+        out.paths.len()
+    ));
+    Ok(())
+}
+
+/// Rename or move a tracked file or directory
+///
+/// Moves FROM to TO in the working tree and the index (into TO when TO is an existing
+/// directory). Refuses an existing destination and names pach never writes. `pach log
+/// --follow TO` then shows the history under the old name too.
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Examples:\n  pach mv data/raw.csv data/input.csv\n  pach mv data/images archive/\n  pach log --follow -- data/input.csv"
+)]
+pub struct MvArgs {
+    /// The tracked file or directory
+    from: PathBuf,
+    /// The new path, or an existing directory to move into
+    to: PathBuf,
+    /// Print what happened as JSON
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn mv(cx: &Context, a: &MvArgs) -> Result<()> {
+    let mut repo = cx.repo(Access::Write)?;
+    let from = crate::paths::resolve(repo.root(), &cx.cwd, &a.from)?;
+    let to = crate::paths::resolve(repo.root(), &cx.cwd, &a.to)?;
+    let out = repo.mv(&from, &to)?;
+    cx.ui.notices(&repo.take_notices());
+    if a.json {
+        return cx.ui.json(&out);
+    }
+    cx.ui.note(format!(
+        "renamed {} -> {} ({} file(s))",
+        out.from, out.to, out.files
+    ));
     Ok(())
 }

@@ -16,6 +16,7 @@ mod read;
 mod reflog;
 mod refs;
 mod reset;
+mod revert;
 mod status;
 mod switch;
 mod tree;
@@ -34,6 +35,7 @@ pub use history::TreeChange;
 pub use merge::{Conflict, ConflictKind, Favour, MERGE_HEAD, Merged, changed_paths, three_way};
 pub use refs::{Head, RefKind, validate_ref_name};
 pub use reset::{ResetMode, ResetOutcome, RestoreOutcome};
+pub use revert::{MvOutcome, RevertOutcome};
 pub use status::{Change, ChangeKind, Merging, Status};
 pub use tree::build as build_tree;
 

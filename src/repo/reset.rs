@@ -78,7 +78,9 @@ impl Repo {
             ResetMode::Mixed => {
                 let wanted = self.flatten(&commit.tree)?;
                 let index = self.db().queries().index()?;
-                self.write_index_and_move(&index_of(&wanted, &index), &mv)?;
+                let new_index = index_of(&wanted, &index);
+                self.write_index_and_move(&new_index, &mv)?;
+                self.sync_gitignore(&new_index);
             }
             ResetMode::Hard => {
                 let wanted = self.flatten(&commit.tree)?;
@@ -166,6 +168,7 @@ impl Repo {
         let unstaged = (new_index.iter().filter(|(k, e)| index.get(*k) != Some(*e))).count()
             + index.keys().filter(|k| !new_index.contains_key(*k)).count();
         self.write_index_and_move(&new_index, &Move::None)?;
+        self.sync_gitignore(&new_index);
         Ok(RestoreOutcome {
             unstaged,
             written: 0,
