@@ -86,3 +86,40 @@ fn mv_refuses_an_existing_destination_untracked_sources_and_refused_names() {
     repo.pach(["mv", "a", "../outside"]).assert().code(1);
     repo.assert_unchanged(&before);
 }
+
+#[test]
+fn mv_and_unstaging_keep_the_gitignore_block_on_what_pach_tracks() {
+    let repo = TestRepo::new();
+    repo.git(["init", "-q"]).assert().success();
+    repo.pach(["init"]).assert().success();
+    repo.commit_files("one", &[("data/a.csv", "1")]);
+    let block = |r: &TestRepo| -> Vec<String> {
+        let text = r.read_str(".gitignore");
+        text.lines()
+            .skip_while(|l| !l.starts_with("# >>> pach"))
+            .skip(1)
+            .take_while(|l| !l.starts_with("# <<< pach"))
+            .map(str::to_string)
+            .collect()
+    };
+    assert!(
+        block(&repo).iter().any(|l| l.contains("data")),
+        "{:?}",
+        block(&repo)
+    );
+    repo.pach(["mv", "data", "raw"]).assert().success();
+    let b = block(&repo);
+    assert!(b.iter().any(|l| l.contains("raw")), "{b:?}");
+    assert!(!b.iter().any(|l| l.contains("data")), "{b:?}");
+    repo.write("new.bin", "n");
+    repo.pach(["add", "new.bin"]).assert().success();
+    assert!(block(&repo).iter().any(|l| l.contains("new.bin")));
+    repo.pach(["restore", "--staged", "new.bin"])
+        .assert()
+        .success();
+    assert!(
+        !block(&repo).iter().any(|l| l.contains("new.bin")),
+        "{:?}",
+        block(&repo)
+    );
+}
