@@ -157,8 +157,8 @@ fn build(dir: &Path, datums: usize, commits: usize) {
                 tx.add_commit(id, *time)?;
                 tx.add_versions(id, *time, versions)?;
             }
-            tx.set_ref("refs/heads/main", &head.hex())?;
-            tx.set_ref("refs/heads/old", &parent.unwrap().hex())
+            tx.set_ref("refs/heads/main", &head.hex(), "bench")?;
+            tx.set_ref("refs/heads/old", &parent.unwrap().hex(), "bench")
         })
         .unwrap();
 }

@@ -44,6 +44,11 @@ Register-ArgumentCompleter -Native -CommandName 'pach' -ScriptBlock {
             [CompletionResult]::new('tag', 'tag', [CompletionResultType]::ParameterValue, 'List, create or delete tags')
             [CompletionResult]::new('checkout', 'checkout', [CompletionResultType]::ParameterValue, 'Switch branches or commits, or restore paths from a commit')
             [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Join another branch (or any commit) into the current branch')
+            [CompletionResult]::new('reflog', 'reflog', [CompletionResultType]::ParameterValue, 'Show where HEAD or a branch has been')
+            [CompletionResult]::new('reset', 'reset', [CompletionResultType]::ParameterValue, 'Move the current branch to another commit, and the index and files with it')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Unstage paths, or restore files from the index or a commit')
+            [CompletionResult]::new('revert', 'revert', [CompletionResultType]::ParameterValue, 'Make a commit that undoes an earlier one')
+            [CompletionResult]::new('mv', 'mv', [CompletionResultType]::ParameterValue, 'Rename or move a tracked file or directory')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show added, modified and deleted files between versions')
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List the files of a version')
             [CompletionResult]::new('cat', 'cat', [CompletionResultType]::ParameterValue, 'Print a file of any version to standard output')
@@ -153,6 +158,7 @@ Register-ArgumentCompleter -Native -CommandName 'pach' -ScriptBlock {
             [CompletionResult]::new('--author-date', '--author-date', [CompletionResultType]::ParameterName, 'Commit time as Unix seconds, for reproducible commits (default: now)')
             [CompletionResult]::new('--oneline', '--oneline', [CompletionResultType]::ParameterName, 'One line per commit: short id and first line of the message')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the commits as JSON')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Follow PATH across renames (`pach mv`)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about what is happening (can be repeated)')
@@ -227,6 +233,87 @@ Register-ArgumentCompleter -Native -CommandName 'pach' -ScriptBlock {
             [CompletionResult]::new('--no-ff', '--no-ff', [CompletionResultType]::ParameterName, 'Make a merge commit even when a fast-forward would do')
             [CompletionResult]::new('--run', '--run', [CompletionResultType]::ParameterName, 'After a clean merge, run the stages it made stale')
             [CompletionResult]::new('--abort', '--abort', [CompletionResultType]::ParameterName, 'Abandon the merge in progress: back to HEAD, local edits to tracked files included')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print what happened as JSON')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about what is happening (can be repeated)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about what is happening (can be repeated)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pach;reflog' {
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Show at most N moves')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if pach was started in DIR')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR in the environment means never, for auto)')
+            [CompletionResult]::new('--author-name', '--author-name', [CompletionResultType]::ParameterName, 'Commit author name (default: git''s user.name, else the user name)')
+            [CompletionResult]::new('--author-email', '--author-email', [CompletionResultType]::ParameterName, 'Commit author email (default: git''s user.email, else user@host)')
+            [CompletionResult]::new('--author-date', '--author-date', [CompletionResultType]::ParameterName, 'Commit time as Unix seconds, for reproducible commits (default: now)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the moves as JSON')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about what is happening (can be repeated)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about what is happening (can be repeated)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pach;reset' {
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if pach was started in DIR')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR in the environment means never, for auto)')
+            [CompletionResult]::new('--author-name', '--author-name', [CompletionResultType]::ParameterName, 'Commit author name (default: git''s user.name, else the user name)')
+            [CompletionResult]::new('--author-email', '--author-email', [CompletionResultType]::ParameterName, 'Commit author email (default: git''s user.email, else user@host)')
+            [CompletionResult]::new('--author-date', '--author-date', [CompletionResultType]::ParameterName, 'Commit time as Unix seconds, for reproducible commits (default: now)')
+            [CompletionResult]::new('--soft', '--soft', [CompletionResultType]::ParameterName, 'Move only the branch')
+            [CompletionResult]::new('--mixed', '--mixed', [CompletionResultType]::ParameterName, 'Also reset the index (the default)')
+            [CompletionResult]::new('--hard', '--hard', [CompletionResultType]::ParameterName, 'Also reset the tracked files in the working tree')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print what happened as JSON')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about what is happening (can be repeated)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about what is happening (can be repeated)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pach;restore' {
+            [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'The commit to restore from (default: the index; with --staged, HEAD)')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if pach was started in DIR')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR in the environment means never, for auto)')
+            [CompletionResult]::new('--author-name', '--author-name', [CompletionResultType]::ParameterName, 'Commit author name (default: git''s user.name, else the user name)')
+            [CompletionResult]::new('--author-email', '--author-email', [CompletionResultType]::ParameterName, 'Commit author email (default: git''s user.email, else user@host)')
+            [CompletionResult]::new('--author-date', '--author-date', [CompletionResultType]::ParameterName, 'Commit time as Unix seconds, for reproducible commits (default: now)')
+            [CompletionResult]::new('--staged', '--staged', [CompletionResultType]::ParameterName, 'Reset the index entries, not the files')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print what happened as JSON')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about what is happening (can be repeated)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about what is happening (can be repeated)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pach;revert' {
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if pach was started in DIR')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR in the environment means never, for auto)')
+            [CompletionResult]::new('--author-name', '--author-name', [CompletionResultType]::ParameterName, 'Commit author name (default: git''s user.name, else the user name)')
+            [CompletionResult]::new('--author-email', '--author-email', [CompletionResultType]::ParameterName, 'Commit author email (default: git''s user.email, else user@host)')
+            [CompletionResult]::new('--author-date', '--author-date', [CompletionResultType]::ParameterName, 'Commit time as Unix seconds, for reproducible commits (default: now)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the new commit as JSON')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about what is happening (can be repeated)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about what is happening (can be repeated)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pach;mv' {
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if pach was started in DIR')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR in the environment means never, for auto)')
+            [CompletionResult]::new('--author-name', '--author-name', [CompletionResultType]::ParameterName, 'Commit author name (default: git''s user.name, else the user name)')
+            [CompletionResult]::new('--author-email', '--author-email', [CompletionResultType]::ParameterName, 'Commit author email (default: git''s user.email, else user@host)')
+            [CompletionResult]::new('--author-date', '--author-date', [CompletionResultType]::ParameterName, 'Commit time as Unix seconds, for reproducible commits (default: now)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print what happened as JSON')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
@@ -559,6 +646,11 @@ Register-ArgumentCompleter -Native -CommandName 'pach' -ScriptBlock {
             [CompletionResult]::new('tag', 'tag', [CompletionResultType]::ParameterValue, 'List, create or delete tags')
             [CompletionResult]::new('checkout', 'checkout', [CompletionResultType]::ParameterValue, 'Switch branches or commits, or restore paths from a commit')
             [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Join another branch (or any commit) into the current branch')
+            [CompletionResult]::new('reflog', 'reflog', [CompletionResultType]::ParameterValue, 'Show where HEAD or a branch has been')
+            [CompletionResult]::new('reset', 'reset', [CompletionResultType]::ParameterValue, 'Move the current branch to another commit, and the index and files with it')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Unstage paths, or restore files from the index or a commit')
+            [CompletionResult]::new('revert', 'revert', [CompletionResultType]::ParameterValue, 'Make a commit that undoes an earlier one')
+            [CompletionResult]::new('mv', 'mv', [CompletionResultType]::ParameterValue, 'Rename or move a tracked file or directory')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show added, modified and deleted files between versions')
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List the files of a version')
             [CompletionResult]::new('cat', 'cat', [CompletionResultType]::ParameterValue, 'Print a file of any version to standard output')
@@ -605,6 +697,21 @@ Register-ArgumentCompleter -Native -CommandName 'pach' -ScriptBlock {
             break
         }
         'pach;help;merge' {
+            break
+        }
+        'pach;help;reflog' {
+            break
+        }
+        'pach;help;reset' {
+            break
+        }
+        'pach;help;restore' {
+            break
+        }
+        'pach;help;revert' {
+            break
+        }
+        'pach;help;mv' {
             break
         }
         'pach;help;diff' {

@@ -67,6 +67,9 @@ _pach() {
             pach,merge)
                 cmd="pach__subcmd__merge"
                 ;;
+            pach,mv)
+                cmd="pach__subcmd__mv"
+                ;;
             pach,provenance)
                 cmd="pach__subcmd__provenance"
                 ;;
@@ -76,8 +79,20 @@ _pach() {
             pach,push)
                 cmd="pach__subcmd__push"
                 ;;
+            pach,reflog)
+                cmd="pach__subcmd__reflog"
+                ;;
             pach,remote)
                 cmd="pach__subcmd__remote"
+                ;;
+            pach,reset)
+                cmd="pach__subcmd__reset"
+                ;;
+            pach,restore)
+                cmd="pach__subcmd__restore"
+                ;;
+            pach,revert)
+                cmd="pach__subcmd__revert"
                 ;;
             pach,rm)
                 cmd="pach__subcmd__rm"
@@ -145,6 +160,9 @@ _pach() {
             pach__subcmd__help,merge)
                 cmd="pach__subcmd__help__subcmd__merge"
                 ;;
+            pach__subcmd__help,mv)
+                cmd="pach__subcmd__help__subcmd__mv"
+                ;;
             pach__subcmd__help,provenance)
                 cmd="pach__subcmd__help__subcmd__provenance"
                 ;;
@@ -154,8 +172,20 @@ _pach() {
             pach__subcmd__help,push)
                 cmd="pach__subcmd__help__subcmd__push"
                 ;;
+            pach__subcmd__help,reflog)
+                cmd="pach__subcmd__help__subcmd__reflog"
+                ;;
             pach__subcmd__help,remote)
                 cmd="pach__subcmd__help__subcmd__remote"
+                ;;
+            pach__subcmd__help,reset)
+                cmd="pach__subcmd__help__subcmd__reset"
+                ;;
+            pach__subcmd__help,restore)
+                cmd="pach__subcmd__help__subcmd__restore"
+                ;;
+            pach__subcmd__help,revert)
+                cmd="pach__subcmd__help__subcmd__revert"
                 ;;
             pach__subcmd__help,rm)
                 cmd="pach__subcmd__help__subcmd__rm"
@@ -212,7 +242,7 @@ _pach() {
 
     case "${cmd}" in
         pach)
-            opts="-q -v -C -h -V --quiet --verbose --color --author-name --author-email --author-date --help --version init add rm status commit log branch tag checkout merge diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help"
+            opts="-q -v -C -h -V --quiet --verbose --color --author-name --author-email --author-date --help --version init add rm status commit log branch tag checkout merge reflog reset restore revert mv diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -648,7 +678,7 @@ _pach() {
             return 0
             ;;
         pach__subcmd__help)
-            opts="init add rm status commit log branch tag checkout merge diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help"
+            opts="init add rm status commit log branch tag checkout merge reflog reset restore revert mv diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -899,6 +929,20 @@ _pach() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pach__subcmd__help__subcmd__mv)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pach__subcmd__help__subcmd__provenance)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -928,6 +972,20 @@ _pach() {
             return 0
             ;;
         pach__subcmd__help__subcmd__push)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pach__subcmd__help__subcmd__reflog)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -986,6 +1044,48 @@ _pach() {
         pach__subcmd__help__subcmd__remote__subcmd__remove)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pach__subcmd__help__subcmd__reset)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pach__subcmd__help__subcmd__restore)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pach__subcmd__help__subcmd__revert)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1102,7 +1202,7 @@ _pach() {
             return 0
             ;;
         pach__subcmd__log)
-            opts="-n -q -v -C -h --oneline --json --quiet --verbose --color --author-name --author-email --author-date --help"
+            opts="-n -q -v -C -h --oneline --json --follow --quiet --verbose --color --author-name --author-email --author-date --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1257,6 +1357,40 @@ _pach() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pach__subcmd__mv)
+            opts="-q -v -C -h --json --quiet --verbose --color --author-name --author-email --author-date --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --author-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --author-email)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --author-date)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pach__subcmd__provenance)
             opts="-q -v -C -h --downstream --branch --depth --format --json --verify --commit --quiet --verbose --color --author-name --author-email --author-date --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1352,6 +1486,44 @@ _pach() {
                 return 0
             fi
             case "${prev}" in
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --author-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --author-email)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --author-date)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pach__subcmd__reflog)
+            opts="-n -q -v -C -h --json --quiet --verbose --color --author-name --author-email --author-date --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 -C)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1562,6 +1734,112 @@ _pach() {
         pach__subcmd__remote__subcmd__remove)
             opts="-q -v -C -h --quiet --verbose --color --author-name --author-email --author-date --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --author-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --author-email)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --author-date)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pach__subcmd__reset)
+            opts="-q -v -C -h --soft --mixed --hard --json --quiet --verbose --color --author-name --author-email --author-date --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --author-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --author-email)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --author-date)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pach__subcmd__restore)
+            opts="-q -v -C -h --staged --source --json --quiet --verbose --color --author-name --author-email --author-date --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --source)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --author-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --author-email)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --author-date)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pach__subcmd__revert)
+            opts="-q -v -C -h --json --quiet --verbose --color --author-name --author-email --author-date --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

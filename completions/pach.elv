@@ -41,6 +41,11 @@ set edit:completion:arg-completer[pach] = {|@words|
             cand tag 'List, create or delete tags'
             cand checkout 'Switch branches or commits, or restore paths from a commit'
             cand merge 'Join another branch (or any commit) into the current branch'
+            cand reflog 'Show where HEAD or a branch has been'
+            cand reset 'Move the current branch to another commit, and the index and files with it'
+            cand restore 'Unstage paths, or restore files from the index or a commit'
+            cand revert 'Make a commit that undoes an earlier one'
+            cand mv 'Rename or move a tracked file or directory'
             cand diff 'Show added, modified and deleted files between versions'
             cand ls 'List the files of a version'
             cand cat 'Print a file of any version to standard output'
@@ -144,6 +149,7 @@ set edit:completion:arg-completer[pach] = {|@words|
             cand --author-date 'Commit time as Unix seconds, for reproducible commits (default: now)'
             cand --oneline 'One line per commit: short id and first line of the message'
             cand --json 'Print the commits as JSON'
+            cand --follow 'Follow PATH across renames (`pach mv`)'
             cand -q 'Print nothing but results and errors'
             cand --quiet 'Print nothing but results and errors'
             cand -v 'Print more about what is happening (can be repeated)'
@@ -214,6 +220,82 @@ set edit:completion:arg-completer[pach] = {|@words|
             cand --no-ff 'Make a merge commit even when a fast-forward would do'
             cand --run 'After a clean merge, run the stages it made stale'
             cand --abort 'Abandon the merge in progress: back to HEAD, local edits to tracked files included'
+            cand --json 'Print what happened as JSON'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Print more about what is happening (can be repeated)'
+            cand --verbose 'Print more about what is happening (can be repeated)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pach;reflog'= {
+            cand -n 'Show at most N moves'
+            cand -C 'Run as if pach was started in DIR'
+            cand --color 'When to colour output (NO_COLOR in the environment means never, for auto)'
+            cand --author-name 'Commit author name (default: git''s user.name, else the user name)'
+            cand --author-email 'Commit author email (default: git''s user.email, else user@host)'
+            cand --author-date 'Commit time as Unix seconds, for reproducible commits (default: now)'
+            cand --json 'Print the moves as JSON'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Print more about what is happening (can be repeated)'
+            cand --verbose 'Print more about what is happening (can be repeated)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pach;reset'= {
+            cand -C 'Run as if pach was started in DIR'
+            cand --color 'When to colour output (NO_COLOR in the environment means never, for auto)'
+            cand --author-name 'Commit author name (default: git''s user.name, else the user name)'
+            cand --author-email 'Commit author email (default: git''s user.email, else user@host)'
+            cand --author-date 'Commit time as Unix seconds, for reproducible commits (default: now)'
+            cand --soft 'Move only the branch'
+            cand --mixed 'Also reset the index (the default)'
+            cand --hard 'Also reset the tracked files in the working tree'
+            cand --json 'Print what happened as JSON'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Print more about what is happening (can be repeated)'
+            cand --verbose 'Print more about what is happening (can be repeated)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pach;restore'= {
+            cand --source 'The commit to restore from (default: the index; with --staged, HEAD)'
+            cand -C 'Run as if pach was started in DIR'
+            cand --color 'When to colour output (NO_COLOR in the environment means never, for auto)'
+            cand --author-name 'Commit author name (default: git''s user.name, else the user name)'
+            cand --author-email 'Commit author email (default: git''s user.email, else user@host)'
+            cand --author-date 'Commit time as Unix seconds, for reproducible commits (default: now)'
+            cand --staged 'Reset the index entries, not the files'
+            cand --json 'Print what happened as JSON'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Print more about what is happening (can be repeated)'
+            cand --verbose 'Print more about what is happening (can be repeated)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pach;revert'= {
+            cand -C 'Run as if pach was started in DIR'
+            cand --color 'When to colour output (NO_COLOR in the environment means never, for auto)'
+            cand --author-name 'Commit author name (default: git''s user.name, else the user name)'
+            cand --author-email 'Commit author email (default: git''s user.email, else user@host)'
+            cand --author-date 'Commit time as Unix seconds, for reproducible commits (default: now)'
+            cand --json 'Print the new commit as JSON'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Print more about what is happening (can be repeated)'
+            cand --verbose 'Print more about what is happening (can be repeated)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pach;mv'= {
+            cand -C 'Run as if pach was started in DIR'
+            cand --color 'When to colour output (NO_COLOR in the environment means never, for auto)'
+            cand --author-name 'Commit author name (default: git''s user.name, else the user name)'
+            cand --author-email 'Commit author email (default: git''s user.email, else user@host)'
+            cand --author-date 'Commit time as Unix seconds, for reproducible commits (default: now)'
             cand --json 'Print what happened as JSON'
             cand -q 'Print nothing but results and errors'
             cand --quiet 'Print nothing but results and errors'
@@ -522,6 +604,11 @@ set edit:completion:arg-completer[pach] = {|@words|
             cand tag 'List, create or delete tags'
             cand checkout 'Switch branches or commits, or restore paths from a commit'
             cand merge 'Join another branch (or any commit) into the current branch'
+            cand reflog 'Show where HEAD or a branch has been'
+            cand reset 'Move the current branch to another commit, and the index and files with it'
+            cand restore 'Unstage paths, or restore files from the index or a commit'
+            cand revert 'Make a commit that undoes an earlier one'
+            cand mv 'Rename or move a tracked file or directory'
             cand diff 'Show added, modified and deleted files between versions'
             cand ls 'List the files of a version'
             cand cat 'Print a file of any version to standard output'
@@ -558,6 +645,16 @@ set edit:completion:arg-completer[pach] = {|@words|
         &'pach;help;checkout'= {
         }
         &'pach;help;merge'= {
+        }
+        &'pach;help;reflog'= {
+        }
+        &'pach;help;reset'= {
+        }
+        &'pach;help;restore'= {
+        }
+        &'pach;help;revert'= {
+        }
+        &'pach;help;mv'= {
         }
         &'pach;help;diff'= {
         }

@@ -45,6 +45,11 @@ complete -c pach -n "__fish_pach_needs_command" -f -a "branch" -d 'List, create 
 complete -c pach -n "__fish_pach_needs_command" -f -a "tag" -d 'List, create or delete tags'
 complete -c pach -n "__fish_pach_needs_command" -f -a "checkout" -d 'Switch branches or commits, or restore paths from a commit'
 complete -c pach -n "__fish_pach_needs_command" -f -a "merge" -d 'Join another branch (or any commit) into the current branch'
+complete -c pach -n "__fish_pach_needs_command" -f -a "reflog" -d 'Show where HEAD or a branch has been'
+complete -c pach -n "__fish_pach_needs_command" -f -a "reset" -d 'Move the current branch to another commit, and the index and files with it'
+complete -c pach -n "__fish_pach_needs_command" -f -a "restore" -d 'Unstage paths, or restore files from the index or a commit'
+complete -c pach -n "__fish_pach_needs_command" -f -a "revert" -d 'Make a commit that undoes an earlier one'
+complete -c pach -n "__fish_pach_needs_command" -f -a "mv" -d 'Rename or move a tracked file or directory'
 complete -c pach -n "__fish_pach_needs_command" -f -a "diff" -d 'Show added, modified and deleted files between versions'
 complete -c pach -n "__fish_pach_needs_command" -f -a "ls" -d 'List the files of a version'
 complete -c pach -n "__fish_pach_needs_command" -f -a "cat" -d 'Print a file of any version to standard output'
@@ -131,6 +136,7 @@ complete -c pach -n "__fish_pach_using_subcommand log" -l author-email -d 'Commi
 complete -c pach -n "__fish_pach_using_subcommand log" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
 complete -c pach -n "__fish_pach_using_subcommand log" -l oneline -d 'One line per commit: short id and first line of the message'
 complete -c pach -n "__fish_pach_using_subcommand log" -l json -d 'Print the commits as JSON'
+complete -c pach -n "__fish_pach_using_subcommand log" -l follow -d 'Follow PATH across renames (`pach mv`)'
 complete -c pach -n "__fish_pach_using_subcommand log" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c pach -n "__fish_pach_using_subcommand log" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
 complete -c pach -n "__fish_pach_using_subcommand log" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -190,6 +196,67 @@ complete -c pach -n "__fish_pach_using_subcommand merge" -l json -d 'Print what 
 complete -c pach -n "__fish_pach_using_subcommand merge" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c pach -n "__fish_pach_using_subcommand merge" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
 complete -c pach -n "__fish_pach_using_subcommand merge" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pach -n "__fish_pach_using_subcommand reflog" -s n -d 'Show at most N moves' -r
+complete -c pach -n "__fish_pach_using_subcommand reflog" -s C -d 'Run as if pach was started in DIR' -r -F
+complete -c pach -n "__fish_pach_using_subcommand reflog" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pach -n "__fish_pach_using_subcommand reflog" -l author-name -d 'Commit author name (default: git\'s user.name, else the user name)' -r
+complete -c pach -n "__fish_pach_using_subcommand reflog" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
+complete -c pach -n "__fish_pach_using_subcommand reflog" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
+complete -c pach -n "__fish_pach_using_subcommand reflog" -l json -d 'Print the moves as JSON'
+complete -c pach -n "__fish_pach_using_subcommand reflog" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c pach -n "__fish_pach_using_subcommand reflog" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
+complete -c pach -n "__fish_pach_using_subcommand reflog" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pach -n "__fish_pach_using_subcommand reset" -s C -d 'Run as if pach was started in DIR' -r -F
+complete -c pach -n "__fish_pach_using_subcommand reset" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pach -n "__fish_pach_using_subcommand reset" -l author-name -d 'Commit author name (default: git\'s user.name, else the user name)' -r
+complete -c pach -n "__fish_pach_using_subcommand reset" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
+complete -c pach -n "__fish_pach_using_subcommand reset" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
+complete -c pach -n "__fish_pach_using_subcommand reset" -l soft -d 'Move only the branch'
+complete -c pach -n "__fish_pach_using_subcommand reset" -l mixed -d 'Also reset the index (the default)'
+complete -c pach -n "__fish_pach_using_subcommand reset" -l hard -d 'Also reset the tracked files in the working tree'
+complete -c pach -n "__fish_pach_using_subcommand reset" -l json -d 'Print what happened as JSON'
+complete -c pach -n "__fish_pach_using_subcommand reset" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c pach -n "__fish_pach_using_subcommand reset" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
+complete -c pach -n "__fish_pach_using_subcommand reset" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pach -n "__fish_pach_using_subcommand restore" -l source -d 'The commit to restore from (default: the index; with --staged, HEAD)' -r
+complete -c pach -n "__fish_pach_using_subcommand restore" -s C -d 'Run as if pach was started in DIR' -r -F
+complete -c pach -n "__fish_pach_using_subcommand restore" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pach -n "__fish_pach_using_subcommand restore" -l author-name -d 'Commit author name (default: git\'s user.name, else the user name)' -r
+complete -c pach -n "__fish_pach_using_subcommand restore" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
+complete -c pach -n "__fish_pach_using_subcommand restore" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
+complete -c pach -n "__fish_pach_using_subcommand restore" -l staged -d 'Reset the index entries, not the files'
+complete -c pach -n "__fish_pach_using_subcommand restore" -l json -d 'Print what happened as JSON'
+complete -c pach -n "__fish_pach_using_subcommand restore" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c pach -n "__fish_pach_using_subcommand restore" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
+complete -c pach -n "__fish_pach_using_subcommand restore" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pach -n "__fish_pach_using_subcommand revert" -s C -d 'Run as if pach was started in DIR' -r -F
+complete -c pach -n "__fish_pach_using_subcommand revert" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pach -n "__fish_pach_using_subcommand revert" -l author-name -d 'Commit author name (default: git\'s user.name, else the user name)' -r
+complete -c pach -n "__fish_pach_using_subcommand revert" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
+complete -c pach -n "__fish_pach_using_subcommand revert" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
+complete -c pach -n "__fish_pach_using_subcommand revert" -l json -d 'Print the new commit as JSON'
+complete -c pach -n "__fish_pach_using_subcommand revert" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c pach -n "__fish_pach_using_subcommand revert" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
+complete -c pach -n "__fish_pach_using_subcommand revert" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pach -n "__fish_pach_using_subcommand mv" -s C -d 'Run as if pach was started in DIR' -r -F
+complete -c pach -n "__fish_pach_using_subcommand mv" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pach -n "__fish_pach_using_subcommand mv" -l author-name -d 'Commit author name (default: git\'s user.name, else the user name)' -r
+complete -c pach -n "__fish_pach_using_subcommand mv" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
+complete -c pach -n "__fish_pach_using_subcommand mv" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
+complete -c pach -n "__fish_pach_using_subcommand mv" -l json -d 'Print what happened as JSON'
+complete -c pach -n "__fish_pach_using_subcommand mv" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c pach -n "__fish_pach_using_subcommand mv" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
+complete -c pach -n "__fish_pach_using_subcommand mv" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pach -n "__fish_pach_using_subcommand diff" -s C -d 'Run as if pach was started in DIR' -r -F
 complete -c pach -n "__fish_pach_using_subcommand diff" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
 always\t''
@@ -419,32 +486,37 @@ complete -c pach -n "__fish_pach_using_subcommand clone" -l json -d 'Print the r
 complete -c pach -n "__fish_pach_using_subcommand clone" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c pach -n "__fish_pach_using_subcommand clone" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
 complete -c pach -n "__fish_pach_using_subcommand clone" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "init" -d 'Create an empty pach project in the current directory'
-complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "add" -d 'Stage files and directories for the next commit'
-complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "rm" -d 'Stop tracking files (and delete them, unless --cached)'
-complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "status" -d 'Show staged changes, changes not staged, and untracked files'
-complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "commit" -d 'Record the staged changes as a new commit'
-complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "log" -d 'Show commit history, with the code version of each commit'
-complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "branch" -d 'List, create or delete branches'
-complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "tag" -d 'List, create or delete tags'
-complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "checkout" -d 'Switch branches or commits, or restore paths from a commit'
-complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "merge" -d 'Join another branch (or any commit) into the current branch'
-complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "diff" -d 'Show added, modified and deleted files between versions'
-complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "ls" -d 'List the files of a version'
-complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "cat" -d 'Print a file of any version to standard output'
-complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "show" -d 'Show a commit: its metadata and the files it changed'
-complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "run" -d 'Run the stale pipeline stages of pach.toml in local Docker containers'
-complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "logs" -d 'Print the stored container logs of a stage'
-complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "provenance" -d 'Trace a file to its origins, or to everything derived from it'
-complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "fsck" -d 'Verify the store: re-hash every object and check every reference'
-complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "gc" -d 'Delete objects that nothing refers to, and what killed runs left'
-complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "completions" -d 'Print a shell completion script'
-complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "remote" -d 'Add, list or remove remotes'
-complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "push" -d 'Upload a branch to a remote'
-complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "fetch" -d 'Download a remote\'s branches and objects'
-complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "pull" -d 'Fetch a branch and fast-forward the local branch and working tree to it'
-complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "clone" -d 'Make a new project from a remote, with its default branch checked out'
-complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge reflog reset restore revert mv diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "init" -d 'Create an empty pach project in the current directory'
+complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge reflog reset restore revert mv diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "add" -d 'Stage files and directories for the next commit'
+complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge reflog reset restore revert mv diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "rm" -d 'Stop tracking files (and delete them, unless --cached)'
+complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge reflog reset restore revert mv diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "status" -d 'Show staged changes, changes not staged, and untracked files'
+complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge reflog reset restore revert mv diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "commit" -d 'Record the staged changes as a new commit'
+complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge reflog reset restore revert mv diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "log" -d 'Show commit history, with the code version of each commit'
+complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge reflog reset restore revert mv diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "branch" -d 'List, create or delete branches'
+complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge reflog reset restore revert mv diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "tag" -d 'List, create or delete tags'
+complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge reflog reset restore revert mv diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "checkout" -d 'Switch branches or commits, or restore paths from a commit'
+complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge reflog reset restore revert mv diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "merge" -d 'Join another branch (or any commit) into the current branch'
+complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge reflog reset restore revert mv diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "reflog" -d 'Show where HEAD or a branch has been'
+complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge reflog reset restore revert mv diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "reset" -d 'Move the current branch to another commit, and the index and files with it'
+complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge reflog reset restore revert mv diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "restore" -d 'Unstage paths, or restore files from the index or a commit'
+complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge reflog reset restore revert mv diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "revert" -d 'Make a commit that undoes an earlier one'
+complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge reflog reset restore revert mv diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "mv" -d 'Rename or move a tracked file or directory'
+complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge reflog reset restore revert mv diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "diff" -d 'Show added, modified and deleted files between versions'
+complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge reflog reset restore revert mv diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "ls" -d 'List the files of a version'
+complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge reflog reset restore revert mv diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "cat" -d 'Print a file of any version to standard output'
+complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge reflog reset restore revert mv diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "show" -d 'Show a commit: its metadata and the files it changed'
+complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge reflog reset restore revert mv diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "run" -d 'Run the stale pipeline stages of pach.toml in local Docker containers'
+complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge reflog reset restore revert mv diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "logs" -d 'Print the stored container logs of a stage'
+complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge reflog reset restore revert mv diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "provenance" -d 'Trace a file to its origins, or to everything derived from it'
+complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge reflog reset restore revert mv diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "fsck" -d 'Verify the store: re-hash every object and check every reference'
+complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge reflog reset restore revert mv diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "gc" -d 'Delete objects that nothing refers to, and what killed runs left'
+complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge reflog reset restore revert mv diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "completions" -d 'Print a shell completion script'
+complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge reflog reset restore revert mv diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "remote" -d 'Add, list or remove remotes'
+complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge reflog reset restore revert mv diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "push" -d 'Upload a branch to a remote'
+complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge reflog reset restore revert mv diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "fetch" -d 'Download a remote\'s branches and objects'
+complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge reflog reset restore revert mv diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "pull" -d 'Fetch a branch and fast-forward the local branch and working tree to it'
+complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge reflog reset restore revert mv diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "clone" -d 'Make a new project from a remote, with its default branch checked out'
+complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge reflog reset restore revert mv diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pach -n "__fish_pach_using_subcommand help; and __fish_seen_subcommand_from remote" -f -a "add" -d 'Add a remote'
 complete -c pach -n "__fish_pach_using_subcommand help; and __fish_seen_subcommand_from remote" -f -a "list" -d 'List remotes'
 complete -c pach -n "__fish_pach_using_subcommand help; and __fish_seen_subcommand_from remote" -f -a "remove" -d 'Remove a remote (its remote-tracking refs go too)'

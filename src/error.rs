@@ -36,6 +36,12 @@ pub enum Error {
     NotTracked { path: String },
     #[error("unknown revision `{rev}`")]
     UnknownRev { rev: String },
+    #[error("`{rev}`: the reflog of `{name}` has only {entries} move(s) (see `pach reflog`)")]
+    ReflogTooShort {
+        rev: String,
+        name: String,
+        entries: usize,
+    },
     #[error("ambiguous revision `{rev}`: it matches several commits ({candidates})")]
     AmbiguousRev { rev: String, candidates: String },
     #[error("no commits yet on `{branch}`")]
@@ -62,6 +68,28 @@ pub enum Error {
     },
     #[error("checkout would overwrite local changes to {}", list_paths(paths))]
     WouldOverwrite { paths: Vec<String> },
+    #[error(
+        "the reset would overwrite untracked {}; move them away first",
+        list_paths(paths)
+    )]
+    UntrackedInTheWay { paths: Vec<String> },
+    #[error("cannot revert `{rev}`: {reason}")]
+    RevertRefused { rev: String, reason: String },
+    #[error(
+        "cannot revert `{rev}`: later commits changed {} again",
+        list_paths(paths)
+    )]
+    RevertConflict { rev: String, paths: Vec<String> },
+    #[error(
+        "there are staged changes to {}; commit or unstage them before `pach {command}`",
+        list_paths(paths)
+    )]
+    StagedFirst {
+        command: &'static str,
+        paths: Vec<String>,
+    },
+    #[error("`{path}` already exists; nothing was moved")]
+    DestinationExists { path: String },
     #[error("`{rev}:{path}` {reason}")]
     NotAFile {
         rev: String,
@@ -154,6 +182,7 @@ impl Error {
     pub fn hint_for(&self, command: &str) -> Option<String> {
         Some(match self {
             Error::WouldOverwrite { .. } => match command {
+                "revert" => "commit them (`pach add <path>`, then `pach commit -m <message>`), or discard them with `pach restore <path>`, then revert again".into(),
                 "pull" => "commit them (`pach add <path>`, then `pach commit -m <message>`) and pull again, or discard them with `pach checkout HEAD -- <path>`".into(),
                 // `commit --run` runs the stages after committing.
                 "run" | "commit" => "those are outputs of a stage, which `pach run` rewrites: copy your edits elsewhere, restore the outputs with `pach checkout HEAD -- <path>`, then run again".into(),
@@ -162,6 +191,7 @@ impl Error {
             Error::EmptyMessage => "describe the change: `pach commit -m \"<message>\"`".into(),
             Error::NotAProject { .. } => "run `pach init` to create one here".into(),
             Error::Locked { .. } => "wait for the other pach command to finish; if no pach is running, the lock is released on its own".into(),
+            Error::StagedFirst { .. } => "unstage them with `pach restore --staged <path>`, or commit them with `pach commit -m <message>`".into(),
             Error::AmbiguousRev { .. } => "give more characters of the commit id".into(),
             Error::Runner(crate::runner::Error::ImageMissing { .. }) => {
                 "build or load it locally: `docker build -t <tag> .`, `docker load -i image.tar`, or for the examples `examples/wordcount/build-image.sh <tag>`".into()

@@ -112,9 +112,10 @@ fn fsck_remote(cx: &Context, name: &str, repair: bool, json: bool) -> Result<()>
 
 /// Delete objects that nothing refers to, and what killed runs left
 ///
-/// Deletes objects that no branch, tag, HEAD, reflog-free history or index entry reaches,
-/// but never one younger than the grace period, so a pach command writing at the same time
-/// is safe. Also removes stale temporary files, and the work directories and containers of a
+/// Deletes objects that no branch, tag, HEAD, index entry or reflog entry reaches, but never
+/// one younger than the grace period, so a pach command writing at the same time is safe.
+/// Reflog entries count for `[gc] reflog` in .pach/config.toml (default 90d), so a reset or
+/// forced move loses nothing committed within it; older entries are dropped. Also removes stale temporary files, and the work directories and containers of a
 /// `pach run` that was killed. Failed runs (their records and logs, for `pach logs`) are
 /// kept for --keep-failed, else `[gc] failed_runs` in .pach/config.toml, else 14 days.
 #[derive(clap::Args, Debug)]

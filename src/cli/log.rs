@@ -16,7 +16,7 @@ use crate::ui::{Ui, format_time};
 /// (`--oneline`: at the end of the line), and whether git's worktree was dirty then.
 #[derive(clap::Args, Debug)]
 #[command(
-    after_help = "Examples:\n  pach log -n 5 --oneline\n  pach log -- data/labels.csv\n  pach log --json main~3"
+    after_help = "Examples:\n  pach log -n 5 --oneline\n  pach log -- data/labels.csv\n  pach log --follow -- data/renamed.csv\n  pach log --json main~3"
 )]
 pub struct LogArgs {
     /// Where to start (default: HEAD)
@@ -30,6 +30,9 @@ pub struct LogArgs {
     /// Print the commits as JSON
     #[arg(long)]
     json: bool,
+    /// Follow PATH across renames (`pach mv`)
+    #[arg(long, requires = "path")]
+    follow: bool,
     /// Only commits that changed this path
     #[arg(last = true, value_name = "PATH")]
     path: Option<PathBuf>,
@@ -72,7 +75,10 @@ pub fn run(cx: &Context, args: &LogArgs) -> Result<()> {
         Some(p) => Some(crate::paths::resolve(repo.root(), &cx.cwd, p)?),
         None => None,
     };
-    let commits = repo.log(start, path.as_deref(), args.max)?;
+    let commits = match &path {
+        Some(p) if args.follow => repo.log_follow(start, p, args.max)?,
+        _ => repo.log(start, path.as_deref(), args.max)?,
+    };
     if args.json {
         let shown: Vec<Shown> = commits
             .iter()

@@ -15,6 +15,7 @@ mod read;
 mod remote;
 mod run;
 mod status;
+mod undo;
 
 use std::cell::OnceCell;
 use std::ffi::OsString;
@@ -105,6 +106,11 @@ pub enum Command {
     Tag(branch::TagArgs),
     Checkout(branch::CheckoutArgs),
     Merge(merge::MergeArgs),
+    Reflog(undo::ReflogArgs),
+    Reset(undo::ResetArgs),
+    Restore(undo::RestoreArgs),
+    Revert(undo::RevertArgs),
+    Mv(undo::MvArgs),
     Diff(diff::DiffArgs),
     Ls(read::LsArgs),
     Cat(read::CatArgs),
@@ -231,6 +237,11 @@ impl Command {
             Command::Tag(_) => "tag",
             Command::Checkout(_) => "checkout",
             Command::Merge(_) => "merge",
+            Command::Reflog(_) => "reflog",
+            Command::Reset(_) => "reset",
+            Command::Restore(_) => "restore",
+            Command::Revert(_) => "revert",
+            Command::Mv(_) => "mv",
             Command::Diff(_) => "diff",
             Command::Ls(_) => "ls",
             Command::Cat(_) => "cat",
@@ -278,6 +289,11 @@ pub fn dispatch(cli: Cli, ui: Ui) -> Result<()> {
         Command::Tag(a) => branch::tag(&cx, &a),
         Command::Checkout(a) => branch::checkout(&cx, &a),
         Command::Merge(a) => merge::run(&cx, &a),
+        Command::Reflog(a) => undo::reflog(&cx, &a),
+        Command::Reset(a) => undo::reset(&cx, &a),
+        Command::Restore(a) => undo::restore(&cx, &a),
+        Command::Revert(a) => undo::revert(&cx, &a),
+        Command::Mv(a) => undo::mv(&cx, &a),
         Command::Diff(a) => diff::run(&cx, &a),
         Command::Ls(a) => read::ls(&cx, &a),
         Command::Cat(a) => read::cat(&cx, &a),
@@ -351,6 +367,10 @@ mod tests {
                 datums: 2,
                 stages: 1,
             },
+            Error::StagedFirst {
+                command: "revert",
+                paths: vec!["a".into()],
+            },
             Error::StageFailed {
                 stage: "count".into(),
                 datum: "0123abcd".into(),
@@ -370,7 +390,7 @@ mod tests {
         ];
         let mut seen = 0;
         for e in &errors {
-            for command in ["", "checkout", "pull", "run", "commit", "add"] {
+            for command in ["", "checkout", "pull", "run", "commit", "add", "revert"] {
                 let hint = e
                     .hint_for(command)
                     .unwrap_or_else(|| panic!("{e} has no hint"));

@@ -8,7 +8,7 @@ use super::{Db, Error, IndexEntry, Result, Stat, sql_error};
 use crate::store::{EntryKind, ObjectId};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 /// Each step takes the schema from version `i` to `i + 1`: SQL, then Rust code, if any.
 const STEPS: &[(&str, Option<Convert>)] = &[
@@ -44,6 +44,12 @@ const STEPS: &[(&str, Option<Convert>)] = &[
         "CREATE TABLE index_chunks(first TEXT PRIMARY KEY, data BLOB NOT NULL);",
         Some(index_rows_to_chunks),
     ),
+    // 5 -> 6: the reflog, every move of HEAD, a branch or a remote-tracking ref (`db::reflog`).
+    ("CREATE TABLE reflog(
+        seq INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, old TEXT, new TEXT,
+        time_ms INTEGER NOT NULL, action TEXT NOT NULL);
+     CREATE INDEX reflog_name ON reflog(name, seq);
+     CREATE INDEX reflog_time ON reflog(time_ms);", None),
 ];
 
 /// Rust code run inside a migration step's transaction.
@@ -253,6 +259,36 @@ mod tests {
             db.queries().meta("schema_version").unwrap(),
             Some(SCHEMA_VERSION.to_string())
         );
+    }
+
+    #[test]
+    fn a_version_5_database_gains_an_empty_reflog_and_keeps_its_refs() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("pach.db");
+        version_4(&p);
+        let a = "a".repeat(64);
+        {
+            let db = Db::open(&p).unwrap();
+            // Back to version 5 as a pach of that version left it: no reflog table.
+            db.conn
+                .execute_batch(
+                    "DROP TABLE reflog; UPDATE meta SET value = '5' WHERE key = 'schema_version';",
+                )
+                .unwrap();
+            db.conn
+                .execute("INSERT INTO refs VALUES ('refs/heads/main', ?1)", [&a])
+                .unwrap();
+        }
+        let mut db = Db::open(&p).unwrap();
+        assert_eq!(
+            db.queries().meta("schema_version").unwrap(),
+            Some("6".to_string())
+        );
+        assert_eq!(db.queries().get_ref("refs/heads/main").unwrap(), Some(a));
+        assert!(db.queries().reflog("refs/heads/main").unwrap().is_empty());
+        db.transaction(|tx| tx.set_ref("refs/heads/main", &"b".repeat(64), "reset"))
+            .unwrap();
+        assert_eq!(db.queries().reflog("refs/heads/main").unwrap().len(), 1);
     }
 
     #[test]

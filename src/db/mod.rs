@@ -6,6 +6,7 @@
 
 mod index;
 mod migrations;
+mod reflog;
 mod runs;
 
 use std::collections::BTreeMap;
@@ -16,6 +17,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use crate::store::{EntryKind, ObjectId};
 
 pub use migrations::SCHEMA_VERSION;
+pub use reflog::ReflogEntry;
 
 /// Errors of the index database.
 #[derive(Debug, thiserror::Error)]
@@ -169,27 +171,6 @@ impl Queries<'_> {
             })
             .optional()
             .map_err(self.err())
-    }
-
-    /// Sets a ref.
-    pub fn set_ref(&self, name: &str, target: &str) -> Result<()> {
-        self.tx
-            .execute(
-                "INSERT INTO refs(name, target) VALUES (?1, ?2)
-                 ON CONFLICT(name) DO UPDATE SET target = excluded.target",
-                params![name, target],
-            )
-            .map(drop)
-            .map_err(self.err())
-    }
-
-    /// Deletes a ref; returns whether it existed.
-    pub fn delete_ref(&self, name: &str) -> Result<bool> {
-        let n = self
-            .tx
-            .execute("DELETE FROM refs WHERE name = ?1", [name])
-            .map_err(self.err())?;
-        Ok(n > 0)
     }
 
     /// Returns every ref whose name starts with `prefix`, sorted, with its target.

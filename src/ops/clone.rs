@@ -126,7 +126,8 @@ fn clone_into(
         .into());
     };
     let head = format!("ref: refs/heads/{branch}");
-    repo.db_mut().transaction(|tx| tx.set_ref("HEAD", &head))?;
+    repo.db_mut()
+        .transaction(|tx| tx.set_ref("HEAD", &head, "clone"))?;
     let scope = scope.map(|s| s.trim_matches('/'));
     let out = pull_from(&mut repo, "origin", &*backend, &branch, scope, p)?;
     Ok((branch, out, repo.take_notices()))

@@ -91,3 +91,14 @@ fn check_pipeline(repo: &Repo) -> Result<()> {
     pipeline::parse(&text, Path::new("pach.toml"), &tracked)?;
     Ok(())
 }
+
+/// `pach revert`: commits the undoing of `rev` on the current branch, as `identity`, with
+/// the code version of the enclosing git repository.
+pub fn revert(
+    repo: &mut Repo,
+    rev: &str,
+    identity: &Identity,
+) -> Result<crate::repo::RevertOutcome> {
+    let code = crate::git::code_version(repo.root());
+    repo.revert(rev, identity.author.clone(), identity.time(), code)
+}

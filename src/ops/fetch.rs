@@ -348,7 +348,7 @@ fn index_fetched(
     }
     repo.db_mut().transaction(|tx| {
         for (r, _, _, tip) in &moved {
-            tx.set_ref(r, &tip.hex())?;
+            tx.set_ref(r, &tip.hex(), "fetch")?;
         }
         for (id, time, v) in &versions {
             tx.add_commit(id, *time)?;

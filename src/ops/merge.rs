@@ -156,6 +156,7 @@ fn fast_forward(
         id: out.theirs,
         time: c.time,
         versions: Vec::new(),
+        action: "merge",
     };
     (out.written, out.deleted) = repo.update_worktree(&wanted, &[], false, &mv)?;
     out.result = MergeResult::FastForward;
@@ -226,6 +227,7 @@ fn three_way_merge(
         id,
         time,
         versions,
+        action: "merge",
     };
     (out.written, out.deleted) = repo.update_worktree(&merged.tree, &[], false, &mv)?;
     out.result = MergeResult::Merged;

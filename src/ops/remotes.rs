@@ -130,7 +130,7 @@ pub fn remove(repo: &mut Repo, name: &str) -> Result<()> {
     let prefix = format!("refs/remotes/{name}/");
     repo.db_mut().transaction(|tx| {
         for (r, _) in tx.refs(&prefix)? {
-            tx.delete_ref(&r)?;
+            tx.delete_ref(&r, "remote remove")?;
         }
         Ok(())
     })?;

@@ -131,8 +131,9 @@ pub fn push_to(
     p.end();
     backend.swap_ref(branch, current.as_ref(), local)?;
     let tracking = format!("refs/remotes/{remote}/{branch}");
+    let action = if out.forced { "push --force" } else { "push" };
     repo.db_mut()
-        .transaction(|tx| tx.set_ref(&tracking, &local.hex()))?;
+        .transaction(|tx| tx.set_ref(&tracking, &local.hex(), action))?;
     Ok(out)
 }
 
@@ -301,6 +302,7 @@ pub fn pull_from(
             id: theirs,
             time: commit.time,
             versions: Vec::new(),
+            action: "pull",
         };
         // The whole tree, so the index matches the commit: files outside `scope` whose
         // content was not fetched become absent entries (known, not written).
@@ -309,7 +311,7 @@ pub fn pull_from(
     } else {
         let r = format!("refs/heads/{branch}");
         repo.db_mut()
-            .transaction(|tx| tx.set_ref(&r, &theirs.hex()))?;
+            .transaction(|tx| tx.set_ref(&r, &theirs.hex(), "pull"))?;
     }
     Ok(out)
 }

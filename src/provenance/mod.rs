@@ -434,7 +434,7 @@ pub(crate) mod testutil {
             .transaction(|tx| {
                 tx.add_commit(&id, time)?;
                 tx.add_versions(&id, time, &versions)?;
-                tx.set_ref(&format!("refs/heads/{branch}"), &id.hex())
+                tx.set_ref(&format!("refs/heads/{branch}"), &id.hex(), "test")
             })
             .unwrap();
         id

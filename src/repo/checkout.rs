@@ -30,6 +30,8 @@ pub enum Move {
         time: i64,
         /// The file versions (path, blob) the commit added or changed.
         versions: Vec<(String, ObjectId)>,
+        /// What moved it, for the reflog (`commit`, `run`, `pull`, `reset`).
+        action: &'static str,
     },
     /// A merge stopped on conflicts: `MERGE_HEAD` and the conflicted paths are recorded.
     MergeStopped {
@@ -303,7 +305,11 @@ impl Repo {
     }
 
     /// Tells whether something not tracked occupies project path `p`.
-    fn untracked_in_the_way(&self, p: &str, index: &BTreeMap<String, IndexEntry>) -> bool {
+    pub(super) fn untracked_in_the_way(
+        &self,
+        p: &str,
+        index: &BTreeMap<String, IndexEntry>,
+    ) -> bool {
         let full = self.root().join(p);
         match full.symlink_metadata() {
             Err(_) => false,
@@ -336,13 +342,21 @@ impl Repo {
             tx.set_index(index)?;
             match mv {
                 Move::None => {}
-                Move::Head(h) => tx.set_ref("HEAD", h)?,
+                Move::Head(h) => tx.set_ref("HEAD", h, "checkout")?,
                 Move::Commit {
                     branch,
                     id,
                     time,
                     versions,
-                } => super::commit::move_to_commit(tx, branch.as_deref(), id, *time, versions)?,
+                    action,
+                } => super::commit::move_to_commit(
+                    tx,
+                    branch.as_deref(),
+                    id,
+                    *time,
+                    versions,
+                    action,
+                )?,
                 Move::MergeStopped { theirs, conflicts } => {
                     super::merge::start_merge(tx, theirs, conflicts)?
                 }

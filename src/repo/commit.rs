@@ -86,7 +86,12 @@ impl Repo {
             Head::Detached(_) => None,
         };
         self.db_mut().transaction(|tx| {
-            move_to_commit(tx, branch.as_deref(), &id, opts.time, &versions)?;
+            let action = if merging.is_some() {
+                "commit (merge)"
+            } else {
+                "commit"
+            };
+            move_to_commit(tx, branch.as_deref(), &id, opts.time, &versions, action)?;
             if merging.is_some() {
                 super::merge::end_merge(tx)?;
             }
@@ -105,7 +110,7 @@ impl Repo {
 
 /// Moves `branch` (or, for `None`, a detached `HEAD`) to the new commit `id`, and indexes the
 /// commit (its time) and the file versions it added or changed. Runs inside the caller's
-/// transaction, so the ref and the indexes move together; used by `commit`, `pach run`'s
+/// transaction, so the ref, its reflog row (`action`) and the indexes move together; used by `commit`, `pach run`'s
 /// commits and `pull` (through [`super::Move::Commit`]).
 pub(super) fn move_to_commit(
     tx: &Queries<'_>,
@@ -113,10 +118,11 @@ pub(super) fn move_to_commit(
     id: &ObjectId,
     time: i64,
     versions: &[(String, ObjectId)],
+    action: &str,
 ) -> crate::db::Result<()> {
     match branch {
-        Some(b) => tx.set_ref(&format!("refs/heads/{b}"), &id.hex())?,
-        None => tx.set_ref("HEAD", &id.hex())?,
+        Some(b) => tx.set_ref(&format!("refs/heads/{b}"), &id.hex(), action)?,
+        None => tx.set_ref("HEAD", &id.hex(), action)?,
     }
     tx.add_commit(id, time)?;
     tx.add_versions(id, time, versions)

@@ -36,11 +36,16 @@ pub struct GcConfig {
     /// How long `gc` keeps the records and logs of failed runs (`14d`, `36h`, …); default
     /// [`GcConfig::FAILED_RUNS`].
     pub failed_runs: Option<String>,
+    /// How long `gc` keeps the commits the reflog names (`90d`, …); default
+    /// [`GcConfig::REFLOG`].
+    pub reflog: Option<String>,
 }
 
 impl GcConfig {
     /// The default retention of failed runs.
     pub const FAILED_RUNS: &'static str = "14d";
+    /// The default retention of reflog entries.
+    pub const REFLOG: &'static str = "90d";
 }
 
 /// One `[remote.<name>]` table.
@@ -96,13 +101,18 @@ impl Config {
                 message: format!("{at}{}", e.message()),
             }
         })?;
-        if let Some(d) = &config.gc.failed_runs
-            && crate::time::parse_duration(d).is_err()
-        {
-            return Err(Error::Config {
-                path: path.into(),
-                message: format!("[gc] failed_runs: invalid duration `{d}` (use e.g. 36h or 14d)"),
-            });
+        for (key, d) in [
+            ("failed_runs", &config.gc.failed_runs),
+            ("reflog", &config.gc.reflog),
+        ] {
+            if let Some(d) = d
+                && crate::time::parse_duration(d).is_err()
+            {
+                return Err(Error::Config {
+                    path: path.into(),
+                    message: format!("[gc] {key}: invalid duration `{d}` (use e.g. 36h or 14d)"),
+                });
+            }
         }
         Ok(config)
     }

@@ -106,8 +106,14 @@ impl Repo {
     /// Walks everything reachable from refs and the index.
     ///
     /// `failed` are failed runs still within their retention: roots too, so that `pach logs`
-    /// can show why they failed.
-    fn reach(&self, present: &dyn Fn(&ObjectId) -> bool, failed: &[ObjectId]) -> Result<Reach> {
+    /// can show why they failed. So are the commits of reflog rows written since
+    /// `reflog_since_ms` that are here (the reflog is a safety net, never a source of truth).
+    fn reach(
+        &self,
+        present: &dyn Fn(&ObjectId) -> bool,
+        failed: &[ObjectId],
+        reflog_since_ms: i64,
+    ) -> Result<Reach> {
         let index = self.db().queries().index()?;
         let mut r = Reach {
             seen: HashSet::new(),
@@ -142,6 +148,8 @@ impl Repo {
             }
         }
         roots.extend(self.remote_tracking_roots()?);
+        let logged = self.reflog_roots(reflog_since_ms)?;
+        roots.extend(logged.into_iter().filter(|(_, id)| present(id)));
         let mut stack: Vec<(String, ObjectId)> = roots;
         while let Some((at, id)) = stack.pop() {
             if !r.seen.insert(id) {
@@ -345,7 +353,7 @@ impl Repo {
             .filter(|p| p.kind == "corrupt")
             .filter_map(|p| p.id)
             .collect();
-        let reach = self.reach(&|id| good.contains(id) || corrupt.contains(id), &[])?;
+        let reach = self.reach(&|id| good.contains(id) || corrupt.contains(id), &[], 0)?;
         problems.extend(reach.problems);
         if reach.links {
             problems.extend(self.unsafe_links(&reach.commits)?);
@@ -361,7 +369,9 @@ impl Repo {
         })
     }
 
-    /// Deletes unreachable objects older than `grace`, and stale temp files. Failed runs
+    /// Deletes unreachable objects older than `grace`, and stale temp files; what the reflog
+    /// names within its retention ([`Repo::reflog_retention`]) is reachable, and older reflog
+    /// rows are dropped. Failed runs
     /// (records and logs) are kept for `keep_failed` after they ended, then dropped from the
     /// run index and collected like any unreachable object.
     pub fn gc(&mut self, grace: Duration, keep_failed: Duration) -> Result<GcOutcome> {
@@ -377,7 +387,9 @@ impl Repo {
             .into_iter()
             .partition(|(_, end)| *end >= since_ms);
         let kept: Vec<ObjectId> = kept.into_iter().map(|(id, _)| id).collect();
-        let reach = self.reach(&|id| present.contains(id), &kept)?;
+        let retention = i64::try_from(self.reflog_retention().as_millis()).unwrap_or(i64::MAX);
+        let reflog_since = (crate::time::now_ms()).saturating_sub(retention);
+        let reach = self.reach(&|id| present.contains(id), &kept, reflog_since)?;
         if !reach.problems.is_empty() {
             // Deleting anything from a store that already lacks reachable objects could
             // make things worse; have the user run fsck first.
@@ -454,7 +466,7 @@ impl Repo {
                 out.temp_files += 1;
             }
         }
-        self.prune_rows(reach.commits, &deleted, &reach.seen)?;
+        self.prune_rows(reach.commits, &deleted, &reach.seen, reflog_since)?;
         Ok(out)
     }
 
@@ -506,6 +518,7 @@ impl Repo {
         commits: Vec<(ObjectId, i64)>,
         deleted: &HashSet<ObjectId>,
         reachable: &HashSet<ObjectId>,
+        reflog_since: i64,
     ) -> Result<()> {
         let commits: HashMap<ObjectId, i64> = commits.into_iter().collect();
         let list: Vec<(ObjectId, i64)> = commits.into_iter().collect();
@@ -523,6 +536,7 @@ impl Repo {
             tx.rebuild_commits(&list)?;
             tx.prune_versions()?;
             tx.remove_runs(&gone_runs)?;
+            tx.prune_reflog(reflog_since)?;
             tx.remove_absent_objects(&stale_absent)
         })?;
         Ok(())

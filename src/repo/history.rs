@@ -43,6 +43,69 @@ impl Repo {
         Ok(out)
     }
 
+    /// [`Repo::log`] of one path, following it across renames (`log --follow`): where a
+    /// commit adds the path and deletes another with the same content (for a directory: the
+    /// same content at the same place under it), the older commits are searched under the old
+    /// name.
+    pub fn log_follow(
+        &self,
+        start: ObjectId,
+        path: &str,
+        limit: Option<usize>,
+    ) -> Result<Vec<(ObjectId, Commit)>> {
+        let mut out = Vec::new();
+        let mut path = path.to_string();
+        let mut next = Some(start);
+        while let Some(id) = next {
+            if limit.is_some_and(|n| out.len() >= n) {
+                break;
+            }
+            let c = self.commit_obj(&id)?;
+            next = c.parents.first().copied();
+            let parent_tree = match &next {
+                Some(p) => Some(self.commit_obj(p)?.tree),
+                None => None,
+            };
+            let mine = self.lookup(&c.tree, &path)?.map(|e| e.id);
+            let before = match &parent_tree {
+                Some(t) => self.lookup(t, &path)?.map(|e| e.id),
+                None => None,
+            };
+            if mine == before {
+                continue;
+            }
+            if let (None, Some(_), Some(t)) = (before, mine, &parent_tree)
+                && let Some(old) = self.renamed_from(t, &c.tree, &path)?
+            {
+                path = old;
+            }
+            out.push((id, c));
+        }
+        Ok(out)
+    }
+
+    /// The path that `path`, added from tree `old` to tree `new`, was renamed from: a deleted
+    /// file with the content of one added at or under `path`, at the same place under it.
+    fn renamed_from(&self, old: &ObjectId, new: &ObjectId, path: &str) -> Result<Option<String>> {
+        let changes = self.tree_changes(Some(old), Some(new))?;
+        let Some((suffix, id)) = changes.iter().find_map(|c| match (&c.old, &c.new) {
+            (None, Some(n)) if crate::paths::is_under(&c.path, path) => {
+                Some((&c.path[path.len()..], n.id))
+            }
+            _ => None,
+        }) else {
+            return Ok(None);
+        };
+        Ok(changes.iter().find_map(|c| match (&c.old, &c.new) {
+            (Some(o), None) if o.id == id => c
+                .path
+                .strip_suffix(suffix)
+                .filter(|base| !base.is_empty() && *base != path)
+                .map(str::to_string),
+            _ => None,
+        }))
+    }
+
     /// Returns the file changes from tree `old` to tree `new` (either may be absent), sorted
     /// by path.
     pub fn diff_trees(

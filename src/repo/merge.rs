@@ -239,13 +239,13 @@ pub(super) fn start_merge(
     theirs: &ObjectId,
     conflicts: &[String],
 ) -> crate::db::Result<()> {
-    tx.set_ref(MERGE_HEAD, &theirs.hex())?;
+    tx.set_ref(MERGE_HEAD, &theirs.hex(), "merge")?;
     set_conflicts(tx, conflicts)
 }
 
 /// Forgets the merge in progress, inside the caller's transaction.
 pub(super) fn end_merge(tx: &crate::db::Queries<'_>) -> crate::db::Result<()> {
-    tx.delete_ref(MERGE_HEAD)?;
+    tx.delete_ref(MERGE_HEAD, "merge")?;
     set_conflicts(tx, &[])
 }
 

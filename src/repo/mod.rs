@@ -13,12 +13,16 @@ mod history;
 mod ignore;
 mod merge;
 mod read;
+mod reflog;
 mod refs;
+mod reset;
+mod revert;
 mod status;
 mod switch;
 mod tree;
 
 /// The object types callers see in outcomes (so they need not reach into the store).
+pub use crate::db::ReflogEntry;
 pub use crate::store::{Author, CodeVersion, Commit, EntryKind, ImageRef, ObjectId, RunRecord};
 pub use add::{AddOutcome, RmOutcome};
 pub use checkout::{CheckoutOutcome, Move};
@@ -30,6 +34,8 @@ pub use gitside::{GitSide, Notice};
 pub use history::TreeChange;
 pub use merge::{Conflict, ConflictKind, Favour, MERGE_HEAD, Merged, changed_paths, three_way};
 pub use refs::{Head, RefKind, validate_ref_name};
+pub use reset::{ResetMode, ResetOutcome, RestoreOutcome};
+pub use revert::{MvOutcome, RevertOutcome};
 pub use status::{Change, ChangeKind, Merging, Status};
 pub use tree::build as build_tree;
 
@@ -99,7 +105,8 @@ impl Repo {
             };
             fs::write(staging.join("config.toml"), config).map_err(io(&staging))?;
             let db = Db::open(&staging.join("pach.db"))?;
-            db.queries().set_ref("HEAD", "ref: refs/heads/main")?;
+            db.queries()
+                .set_ref("HEAD", "ref: refs/heads/main", "init")?;
             drop(db);
             fs::rename(&staging, &pach).map_err(io(&pach))
         })();

@@ -131,7 +131,7 @@ impl Repo {
                     RefKind::Tag => Error::TagExists { name: name.into() },
                 }));
             }
-            tx.set_ref(&full, &target.hex())?;
+            tx.set_ref(&full, &target.hex(), kind.word())?;
             Ok(Ok(()))
         })?
     }
@@ -146,7 +146,9 @@ impl Repo {
             RefKind::Tag => Error::NoSuchTag { name: name.into() },
         })?;
         let full = format!("{}{name}", kind.prefix());
-        self.db_mut().transaction(|tx| tx.delete_ref(&full))?;
+        let action = format!("{} -d", kind.word());
+        self.db_mut()
+            .transaction(|tx| tx.delete_ref(&full, &action))?;
         Ok(old)
     }
 
@@ -158,8 +160,12 @@ impl Repo {
     /// Resolves a revision to a commit id.
     ///
     /// Syntax: a base (`HEAD`, a branch, a tag, a full commit id or a unique prefix of at
-    /// least 4 hex digits), then any number of `^` (first parent) and `~N` (N-th ancestor).
+    /// least 4 hex digits), then any number of `^` (first parent) and `~N` (N-th ancestor);
+    /// or `REF@{n}`, where `REF` was `n` moves ago (`repo::reflog`).
     pub fn resolve_rev(&self, rev: &str) -> Result<ObjectId> {
+        if let Some(id) = self.resolve_reflog_rev(rev)? {
+            return Ok(id);
+        }
         let unknown = || Error::UnknownRev { rev: rev.into() };
         let cut = rev.find(['~', '^']).unwrap_or(rev.len());
         let (base, mut suffix) = rev.split_at(cut);

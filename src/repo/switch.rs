@@ -458,7 +458,7 @@ mod tests {
         let id = repo.store().put(&c, &batch).unwrap();
         batch.finish(repo.store()).unwrap();
         repo.db_mut()
-            .transaction(|tx| tx.set_ref("refs/heads/evil", &id.hex()))
+            .transaction(|tx| tx.set_ref("refs/heads/evil", &id.hex(), "test"))
             .unwrap();
         tree_id
     }

@@ -46,6 +46,12 @@ fn wordcount_counts_each_file_and_the_total_in_one_commit() {
         c["message"]
     );
     assert_eq!(c["runs"].as_array().unwrap().len(), 4);
+    // The branch moved by the run is in the reflog as such.
+    let moved = repo.json(["reflog", "main", "--json", "-n", "1"]);
+    assert_eq!(
+        (moved[0]["action"].as_str(), moved[0]["new"].as_str()),
+        (Some("run"), Some(head.as_str()))
+    );
     assert_eq!(
         ls(&repo, "counts"),
         ["counts/a.txt.n", "counts/b.txt.n", "counts/c.txt.n"]

@@ -248,3 +248,52 @@ fn clone_path_keeps_other_files_absent_but_known_until_a_full_pull() {
     assert_eq!(b.read_str("data/a.csv"), "x,y\n1,2\n");
     assert_eq!(b.read_str("data/sub/b.txt"), "bee\n");
 }
+
+#[test]
+fn fetch_push_and_forced_push_move_remote_tracking_refs_in_the_reflog() {
+    let a = TestRepo::init();
+    let c1 = a.commit_files("one", &[("x", "1")]);
+    let url = a.base().join("remote").to_str().unwrap().to_string();
+    a.pach(["remote", "add", "origin", &url]).assert().success();
+    a.pach(["push"]).assert().success();
+    let b = TestRepo::init();
+    b.pach(["remote", "add", "origin", &url]).assert().success();
+    b.pach(["fetch"]).assert().success();
+    let moves = |r: &TestRepo| -> Vec<(String, String)> {
+        r.json(["reflog", "origin/main", "--json"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["new"].as_str().unwrap().into(),
+                    e["action"].as_str().unwrap().into(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(moves(&b), [(c1.clone(), "fetch".to_string())]);
+    let c2 = a.commit_files("two", &[("x", "2")]);
+    a.pach(["push"]).assert().success();
+    a.pach(["reset", "--hard", "HEAD~1"]).assert().success();
+    let c3 = a.commit_files("three", &[("x", "3")]);
+    a.pach(["push"]).assert().failure();
+    a.pach(["push", "origin", "main", "--force"])
+        .assert()
+        .success();
+    assert_eq!(
+        moves(&a),
+        [
+            (c3.clone(), "push --force".to_string()),
+            (c2.clone(), "push".to_string()),
+            (c1, "push".to_string())
+        ]
+    );
+    // The commit the forced push replaced is still named by main's reflog.
+    assert_eq!(
+        a.json(["log", "--json", "-n", "1", "main@{2}"])[0]["id"],
+        c2.as_str()
+    );
+    b.pach(["fetch"]).assert().success();
+    assert_eq!(moves(&b)[0], (c3, "fetch".to_string()));
+}

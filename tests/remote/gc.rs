@@ -1,5 +1,5 @@
 //! gc keeps what fetch brought (remote-tracking refs are roots) and leaves no database row
-//! naming an object it deleted.
+//! (reflog rows included) naming an object it deleted.
 
 use super::common::TestRepo;
 
@@ -41,6 +41,8 @@ fn rows(db: &std::path::Path) -> Vec<(String, String)> {
         ("runs", "SELECT id FROM runs"),
         ("run_cache", "SELECT run FROM run_cache"),
         ("absent", "SELECT lower(hex(oid)) FROM absent_objects"),
+        ("reflog.old", "SELECT old FROM reflog WHERE old IS NOT NULL"),
+        ("reflog.new", "SELECT new FROM reflog WHERE new IS NOT NULL"),
     ] {
         let mut st = c.prepare(sql).unwrap();
         for r in st.query_map([], |r| r.get::<_, String>(0)).unwrap() {
@@ -58,6 +60,8 @@ fn gc_leaves_no_row_naming_a_deleted_object() {
     let side = a.commit_files("side", &[("side.txt", "only on side\n")]);
     a.pach(["checkout", "main"]).assert().success();
     a.pach(["branch", "-d", "side"]).assert().success();
+    // The reflog keeps what a deleted branch held for its retention; none here.
+    a.write(".pach/config.toml", "[gc]\nreflog = \"0s\"\n");
     let db = a.pach_dir().join("pach.db");
     assert!(
         rows(&db).iter().any(|(_, id)| *id == side),

@@ -95,6 +95,7 @@ pub fn commit_outputs(
         id,
         time: stamp.time,
         versions,
+        action: "run",
     };
     repo.update_worktree(snapshot, &scope, false, &mv)?;
     Ok(Some(id))
