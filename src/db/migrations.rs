@@ -195,6 +195,8 @@ mod tests {
     /// A database at schema 4 with two index rows.
     fn version_4(p: &std::path::Path) {
         let mut conn = rusqlite::Connection::open(p).unwrap();
+        // As every pach has left its database: in WAL mode (`Db::open` always sets it).
+        conn.pragma_update(None, "journal_mode", "WAL").unwrap();
         let tx = conn.transaction().unwrap();
         for (sql, _) in &STEPS[..4] {
             tx.execute_batch(sql).unwrap();
