@@ -159,6 +159,8 @@ Register-ArgumentCompleter -Native -CommandName 'pach' -ScriptBlock {
             [CompletionResult]::new('--oneline', '--oneline', [CompletionResultType]::ParameterName, 'One line per commit: short id and first line of the message')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the commits as JSON')
             [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Follow PATH across renames (`pach mv`)')
+            [CompletionResult]::new('--graph', '--graph', [CompletionResultType]::ParameterName, 'Draw the history as a graph, one line per commit, following every parent')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Start from every ref (HEAD, branches, tags, remote-tracking branches), not one rev')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about what is happening (can be repeated)')

@@ -1202,7 +1202,7 @@ _pach() {
             return 0
             ;;
         pach__subcmd__log)
-            opts="-n -q -v -C -h --oneline --json --follow --quiet --verbose --color --author-name --author-email --author-date --help"
+            opts="-n -q -v -C -h --oneline --json --follow --graph --all --quiet --verbose --color --author-name --author-email --author-date --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

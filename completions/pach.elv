@@ -150,6 +150,8 @@ set edit:completion:arg-completer[pach] = {|@words|
             cand --oneline 'One line per commit: short id and first line of the message'
             cand --json 'Print the commits as JSON'
             cand --follow 'Follow PATH across renames (`pach mv`)'
+            cand --graph 'Draw the history as a graph, one line per commit, following every parent'
+            cand --all 'Start from every ref (HEAD, branches, tags, remote-tracking branches), not one rev'
             cand -q 'Print nothing but results and errors'
             cand --quiet 'Print nothing but results and errors'
             cand -v 'Print more about what is happening (can be repeated)'

@@ -137,6 +137,8 @@ complete -c pach -n "__fish_pach_using_subcommand log" -l author-date -d 'Commit
 complete -c pach -n "__fish_pach_using_subcommand log" -l oneline -d 'One line per commit: short id and first line of the message'
 complete -c pach -n "__fish_pach_using_subcommand log" -l json -d 'Print the commits as JSON'
 complete -c pach -n "__fish_pach_using_subcommand log" -l follow -d 'Follow PATH across renames (`pach mv`)'
+complete -c pach -n "__fish_pach_using_subcommand log" -l graph -d 'Draw the history as a graph, one line per commit, following every parent'
+complete -c pach -n "__fish_pach_using_subcommand log" -l all -d 'Start from every ref (HEAD, branches, tags, remote-tracking branches), not one rev'
 complete -c pach -n "__fish_pach_using_subcommand log" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c pach -n "__fish_pach_using_subcommand log" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
 complete -c pach -n "__fish_pach_using_subcommand log" -s h -l help -d 'Print help (see more with \'--help\')'

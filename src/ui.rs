@@ -12,6 +12,7 @@ use crate::progress::Progress;
 use crate::repo::{Change, ChangeKind};
 
 mod git;
+pub mod graph;
 mod run;
 
 pub use git::short_git;

@@ -16,7 +16,7 @@ use crate::ui::{Ui, format_time};
 /// (`--oneline`: at the end of the line), and whether git's worktree was dirty then.
 #[derive(clap::Args, Debug)]
 #[command(
-    after_help = "Examples:\n  pach log -n 5 --oneline\n  pach log -- data/labels.csv\n  pach log --follow -- data/renamed.csv\n  pach log --json main~3"
+    after_help = "Examples:\n  pach log -n 5 --oneline\n  pach log -- data/labels.csv\n  pach log --follow -- data/renamed.csv\n  pach log --json main~3\n  pach log --graph --all"
 )]
 pub struct LogArgs {
     /// Where to start (default: HEAD)
@@ -33,6 +33,12 @@ pub struct LogArgs {
     /// Follow PATH across renames (`pach mv`)
     #[arg(long, requires = "path")]
     follow: bool,
+    /// Draw the history as a graph, one line per commit, following every parent
+    #[arg(long, conflicts_with_all = ["path", "json"])]
+    graph: bool,
+    /// Start from every ref (HEAD, branches, tags, remote-tracking branches), not one rev
+    #[arg(long, conflicts_with_all = ["rev", "path"])]
+    all: bool,
     /// Only commits that changed this path
     #[arg(last = true, value_name = "PATH")]
     path: Option<PathBuf>,
@@ -63,6 +69,9 @@ struct ShownRun {
 
 pub fn run(cx: &Context, args: &LogArgs) -> Result<()> {
     let repo = cx.repo(Access::Read)?;
+    if args.graph || args.all {
+        return graph(cx, &repo, args);
+    }
     let start = match &args.rev {
         Some(r) => repo.resolve_rev(r)?,
         None => match repo.head_commit()? {
@@ -109,6 +118,53 @@ pub fn run(cx: &Context, args: &LogArgs) -> Result<()> {
                 cx.ui.line("")?;
             }
             print_commit(&cx.ui, id, c)?;
+        }
+    }
+    Ok(())
+}
+
+/// `log --graph` and `log --all`: every parent followed, children before parents.
+fn graph(cx: &Context, repo: &crate::repo::Repo, args: &LogArgs) -> Result<()> {
+    let starts = match (&args.rev, args.all) {
+        (_, true) => repo.ref_tips()?,
+        (Some(r), false) => vec![repo.resolve_rev(r)?],
+        (None, false) => repo.head_commit()?.into_iter().collect(),
+    };
+    let commits = repo.log_all(&starts, args.max)?;
+    if args.json {
+        let shown: Vec<Shown> = commits
+            .iter()
+            .map(|(id, c)| Shown {
+                id: *id,
+                commit: c,
+                changes: None,
+                run_records: None,
+            })
+            .collect();
+        return cx.ui.json(&shown);
+    }
+    let shape: Vec<(ObjectId, Vec<ObjectId>)> = commits
+        .iter()
+        .map(|(id, c)| (*id, c.parents.clone()))
+        .collect();
+    let rows = if args.graph {
+        crate::ui::graph::graph(&shape)
+    } else {
+        shape.iter().map(|_| (String::new(), Vec::new())).collect()
+    };
+    for ((id, c), (prefix, connectors)) in commits.iter().zip(rows) {
+        if args.oneline || args.graph {
+            cx.ui.line(format!(
+                "{prefix}{} {}",
+                cx.ui.paint("33", &id.short()),
+                c.message.lines().next().unwrap_or("")
+            ))?;
+        } else {
+            print_commit(&cx.ui, id, c)?;
+            cx.ui.line("")?;
+        }
+        for line in connectors {
+            cx.ui.line(line)?;
         }
     }
     Ok(())

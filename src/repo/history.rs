@@ -7,6 +7,74 @@ use crate::error::Result;
 use crate::store::{Commit, EntryKind, ObjectId, Tree, TreeEntry};
 
 impl Repo {
+    /// Returns every commit reachable from `starts` through all parents, newest first with
+    /// every child before its parents (for `log --graph`/`--all`); at most `limit`.
+    pub fn log_all(
+        &self,
+        starts: &[ObjectId],
+        limit: Option<usize>,
+    ) -> Result<Vec<(ObjectId, Commit)>> {
+        use std::collections::{BinaryHeap, HashMap};
+        let mut commits: HashMap<ObjectId, Commit> = HashMap::new();
+        let mut children: HashMap<ObjectId, usize> = HashMap::new();
+        let mut stack: Vec<ObjectId> = starts.to_vec();
+        while let Some(id) = stack.pop() {
+            if commits.contains_key(&id) {
+                continue;
+            }
+            let c = self.commit_obj(&id)?;
+            for p in &c.parents {
+                *children.entry(*p).or_default() += 1;
+                stack.push(*p);
+            }
+            commits.insert(id, c);
+        }
+        // Kahn's order over the parent links, the newest ready commit first.
+        let mut ready: BinaryHeap<(i64, ObjectId)> = commits
+            .iter()
+            .filter(|(id, _)| !children.contains_key(*id))
+            .map(|(id, c)| (c.time, *id))
+            .collect();
+        let mut out = Vec::new();
+        while let Some((_, id)) = ready.pop() {
+            if limit.is_some_and(|n| out.len() >= n) {
+                break;
+            }
+            let Some(c) = commits.remove(&id) else {
+                continue;
+            };
+            for p in &c.parents {
+                if let Some(n) = children.get_mut(p) {
+                    *n -= 1;
+                    if *n == 0
+                        && let Some(pc) = commits.get(p)
+                    {
+                        ready.push((pc.time, *p));
+                    }
+                }
+            }
+            out.push((id, c));
+        }
+        Ok(out)
+    }
+
+    /// Returns the commits every ref points at: HEAD, branches, tags and remote-tracking
+    /// branches (for `log --all`).
+    pub fn ref_tips(&self) -> Result<Vec<ObjectId>> {
+        let mut tips: Vec<ObjectId> = self.head_commit()?.into_iter().collect();
+        for kind in [super::RefKind::Branch, super::RefKind::Tag] {
+            tips.extend(self.list_refs(kind)?.into_iter().map(|(_, id)| id));
+        }
+        for (_, target) in self.db().queries().refs("refs/remotes/")? {
+            if let Ok(id) = target.parse() {
+                tips.push(id);
+            }
+        }
+        tips.sort();
+        tips.dedup();
+        Ok(tips)
+    }
+
     /// Returns commits from `start` back through first parents, newest first; with `path`,
     /// only those that changed it; at most `limit`.
     pub fn log(

@@ -299,3 +299,40 @@ fn stage_outputs_never_conflict_and_the_merge_names_the_stale_stages() {
     let again = repo.json(["merge", "--json", "x"]);
     assert_eq!(again["result"], "up-to-date", "{again}");
 }
+
+#[test]
+fn log_graph_draws_the_merge_and_all_shows_every_branch() {
+    let repo = forked();
+    repo.ok(["checkout", "x"]);
+    change(&repo, "on x", &[("a", Some("a1"))]);
+    repo.ok(["checkout", "main"]);
+    change(&repo, "on main", &[("b", Some("b1"))]);
+    repo.ok(["merge", "x", "-m", "the merge"]);
+    repo.ok(["branch", "side", "HEAD~1"]);
+    repo.ok(["checkout", "side"]);
+    change(&repo, "only on side", &[("c", Some("c1"))]);
+    repo.ok(["checkout", "main"]);
+
+    let out = repo.ok(["log", "--graph"]);
+    // The graph part of each line: everything before the short id (12 hex digits).
+    let shape: Vec<String> = out
+        .lines()
+        .map(|l| {
+            let cut = l.find(|c: char| c.is_ascii_hexdigit()).unwrap_or(l.len());
+            l[..cut].trim_end().to_string()
+        })
+        .collect();
+    // The two sides' commits have the same time here, so either may come first.
+    let either = [
+        ["*", "|\\", "| *", "* |", "|/", "*"],
+        ["*", "|\\", "* |", "| *", "|/", "*"],
+    ];
+    assert!(either.iter().any(|e| shape == e), "{out}");
+    assert!(out.lines().next().unwrap().ends_with("the merge"), "{out}");
+    assert!(!out.contains("only on side"));
+
+    let all = repo.ok(["log", "--all", "--oneline"]);
+    assert!(all.contains("only on side") && all.contains("on x"), "{all}");
+    assert_eq!(all.lines().count(), 5, "{all}");
+    repo.pach(["log", "--graph", "--", "a"]).assert().code(2);
+}
