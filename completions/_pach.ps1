@@ -59,9 +59,9 @@ Register-ArgumentCompleter -Native -CommandName 'pach' -ScriptBlock {
             [CompletionResult]::new('fsck', 'fsck', [CompletionResultType]::ParameterValue, 'Verify the store: re-hash every object and check every reference')
             [CompletionResult]::new('gc', 'gc', [CompletionResultType]::ParameterValue, 'Delete objects that nothing refers to, and what killed runs left')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
-            [CompletionResult]::new('remote', 'remote', [CompletionResultType]::ParameterValue, 'Add, list or remove remotes')
-            [CompletionResult]::new('push', 'push', [CompletionResultType]::ParameterValue, 'Upload a branch to a remote')
-            [CompletionResult]::new('fetch', 'fetch', [CompletionResultType]::ParameterValue, 'Download a remote''s branches and objects')
+            [CompletionResult]::new('remote', 'remote', [CompletionResultType]::ParameterValue, 'Add, list, rename or remove remotes, or change their URL')
+            [CompletionResult]::new('push', 'push', [CompletionResultType]::ParameterValue, 'Upload a branch or tags to a remote, or delete a remote branch')
+            [CompletionResult]::new('fetch', 'fetch', [CompletionResultType]::ParameterValue, 'Download a remote''s branches, tags and objects')
             [CompletionResult]::new('pull', 'pull', [CompletionResultType]::ParameterValue, 'Fetch a branch and fast-forward the local branch and working tree to it')
             [CompletionResult]::new('clone', 'clone', [CompletionResultType]::ParameterValue, 'Make a new project from a remote, with its default branch checked out')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -177,6 +177,10 @@ Register-ArgumentCompleter -Native -CommandName 'pach' -ScriptBlock {
             [CompletionResult]::new('--author-date', '--author-date', [CompletionResultType]::ParameterName, 'Commit time as Unix seconds, for reproducible commits (default: now)')
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Delete the branch NAME (never the current one)')
             [CompletionResult]::new('--delete', '--delete', [CompletionResultType]::ParameterName, 'Delete the branch NAME (never the current one)')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'List the remote-tracking branches')
+            [CompletionResult]::new('--remotes', '--remotes', [CompletionResultType]::ParameterName, 'List the remote-tracking branches')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'List local and remote-tracking branches')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'List local and remote-tracking branches')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the list as JSON')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
@@ -507,6 +511,8 @@ Register-ArgumentCompleter -Native -CommandName 'pach' -ScriptBlock {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a remote')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List remotes')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a remote (its remote-tracking refs go too)')
+            [CompletionResult]::new('rename', 'rename', [CompletionResultType]::ParameterValue, 'Rename a remote (its remote-tracking refs move too)')
+            [CompletionResult]::new('set-url', 'set-url', [CompletionResultType]::ParameterValue, 'Change the URL of a remote (checked as `remote add` checks it)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -555,10 +561,42 @@ Register-ArgumentCompleter -Native -CommandName 'pach' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'pach;remote;rename' {
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if pach was started in DIR')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR in the environment means never, for auto)')
+            [CompletionResult]::new('--author-name', '--author-name', [CompletionResultType]::ParameterName, 'Commit author name (default: git''s user.name, else the user name)')
+            [CompletionResult]::new('--author-email', '--author-email', [CompletionResultType]::ParameterName, 'Commit author email (default: git''s user.email, else user@host)')
+            [CompletionResult]::new('--author-date', '--author-date', [CompletionResultType]::ParameterName, 'Commit time as Unix seconds, for reproducible commits (default: now)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the result as JSON')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about what is happening (can be repeated)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about what is happening (can be repeated)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'pach;remote;set-url' {
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if pach was started in DIR')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR in the environment means never, for auto)')
+            [CompletionResult]::new('--author-name', '--author-name', [CompletionResultType]::ParameterName, 'Commit author name (default: git''s user.name, else the user name)')
+            [CompletionResult]::new('--author-email', '--author-email', [CompletionResultType]::ParameterName, 'Commit author email (default: git''s user.email, else user@host)')
+            [CompletionResult]::new('--author-date', '--author-date', [CompletionResultType]::ParameterName, 'Commit time as Unix seconds, for reproducible commits (default: now)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the result as JSON')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about what is happening (can be repeated)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about what is happening (can be repeated)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'pach;remote;help' {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a remote')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List remotes')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a remote (its remote-tracking refs go too)')
+            [CompletionResult]::new('rename', 'rename', [CompletionResultType]::ParameterValue, 'Rename a remote (its remote-tracking refs move too)')
+            [CompletionResult]::new('set-url', 'set-url', [CompletionResultType]::ParameterValue, 'Change the URL of a remote (checked as `remote add` checks it)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -571,16 +609,24 @@ Register-ArgumentCompleter -Native -CommandName 'pach' -ScriptBlock {
         'pach;remote;help;remove' {
             break
         }
+        'pach;remote;help;rename' {
+            break
+        }
+        'pach;remote;help;set-url' {
+            break
+        }
         'pach;remote;help;help' {
             break
         }
         'pach;push' {
+            [CompletionResult]::new('--delete', '--delete', [CompletionResultType]::ParameterName, 'Delete BRANCH on the remote (`refs/tags/X` deletes tag X)')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if pach was started in DIR')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR in the environment means never, for auto)')
             [CompletionResult]::new('--author-name', '--author-name', [CompletionResultType]::ParameterName, 'Commit author name (default: git''s user.name, else the user name)')
             [CompletionResult]::new('--author-email', '--author-email', [CompletionResultType]::ParameterName, 'Commit author email (default: git''s user.email, else user@host)')
             [CompletionResult]::new('--author-date', '--author-date', [CompletionResultType]::ParameterName, 'Commit time as Unix seconds, for reproducible commits (default: now)')
-            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite the remote branch even if it is not an ancestor')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite the remote branch even if it is not an ancestor, or a remote tag')
+            [CompletionResult]::new('--tags', '--tags', [CompletionResultType]::ParameterName, 'Push every local tag (none is moved on the remote without --force)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the result as JSON')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
@@ -596,6 +642,8 @@ Register-ArgumentCompleter -Native -CommandName 'pach' -ScriptBlock {
             [CompletionResult]::new('--author-name', '--author-name', [CompletionResultType]::ParameterName, 'Commit author name (default: git''s user.name, else the user name)')
             [CompletionResult]::new('--author-email', '--author-email', [CompletionResultType]::ParameterName, 'Commit author email (default: git''s user.email, else user@host)')
             [CompletionResult]::new('--author-date', '--author-date', [CompletionResultType]::ParameterName, 'Commit time as Unix seconds, for reproducible commits (default: now)')
+            [CompletionResult]::new('--prune', '--prune', [CompletionResultType]::ParameterName, 'Drop remote-tracking branches whose branch is gone from the remote')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Move local tags that the remote has at another commit')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the result as JSON')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
@@ -663,9 +711,9 @@ Register-ArgumentCompleter -Native -CommandName 'pach' -ScriptBlock {
             [CompletionResult]::new('fsck', 'fsck', [CompletionResultType]::ParameterValue, 'Verify the store: re-hash every object and check every reference')
             [CompletionResult]::new('gc', 'gc', [CompletionResultType]::ParameterValue, 'Delete objects that nothing refers to, and what killed runs left')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
-            [CompletionResult]::new('remote', 'remote', [CompletionResultType]::ParameterValue, 'Add, list or remove remotes')
-            [CompletionResult]::new('push', 'push', [CompletionResultType]::ParameterValue, 'Upload a branch to a remote')
-            [CompletionResult]::new('fetch', 'fetch', [CompletionResultType]::ParameterValue, 'Download a remote''s branches and objects')
+            [CompletionResult]::new('remote', 'remote', [CompletionResultType]::ParameterValue, 'Add, list, rename or remove remotes, or change their URL')
+            [CompletionResult]::new('push', 'push', [CompletionResultType]::ParameterValue, 'Upload a branch or tags to a remote, or delete a remote branch')
+            [CompletionResult]::new('fetch', 'fetch', [CompletionResultType]::ParameterValue, 'Download a remote''s branches, tags and objects')
             [CompletionResult]::new('pull', 'pull', [CompletionResultType]::ParameterValue, 'Fetch a branch and fast-forward the local branch and working tree to it')
             [CompletionResult]::new('clone', 'clone', [CompletionResultType]::ParameterValue, 'Make a new project from a remote, with its default branch checked out')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -750,6 +798,8 @@ Register-ArgumentCompleter -Native -CommandName 'pach' -ScriptBlock {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a remote')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List remotes')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a remote (its remote-tracking refs go too)')
+            [CompletionResult]::new('rename', 'rename', [CompletionResultType]::ParameterValue, 'Rename a remote (its remote-tracking refs move too)')
+            [CompletionResult]::new('set-url', 'set-url', [CompletionResultType]::ParameterValue, 'Change the URL of a remote (checked as `remote add` checks it)')
             break
         }
         'pach;help;remote;add' {
@@ -759,6 +809,12 @@ Register-ArgumentCompleter -Native -CommandName 'pach' -ScriptBlock {
             break
         }
         'pach;help;remote;remove' {
+            break
+        }
+        'pach;help;remote;rename' {
+            break
+        }
+        'pach;help;remote;set-url' {
             break
         }
         'pach;help;push' {

@@ -211,6 +211,12 @@ _pach() {
             pach__subcmd__help__subcmd__remote,remove)
                 cmd="pach__subcmd__help__subcmd__remote__subcmd__remove"
                 ;;
+            pach__subcmd__help__subcmd__remote,rename)
+                cmd="pach__subcmd__help__subcmd__remote__subcmd__rename"
+                ;;
+            pach__subcmd__help__subcmd__remote,set-url)
+                cmd="pach__subcmd__help__subcmd__remote__subcmd__set__subcmd__url"
+                ;;
             pach__subcmd__remote,add)
                 cmd="pach__subcmd__remote__subcmd__add"
                 ;;
@@ -223,6 +229,12 @@ _pach() {
             pach__subcmd__remote,remove)
                 cmd="pach__subcmd__remote__subcmd__remove"
                 ;;
+            pach__subcmd__remote,rename)
+                cmd="pach__subcmd__remote__subcmd__rename"
+                ;;
+            pach__subcmd__remote,set-url)
+                cmd="pach__subcmd__remote__subcmd__set__subcmd__url"
+                ;;
             pach__subcmd__remote__subcmd__help,add)
                 cmd="pach__subcmd__remote__subcmd__help__subcmd__add"
                 ;;
@@ -234,6 +246,12 @@ _pach() {
                 ;;
             pach__subcmd__remote__subcmd__help,remove)
                 cmd="pach__subcmd__remote__subcmd__help__subcmd__remove"
+                ;;
+            pach__subcmd__remote__subcmd__help,rename)
+                cmd="pach__subcmd__remote__subcmd__help__subcmd__rename"
+                ;;
+            pach__subcmd__remote__subcmd__help,set-url)
+                cmd="pach__subcmd__remote__subcmd__help__subcmd__set__subcmd__url"
                 ;;
             *)
                 ;;
@@ -310,7 +328,7 @@ _pach() {
             return 0
             ;;
         pach__subcmd__branch)
-            opts="-d -q -v -C -h --delete --json --quiet --verbose --color --author-name --author-email --author-date --help"
+            opts="-d -r -a -q -v -C -h --delete --remotes --all --json --quiet --verbose --color --author-name --author-email --author-date --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -564,7 +582,7 @@ _pach() {
             return 0
             ;;
         pach__subcmd__fetch)
-            opts="-q -v -C -h --json --quiet --verbose --color --author-name --author-email --author-date --help"
+            opts="-q -v -C -h --prune --force --json --quiet --verbose --color --author-name --author-email --author-date --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1000,7 +1018,7 @@ _pach() {
             return 0
             ;;
         pach__subcmd__help__subcmd__remote)
-            opts="add list remove"
+            opts="add list remove rename set-url"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1042,6 +1060,34 @@ _pach() {
             return 0
             ;;
         pach__subcmd__help__subcmd__remote__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pach__subcmd__help__subcmd__remote__subcmd__rename)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pach__subcmd__help__subcmd__remote__subcmd__set__subcmd__url)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1480,12 +1526,16 @@ _pach() {
             return 0
             ;;
         pach__subcmd__push)
-            opts="-q -v -C -h --force --json --quiet --verbose --color --author-name --author-email --author-date --help"
+            opts="-q -v -C -h --force --tags --delete --json --quiet --verbose --color --author-name --author-email --author-date --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --delete)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 -C)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1552,7 +1602,7 @@ _pach() {
             return 0
             ;;
         pach__subcmd__remote)
-            opts="-q -v -C -h --quiet --verbose --color --author-name --author-email --author-date --help add list remove help"
+            opts="-q -v -C -h --quiet --verbose --color --author-name --author-email --author-date --help add list remove rename set-url help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1628,7 +1678,7 @@ _pach() {
             return 0
             ;;
         pach__subcmd__remote__subcmd__help)
-            opts="add list remove help"
+            opts="add list remove rename set-url help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1697,6 +1747,34 @@ _pach() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pach__subcmd__remote__subcmd__help__subcmd__rename)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pach__subcmd__remote__subcmd__help__subcmd__set__subcmd__url)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pach__subcmd__remote__subcmd__list)
             opts="-q -v -C -h --json --quiet --verbose --color --author-name --author-email --author-date --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1733,6 +1811,74 @@ _pach() {
             ;;
         pach__subcmd__remote__subcmd__remove)
             opts="-q -v -C -h --quiet --verbose --color --author-name --author-email --author-date --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --author-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --author-email)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --author-date)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pach__subcmd__remote__subcmd__rename)
+            opts="-q -v -C -h --json --quiet --verbose --color --author-name --author-email --author-date --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --author-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --author-email)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --author-date)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pach__subcmd__remote__subcmd__set__subcmd__url)
+            opts="-q -v -C -h --json --quiet --verbose --color --author-name --author-email --author-date --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

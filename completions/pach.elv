@@ -56,9 +56,9 @@ set edit:completion:arg-completer[pach] = {|@words|
             cand fsck 'Verify the store: re-hash every object and check every reference'
             cand gc 'Delete objects that nothing refers to, and what killed runs left'
             cand completions 'Print a shell completion script'
-            cand remote 'Add, list or remove remotes'
-            cand push 'Upload a branch to a remote'
-            cand fetch 'Download a remote''s branches and objects'
+            cand remote 'Add, list, rename or remove remotes, or change their URL'
+            cand push 'Upload a branch or tags to a remote, or delete a remote branch'
+            cand fetch 'Download a remote''s branches, tags and objects'
             cand pull 'Fetch a branch and fast-forward the local branch and working tree to it'
             cand clone 'Make a new project from a remote, with its default branch checked out'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -167,6 +167,10 @@ set edit:completion:arg-completer[pach] = {|@words|
             cand --author-date 'Commit time as Unix seconds, for reproducible commits (default: now)'
             cand -d 'Delete the branch NAME (never the current one)'
             cand --delete 'Delete the branch NAME (never the current one)'
+            cand -r 'List the remote-tracking branches'
+            cand --remotes 'List the remote-tracking branches'
+            cand -a 'List local and remote-tracking branches'
+            cand --all 'List local and remote-tracking branches'
             cand --json 'Print the list as JSON'
             cand -q 'Print nothing but results and errors'
             cand --quiet 'Print nothing but results and errors'
@@ -478,6 +482,8 @@ set edit:completion:arg-completer[pach] = {|@words|
             cand add 'Add a remote'
             cand list 'List remotes'
             cand remove 'Remove a remote (its remote-tracking refs go too)'
+            cand rename 'Rename a remote (its remote-tracking refs move too)'
+            cand set-url 'Change the URL of a remote (checked as `remote add` checks it)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'pach;remote;add'= {
@@ -522,10 +528,40 @@ set edit:completion:arg-completer[pach] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'pach;remote;rename'= {
+            cand -C 'Run as if pach was started in DIR'
+            cand --color 'When to colour output (NO_COLOR in the environment means never, for auto)'
+            cand --author-name 'Commit author name (default: git''s user.name, else the user name)'
+            cand --author-email 'Commit author email (default: git''s user.email, else user@host)'
+            cand --author-date 'Commit time as Unix seconds, for reproducible commits (default: now)'
+            cand --json 'Print the result as JSON'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Print more about what is happening (can be repeated)'
+            cand --verbose 'Print more about what is happening (can be repeated)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'pach;remote;set-url'= {
+            cand -C 'Run as if pach was started in DIR'
+            cand --color 'When to colour output (NO_COLOR in the environment means never, for auto)'
+            cand --author-name 'Commit author name (default: git''s user.name, else the user name)'
+            cand --author-email 'Commit author email (default: git''s user.email, else user@host)'
+            cand --author-date 'Commit time as Unix seconds, for reproducible commits (default: now)'
+            cand --json 'Print the result as JSON'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Print more about what is happening (can be repeated)'
+            cand --verbose 'Print more about what is happening (can be repeated)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'pach;remote;help'= {
             cand add 'Add a remote'
             cand list 'List remotes'
             cand remove 'Remove a remote (its remote-tracking refs go too)'
+            cand rename 'Rename a remote (its remote-tracking refs move too)'
+            cand set-url 'Change the URL of a remote (checked as `remote add` checks it)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'pach;remote;help;add'= {
@@ -534,15 +570,21 @@ set edit:completion:arg-completer[pach] = {|@words|
         }
         &'pach;remote;help;remove'= {
         }
+        &'pach;remote;help;rename'= {
+        }
+        &'pach;remote;help;set-url'= {
+        }
         &'pach;remote;help;help'= {
         }
         &'pach;push'= {
+            cand --delete 'Delete BRANCH on the remote (`refs/tags/X` deletes tag X)'
             cand -C 'Run as if pach was started in DIR'
             cand --color 'When to colour output (NO_COLOR in the environment means never, for auto)'
             cand --author-name 'Commit author name (default: git''s user.name, else the user name)'
             cand --author-email 'Commit author email (default: git''s user.email, else user@host)'
             cand --author-date 'Commit time as Unix seconds, for reproducible commits (default: now)'
-            cand --force 'Overwrite the remote branch even if it is not an ancestor'
+            cand --force 'Overwrite the remote branch even if it is not an ancestor, or a remote tag'
+            cand --tags 'Push every local tag (none is moved on the remote without --force)'
             cand --json 'Print the result as JSON'
             cand -q 'Print nothing but results and errors'
             cand --quiet 'Print nothing but results and errors'
@@ -557,6 +599,8 @@ set edit:completion:arg-completer[pach] = {|@words|
             cand --author-name 'Commit author name (default: git''s user.name, else the user name)'
             cand --author-email 'Commit author email (default: git''s user.email, else user@host)'
             cand --author-date 'Commit time as Unix seconds, for reproducible commits (default: now)'
+            cand --prune 'Drop remote-tracking branches whose branch is gone from the remote'
+            cand --force 'Move local tags that the remote has at another commit'
             cand --json 'Print the result as JSON'
             cand -q 'Print nothing but results and errors'
             cand --quiet 'Print nothing but results and errors'
@@ -621,9 +665,9 @@ set edit:completion:arg-completer[pach] = {|@words|
             cand fsck 'Verify the store: re-hash every object and check every reference'
             cand gc 'Delete objects that nothing refers to, and what killed runs left'
             cand completions 'Print a shell completion script'
-            cand remote 'Add, list or remove remotes'
-            cand push 'Upload a branch to a remote'
-            cand fetch 'Download a remote''s branches and objects'
+            cand remote 'Add, list, rename or remove remotes, or change their URL'
+            cand push 'Upload a branch or tags to a remote, or delete a remote branch'
+            cand fetch 'Download a remote''s branches, tags and objects'
             cand pull 'Fetch a branch and fast-forward the local branch and working tree to it'
             cand clone 'Make a new project from a remote, with its default branch checked out'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -682,12 +726,18 @@ set edit:completion:arg-completer[pach] = {|@words|
             cand add 'Add a remote'
             cand list 'List remotes'
             cand remove 'Remove a remote (its remote-tracking refs go too)'
+            cand rename 'Rename a remote (its remote-tracking refs move too)'
+            cand set-url 'Change the URL of a remote (checked as `remote add` checks it)'
         }
         &'pach;help;remote;add'= {
         }
         &'pach;help;remote;list'= {
         }
         &'pach;help;remote;remove'= {
+        }
+        &'pach;help;remote;rename'= {
+        }
+        &'pach;help;remote;set-url'= {
         }
         &'pach;help;push'= {
         }

@@ -60,9 +60,9 @@ complete -c pach -n "__fish_pach_needs_command" -f -a "provenance" -d 'Trace a f
 complete -c pach -n "__fish_pach_needs_command" -f -a "fsck" -d 'Verify the store: re-hash every object and check every reference'
 complete -c pach -n "__fish_pach_needs_command" -f -a "gc" -d 'Delete objects that nothing refers to, and what killed runs left'
 complete -c pach -n "__fish_pach_needs_command" -f -a "completions" -d 'Print a shell completion script'
-complete -c pach -n "__fish_pach_needs_command" -f -a "remote" -d 'Add, list or remove remotes'
-complete -c pach -n "__fish_pach_needs_command" -f -a "push" -d 'Upload a branch to a remote'
-complete -c pach -n "__fish_pach_needs_command" -f -a "fetch" -d 'Download a remote\'s branches and objects'
+complete -c pach -n "__fish_pach_needs_command" -f -a "remote" -d 'Add, list, rename or remove remotes, or change their URL'
+complete -c pach -n "__fish_pach_needs_command" -f -a "push" -d 'Upload a branch or tags to a remote, or delete a remote branch'
+complete -c pach -n "__fish_pach_needs_command" -f -a "fetch" -d 'Download a remote\'s branches, tags and objects'
 complete -c pach -n "__fish_pach_needs_command" -f -a "pull" -d 'Fetch a branch and fast-forward the local branch and working tree to it'
 complete -c pach -n "__fish_pach_needs_command" -f -a "clone" -d 'Make a new project from a remote, with its default branch checked out'
 complete -c pach -n "__fish_pach_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -150,6 +150,8 @@ complete -c pach -n "__fish_pach_using_subcommand branch" -l author-name -d 'Com
 complete -c pach -n "__fish_pach_using_subcommand branch" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
 complete -c pach -n "__fish_pach_using_subcommand branch" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
 complete -c pach -n "__fish_pach_using_subcommand branch" -s d -l delete -d 'Delete the branch NAME (never the current one)'
+complete -c pach -n "__fish_pach_using_subcommand branch" -s r -l remotes -d 'List the remote-tracking branches'
+complete -c pach -n "__fish_pach_using_subcommand branch" -s a -l all -d 'List local and remote-tracking branches'
 complete -c pach -n "__fish_pach_using_subcommand branch" -l json -d 'Print the list as JSON'
 complete -c pach -n "__fish_pach_using_subcommand branch" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c pach -n "__fish_pach_using_subcommand branch" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
@@ -390,20 +392,22 @@ complete -c pach -n "__fish_pach_using_subcommand completions" -l author-date -d
 complete -c pach -n "__fish_pach_using_subcommand completions" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c pach -n "__fish_pach_using_subcommand completions" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
 complete -c pach -n "__fish_pach_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove help" -s C -d 'Run as if pach was started in DIR' -r -F
-complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove help" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
+complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename set-url help" -s C -d 'Run as if pach was started in DIR' -r -F
+complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename set-url help" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove help" -l author-name -d 'Commit author name (default: git\'s user.name, else the user name)' -r
-complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove help" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
-complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove help" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
-complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove help" -s q -l quiet -d 'Print nothing but results and errors'
-complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove help" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
-complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove help" -f -a "add" -d 'Add a remote'
-complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove help" -f -a "list" -d 'List remotes'
-complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove help" -f -a "remove" -d 'Remove a remote (its remote-tracking refs go too)'
-complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename set-url help" -l author-name -d 'Commit author name (default: git\'s user.name, else the user name)' -r
+complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename set-url help" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
+complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename set-url help" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
+complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename set-url help" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename set-url help" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
+complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename set-url help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename set-url help" -f -a "add" -d 'Add a remote'
+complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename set-url help" -f -a "list" -d 'List remotes'
+complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename set-url help" -f -a "remove" -d 'Remove a remote (its remote-tracking refs go too)'
+complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename set-url help" -f -a "rename" -d 'Rename a remote (its remote-tracking refs move too)'
+complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename set-url help" -f -a "set-url" -d 'Change the URL of a remote (checked as `remote add` checks it)'
+complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename set-url help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from add" -l endpoint -d 'S3 endpoint URL (e.g. http://127.0.0.1:9000)' -r
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from add" -l region -d 'S3 region' -r
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from add" -s C -d 'Run as if pach was started in DIR' -r -F
@@ -437,10 +441,35 @@ complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcom
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from rename" -s C -d 'Run as if pach was started in DIR' -r -F
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from rename" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from rename" -l author-name -d 'Commit author name (default: git\'s user.name, else the user name)' -r
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from rename" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from rename" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from rename" -l json -d 'Print the result as JSON'
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from rename" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from rename" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from rename" -s h -l help -d 'Print help'
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from set-url" -s C -d 'Run as if pach was started in DIR' -r -F
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from set-url" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from set-url" -l author-name -d 'Commit author name (default: git\'s user.name, else the user name)' -r
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from set-url" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from set-url" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from set-url" -l json -d 'Print the result as JSON'
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from set-url" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from set-url" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from set-url" -s h -l help -d 'Print help'
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a remote'
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from help" -f -a "list" -d 'List remotes'
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a remote (its remote-tracking refs go too)'
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from help" -f -a "rename" -d 'Rename a remote (its remote-tracking refs move too)'
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from help" -f -a "set-url" -d 'Change the URL of a remote (checked as `remote add` checks it)'
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pach -n "__fish_pach_using_subcommand push" -l delete -d 'Delete BRANCH on the remote (`refs/tags/X` deletes tag X)' -r
 complete -c pach -n "__fish_pach_using_subcommand push" -s C -d 'Run as if pach was started in DIR' -r -F
 complete -c pach -n "__fish_pach_using_subcommand push" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
 always\t''
@@ -448,7 +477,8 @@ never\t''"
 complete -c pach -n "__fish_pach_using_subcommand push" -l author-name -d 'Commit author name (default: git\'s user.name, else the user name)' -r
 complete -c pach -n "__fish_pach_using_subcommand push" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
 complete -c pach -n "__fish_pach_using_subcommand push" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
-complete -c pach -n "__fish_pach_using_subcommand push" -l force -d 'Overwrite the remote branch even if it is not an ancestor'
+complete -c pach -n "__fish_pach_using_subcommand push" -l force -d 'Overwrite the remote branch even if it is not an ancestor, or a remote tag'
+complete -c pach -n "__fish_pach_using_subcommand push" -l tags -d 'Push every local tag (none is moved on the remote without --force)'
 complete -c pach -n "__fish_pach_using_subcommand push" -l json -d 'Print the result as JSON'
 complete -c pach -n "__fish_pach_using_subcommand push" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c pach -n "__fish_pach_using_subcommand push" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
@@ -460,6 +490,8 @@ never\t''"
 complete -c pach -n "__fish_pach_using_subcommand fetch" -l author-name -d 'Commit author name (default: git\'s user.name, else the user name)' -r
 complete -c pach -n "__fish_pach_using_subcommand fetch" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
 complete -c pach -n "__fish_pach_using_subcommand fetch" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
+complete -c pach -n "__fish_pach_using_subcommand fetch" -l prune -d 'Drop remote-tracking branches whose branch is gone from the remote'
+complete -c pach -n "__fish_pach_using_subcommand fetch" -l force -d 'Move local tags that the remote has at another commit'
 complete -c pach -n "__fish_pach_using_subcommand fetch" -l json -d 'Print the result as JSON'
 complete -c pach -n "__fish_pach_using_subcommand fetch" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c pach -n "__fish_pach_using_subcommand fetch" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
@@ -513,12 +545,14 @@ complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subc
 complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge reflog reset restore revert mv diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "fsck" -d 'Verify the store: re-hash every object and check every reference'
 complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge reflog reset restore revert mv diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "gc" -d 'Delete objects that nothing refers to, and what killed runs left'
 complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge reflog reset restore revert mv diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "completions" -d 'Print a shell completion script'
-complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge reflog reset restore revert mv diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "remote" -d 'Add, list or remove remotes'
-complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge reflog reset restore revert mv diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "push" -d 'Upload a branch to a remote'
-complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge reflog reset restore revert mv diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "fetch" -d 'Download a remote\'s branches and objects'
+complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge reflog reset restore revert mv diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "remote" -d 'Add, list, rename or remove remotes, or change their URL'
+complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge reflog reset restore revert mv diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "push" -d 'Upload a branch or tags to a remote, or delete a remote branch'
+complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge reflog reset restore revert mv diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "fetch" -d 'Download a remote\'s branches, tags and objects'
 complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge reflog reset restore revert mv diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "pull" -d 'Fetch a branch and fast-forward the local branch and working tree to it'
 complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge reflog reset restore revert mv diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "clone" -d 'Make a new project from a remote, with its default branch checked out'
 complete -c pach -n "__fish_pach_using_subcommand help; and not __fish_seen_subcommand_from init add rm status commit log branch tag checkout merge reflog reset restore revert mv diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pach -n "__fish_pach_using_subcommand help; and __fish_seen_subcommand_from remote" -f -a "add" -d 'Add a remote'
 complete -c pach -n "__fish_pach_using_subcommand help; and __fish_seen_subcommand_from remote" -f -a "list" -d 'List remotes'
 complete -c pach -n "__fish_pach_using_subcommand help; and __fish_seen_subcommand_from remote" -f -a "remove" -d 'Remove a remote (its remote-tracking refs go too)'
+complete -c pach -n "__fish_pach_using_subcommand help; and __fish_seen_subcommand_from remote" -f -a "rename" -d 'Rename a remote (its remote-tracking refs move too)'
+complete -c pach -n "__fish_pach_using_subcommand help; and __fish_seen_subcommand_from remote" -f -a "set-url" -d 'Change the URL of a remote (checked as `remote add` checks it)'

@@ -235,9 +235,15 @@ fn remote_hint(e: &crate::remote::Error) -> Option<String> {
         R::NotFastForward { remote, branch, .. } => format!(
             "bring their commits with `pach pull {remote} {branch}` and push again, or overwrite theirs with `pach push {remote} {branch} --force`"
         ),
+        R::RefMoved { remote, branch, .. } if branch.starts_with("refs/tags/") => {
+            format!("someone pushed that tag meanwhile: see it with `pach fetch {remote}`")
+        }
         R::RefMoved { remote, branch, .. } => {
             format!("someone pushed meanwhile: run `pach pull {remote} {branch}`, then push again")
         }
+        R::TagExists { remote, tag, .. } => format!(
+            "a tag names one commit for good: pick another name, or move theirs with `pach push {remote} refs/tags/{tag} --force`"
+        ),
         R::Diverged { remote, branch, theirs, .. } => format!(
             "pach cannot merge yet: keep yours with `pach push {remote} {branch} --force`, or take theirs with `pach checkout {theirs}`, `pach branch -d {branch}`, `pach checkout -b {branch}`"
         ),

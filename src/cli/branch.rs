@@ -10,10 +10,11 @@ use crate::repo::{Access, Head, ObjectId, RefKind, Repo};
 
 /// List, create or delete branches
 ///
-/// Without arguments, lists branches and marks the current one with `*`.
+/// Without arguments, lists branches and marks the current one with `*`; -r lists the
+/// remote-tracking branches (`origin/main`, set by fetch and push), -a both.
 #[derive(clap::Args, Debug)]
 #[command(
-    after_help = "Examples:\n  pach branch\n  pach branch experiment\n  pach branch fix HEAD~2\n  pach branch -d experiment"
+    after_help = "Examples:\n  pach branch\n  pach branch experiment\n  pach branch fix HEAD~2\n  pach branch -d experiment\n  pach branch -r\n  pach branch -a --json"
 )]
 pub struct BranchArgs {
     /// Name of the branch to create (or delete, with -d)
@@ -23,6 +24,12 @@ pub struct BranchArgs {
     /// Delete the branch NAME (never the current one)
     #[arg(short, long, requires = "name", conflicts_with = "rev")]
     delete: bool,
+    /// List the remote-tracking branches
+    #[arg(short, long, conflicts_with_all = ["name", "all"])]
+    remotes: bool,
+    /// List local and remote-tracking branches
+    #[arg(short, long, conflicts_with = "name")]
+    all: bool,
     /// Print the list as JSON
     #[arg(long)]
     json: bool,
@@ -53,9 +60,15 @@ struct Listed {
     name: String,
     commit: ObjectId,
     current: bool,
+    /// A remote-tracking branch (`name` is `<remote>/<branch>`); only written when true.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    remote: bool,
 }
 
 pub fn branch(cx: &Context, a: &BranchArgs) -> Result<()> {
+    if a.remotes || a.all {
+        return list_branches(cx, a.all, a.json);
+    }
     refs(
         cx,
         RefKind::Branch,
@@ -100,6 +113,7 @@ fn refs(
                 current: kind == RefKind::Branch && head == Head::Branch(n.clone()),
                 name: n,
                 commit,
+                remote: false,
             })
             .collect();
         if json {
@@ -126,6 +140,47 @@ fn refs(
     repo.create_ref(kind, name, target)?;
     cx.ui
         .note(format!("created {word} {name} at {}", target.short()));
+    Ok(())
+}
+
+/// Lists the remote-tracking branches (`-r`), after the local ones with `all` (`-a`; shown
+/// as `remotes/<remote>/<branch>`, as git does).
+fn list_branches(cx: &Context, all: bool, json: bool) -> Result<()> {
+    let repo = cx.repo(Access::Read)?;
+    let head = repo.head()?;
+    let mut list = Vec::new();
+    if all {
+        for (n, commit) in repo.list_refs(RefKind::Branch)? {
+            list.push(Listed {
+                current: head == Head::Branch(n.clone()),
+                name: n,
+                commit,
+                remote: false,
+            });
+        }
+    }
+    for (name, commit) in repo.list_remote_refs()? {
+        list.push(Listed {
+            name,
+            commit,
+            current: false,
+            remote: true,
+        });
+    }
+    if json {
+        return cx.ui.json(&list);
+    }
+    for l in list {
+        let mark = if l.current { "*" } else { " " };
+        let name = match (all, l.remote) {
+            (true, true) => format!("remotes/{}", l.name),
+            _ => l.name,
+        };
+        cx.ui.line(format!(
+            "{mark} {name}  {}",
+            cx.ui.paint("33", &l.commit.short())
+        ))?;
+    }
     Ok(())
 }
 

@@ -6,11 +6,11 @@ use std::path::PathBuf;
 
 use super::Context;
 use crate::error::Result;
-use crate::ops::{self, PullOutcome};
+use crate::ops::{self, FetchOutcome, PullOutcome, PushOutcome};
 use crate::repo::Access;
 use crate::ui::human_bytes;
 
-/// Add, list or remove remotes
+/// Add, list, rename or remove remotes, or change their URL
 ///
 /// A remote is a directory (a path or `file://…`) or an S3-compatible bucket
 /// (`s3://bucket/prefix`). S3 credentials come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY
@@ -20,7 +20,7 @@ use crate::ui::human_bytes;
 /// `[remote.<name>]` of `.pach/config.toml`. Plain http only for a loopback endpoint.
 #[derive(clap::Args, Debug)]
 #[command(
-    after_help = "Examples:\n  pach remote add origin /mnt/share/project.pach\n  pach remote add origin s3://bucket/projects/survey --endpoint http://127.0.0.1:9000\n  pach remote list --json\n  pach remote remove origin"
+    after_help = "Examples:\n  pach remote add origin /mnt/share/project.pach\n  pach remote add origin s3://bucket/projects/survey --endpoint http://127.0.0.1:9000\n  pach remote list --json\n  pach remote rename origin upstream\n  pach remote set-url origin s3://bucket/projects/survey-v2\n  pach remote remove origin"
 )]
 pub struct RemoteArgs {
     #[command(subcommand)]
@@ -53,37 +53,78 @@ enum RemoteAction {
         /// Name of the remote
         name: String,
     },
+    /// Rename a remote (its remote-tracking refs move too)
+    Rename {
+        /// Current name of the remote
+        old: String,
+        /// New name (no remote may have it yet)
+        new: String,
+        /// Print the result as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change the URL of a remote (checked as `remote add` checks it)
+    SetUrl {
+        /// Name of the remote
+        name: String,
+        /// Directory path, file://… or s3://bucket/prefix
+        url: String,
+        /// Print the result as JSON
+        #[arg(long)]
+        json: bool,
+    },
 }
 
-/// Upload a branch to a remote
+/// Upload a branch or tags to a remote, or delete a remote branch
 ///
-/// Uploads only the objects the remote lacks, then moves the remote branch with
-/// compare-and-swap. A push that is not a fast-forward is refused unless --force. A push
-/// that is interrupted leaves the remote branch where it was; run it again to finish.
+/// Uploads only the objects the remote lacks, then moves the remote branch (or tag) with
+/// compare-and-swap. A push that is not a fast-forward is refused unless --force, and so is
+/// a tag that the remote has at another commit. A push that is interrupted leaves the
+/// remote ref where it was; run it again to finish.
 #[derive(clap::Args, Debug)]
 #[command(
-    after_help = "Examples:\n  pach push\n  pach push origin main\n  pach push backup experiment --force"
+    after_help = "Examples:\n  pach push\n  pach push origin main\n  pach push backup experiment --force\n  pach push origin v1\n  pach push --tags\n  pach push origin --delete old-experiment"
 )]
 pub struct PushArgs {
     /// Remote to push to (default: origin, or the only remote)
     remote: Option<String>,
-    /// Branch to push (default: the current branch)
+    /// Branch or tag to push (default: the current branch); `refs/heads/X` or `refs/tags/X`
+    /// when X is both
+    #[arg(value_name = "REF")]
     branch: Option<String>,
-    /// Overwrite the remote branch even if it is not an ancestor
+    /// Overwrite the remote branch even if it is not an ancestor, or a remote tag
     #[arg(long)]
     force: bool,
+    /// Push every local tag (none is moved on the remote without --force)
+    #[arg(long, conflicts_with_all = ["branch", "delete"])]
+    tags: bool,
+    /// Delete BRANCH on the remote (`refs/tags/X` deletes tag X)
+    #[arg(long, value_name = "BRANCH", conflicts_with_all = ["branch", "force"])]
+    delete: Option<String>,
     /// Print the result as JSON
     #[arg(long)]
     json: bool,
 }
 
-/// Download a remote's branches and objects
+/// Download a remote's branches, tags and objects
 ///
-/// Sets `<remote>/<branch>` for each branch of the remote; the working tree is not touched.
+/// Sets `<remote>/<branch>` for each branch of the remote (usable as a revision:
+/// `pach log origin/main`) and creates the remote's tags that are missing here; a local tag
+/// at another commit is kept (and reported) unless --force. The working tree is not
+/// touched.
 #[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Examples:\n  pach fetch\n  pach fetch backup --prune\n  pach fetch --force --json"
+)]
 pub struct FetchArgs {
     /// Remote to fetch from (default: origin, or the only remote)
     remote: Option<String>,
+    /// Drop remote-tracking branches whose branch is gone from the remote
+    #[arg(long)]
+    prune: bool,
+    /// Move local tags that the remote has at another commit
+    #[arg(long)]
+    force: bool,
     /// Print the result as JSON
     #[arg(long)]
     json: bool,
@@ -166,45 +207,112 @@ pub fn remote(cx: &Context, args: &RemoteArgs) -> Result<()> {
             cx.ui.note(format!("removed remote `{name}`"));
             Ok(())
         }
+        RemoteAction::Rename { old, new, json } => {
+            let mut repo = cx.repo(Access::Write)?;
+            let out = ops::remotes::rename(&mut repo, old, new)?;
+            if *json {
+                return cx.ui.json(&out);
+            }
+            cx.ui.note(format!(
+                "renamed remote `{old}` to `{new}` ({} remote-tracking branch(es) moved)",
+                out.refs
+            ));
+            Ok(())
+        }
+        RemoteAction::SetUrl { name, url, json } => {
+            let mut repo = cx.repo(Access::Write)?;
+            let out = ops::remotes::set_url(&mut repo, name, url, &cx.cwd)?;
+            if *json {
+                return cx.ui.json(&out);
+            }
+            cx.ui
+                .note(format!("remote `{name}`: {} -> {}", out.old, out.url));
+            Ok(())
+        }
     }
 }
 
 pub fn push(cx: &Context, args: &PushArgs) -> Result<()> {
     let mut repo = cx.repo(Access::Write)?;
+    let remote = args.remote.as_deref();
+    if let Some(name) = &args.delete {
+        let out = ops::push_refs::delete(&mut repo, remote, name)?;
+        if args.json {
+            return cx.ui.json(&out);
+        }
+        cx.ui.note(format!(
+            "deleted {} on `{}` (was {})",
+            out.full,
+            out.remote,
+            out.was.short()
+        ));
+        return Ok(());
+    }
     let p = cx.ui.progress(args.json);
-    let out = ops::sync::push(
-        &mut repo,
-        args.remote.as_deref(),
-        args.branch.as_deref(),
-        args.force,
-        &*p,
-    )?;
+    if args.tags {
+        let out = ops::push_refs::push_tags(&mut repo, remote, args.force, &*p)?;
+        if args.json {
+            return cx.ui.json(&out);
+        }
+        for t in &out.tags {
+            report_push(cx, t);
+        }
+        if out.tags.is_empty() {
+            cx.ui.note("no tags to push");
+        }
+        return Ok(());
+    }
+    let out = ops::sync::push(&mut repo, remote, args.branch.as_deref(), args.force, &*p)?;
     if args.json {
         return cx.ui.json(&out);
     }
-    let (remote, branch) = (&out.remote, &out.branch);
-    if out.up_to_date {
-        cx.ui.note(format!("`{remote}/{branch}` is up to date"));
-    } else {
-        let from = out.old.map_or("(new branch)".into(), |o| o.short());
-        cx.ui.note(format!(
-            "{remote}/{branch} {from} -> {}: {} object(s), {}{}",
-            out.commit.short(),
-            out.objects,
-            human_bytes(out.bytes),
-            if out.forced { " (forced)" } else { "" }
-        ));
-    }
+    report_push(cx, &out);
     Ok(())
+}
+
+/// Reports one pushed ref: a branch as `<remote>/<branch>`, a tag as `<remote> tag <tag>`.
+fn report_push(cx: &Context, out: &PushOutcome) {
+    let what = match (&out.branch, &out.tag) {
+        (Some(b), _) => format!("{}/{b}", out.remote),
+        (None, t) => format!("{} tag {}", out.remote, t.as_deref().unwrap_or_default()),
+    };
+    if out.up_to_date {
+        cx.ui.note(format!("`{what}` is up to date"));
+        return;
+    }
+    let from = match (out.old, &out.tag) {
+        (Some(o), _) => o.short(),
+        (None, Some(_)) => "(new tag)".into(),
+        (None, None) => "(new branch)".into(),
+    };
+    cx.ui.note(format!(
+        "{what} {from} -> {}: {} object(s), {}{}",
+        out.commit.short(),
+        out.objects,
+        human_bytes(out.bytes),
+        if out.forced { " (forced)" } else { "" }
+    ));
 }
 
 pub fn fetch(cx: &Context, args: &FetchArgs) -> Result<()> {
     let mut repo = cx.repo(Access::Write)?;
     let p = cx.ui.progress(args.json);
-    let out = ops::fetch::fetch(&mut repo, args.remote.as_deref(), &*p)?;
+    let out = ops::fetch::fetch(
+        &mut repo,
+        args.remote.as_deref(),
+        args.force,
+        args.prune,
+        &*p,
+    )?;
     if args.json {
         return cx.ui.json(&out);
     }
+    report_fetch(cx, &out);
+    Ok(())
+}
+
+/// Reports a fetch: branches moved, tags created, moved or kept, refs pruned, totals.
+fn report_fetch(cx: &Context, out: &FetchOutcome) {
     for b in &out.branches {
         let from = b.old.map_or("(new)".into(), |o| o.short());
         cx.ui.note(format!(
@@ -214,13 +322,27 @@ pub fn fetch(cx: &Context, args: &FetchArgs) -> Result<()> {
             b.new.short()
         ));
     }
+    for t in &out.tags {
+        let old = t.old.map_or("(new)".into(), |o| o.short());
+        cx.ui.note(match t.result {
+            "kept" => format!(
+                "tag {}: kept at {old}; `{}` has it at {} (fetch --force to move it)",
+                t.name,
+                out.remote,
+                t.new.short()
+            ),
+            _ => format!("tag {}: {old} -> {}", t.name, t.new.short()),
+        });
+    }
+    for gone in &out.pruned {
+        cx.ui.note(format!("pruned {gone} (gone from the remote)"));
+    }
     cx.ui.note(format!(
         "fetched {} commit(s), {} object(s), {}",
         out.commits,
         out.objects,
         human_bytes(out.bytes)
     ));
-    Ok(())
 }
 
 pub fn pull(cx: &Context, args: &PullArgs) -> Result<()> {

@@ -371,6 +371,18 @@ impl Queries<'_> {
         Ok(())
     }
 
+    /// Says that absent blobs recorded for remote `old` are now to be had from `new` (after
+    /// `pach remote rename`).
+    pub fn rename_absent_remote(&self, old: &str, new: &str) -> Result<()> {
+        self.tx
+            .execute(
+                "UPDATE absent_objects SET remote = ?2 WHERE remote = ?1",
+                [old, new],
+            )
+            .map_err(self.err())?;
+        Ok(())
+    }
+
     /// Tells whether blob `id` was deliberately not fetched.
     pub fn is_absent_object(&self, id: &ObjectId) -> Result<bool> {
         self.tx

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use super::fetch::{FetchOptions, fetch_from};
 use super::remotes::absolute_url;
 use super::sync::{PullOutcome, pull_from};
 use crate::error::{Error, Result};
@@ -130,5 +131,19 @@ fn clone_into(
         .transaction(|tx| tx.set_ref("HEAD", &head, "clone"))?;
     let scope = scope.map(|s| s.trim_matches('/'));
     let out = pull_from(&mut repo, "origin", &*backend, &branch, scope, p)?;
+    // Then the remote's tags (with what they reach), as git's clone brings them.
+    let tags = FetchOptions {
+        tags: true,
+        ..FetchOptions::default()
+    };
+    fetch_from(
+        &mut repo,
+        "origin",
+        &*backend,
+        Some(&[][..]),
+        scope,
+        tags,
+        p,
+    )?;
     Ok((branch, out, repo.take_notices()))
 }

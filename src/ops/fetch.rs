@@ -5,8 +5,9 @@
 //! until [`Batch::finish`], and only its id and entries' ids stay in memory, so a fetch of
 //! 10^5 new directories holds ids, not trees. Blobs go into a first batch, made durable
 //! first; then trees, run records and commits; then one transaction moves the
-//! remote-tracking refs and indexes the new commits and runs. A fetch that fails at any
-//! point drops its batches, which removes every temp file: nothing durable changes.
+//! remote-tracking refs (and local tags, and drops pruned refs) and indexes the new commits
+//! and runs. A fetch that fails at any point drops its batches, which removes every temp
+//! file: nothing durable changes.
 
 use std::collections::{HashMap, HashSet};
 
@@ -16,8 +17,8 @@ use super::remotes::{decode, spec};
 use crate::error::Result;
 use crate::paths::{is_under, validate_name};
 use crate::progress::Progress;
-use crate::remote::{self, Backend, Error as RemoteError};
-use crate::repo::Repo;
+use crate::remote::{self, Backend, Error as RemoteError, RefSpace};
+use crate::repo::{RefKind, Repo, validate_ref_name};
 use crate::store::codec::DecodeError;
 use crate::store::{Batch, Commit, EntryKind, ObjectId, RunRecord, Structured, Tree};
 
@@ -32,11 +33,40 @@ pub struct FetchedBranch {
     pub new: ObjectId,
 }
 
+/// One remote tag a fetch found that the local tags lacked or disagreed with.
+#[derive(Debug, Serialize)]
+pub struct FetchedTag {
+    pub name: String,
+    /// The local tag before (none when it was new).
+    pub old: Option<ObjectId>,
+    /// The remote's tag.
+    pub new: ObjectId,
+    /// `new` (created), `updated` (moved, with `--force`) or `kept` (a local tag at another
+    /// commit, left as it was).
+    pub result: &'static str,
+}
+
+/// What a fetch brings besides branches.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FetchOptions {
+    /// Also the remote's tags: missing local tags are created.
+    pub tags: bool,
+    /// Move local tags that disagree with the remote's (else they are kept and reported).
+    pub force: bool,
+    /// Drop remote-tracking refs whose branch is gone from the remote (only when all
+    /// branches are fetched).
+    pub prune: bool,
+}
+
 /// What `pach fetch` did.
 #[derive(Debug, Serialize, Default)]
 pub struct FetchOutcome {
     pub remote: String,
     pub branches: Vec<FetchedBranch>,
+    /// Tags created, moved or kept (tags already equal are not listed).
+    pub tags: Vec<FetchedTag>,
+    /// Remote-tracking branches dropped by `--prune` (`<remote>/<branch>`).
+    pub pruned: Vec<String>,
     pub commits: usize,
     pub objects: usize,
     pub bytes: u64,
@@ -54,22 +84,35 @@ struct Fetched {
     skipped: HashSet<ObjectId>,
 }
 
-/// `pach fetch`: fetches every branch of `remote` (default: origin, or the only remote); see
-/// [`fetch_from`].
-pub fn fetch(repo: &mut Repo, remote: Option<&str>, p: &dyn Progress) -> Result<FetchOutcome> {
+/// `pach fetch`: fetches every branch and tag of `remote` (default: origin, or the only
+/// remote); see [`fetch_from`].
+pub fn fetch(
+    repo: &mut Repo,
+    remote: Option<&str>,
+    force: bool,
+    prune: bool,
+    p: &dyn Progress,
+) -> Result<FetchOutcome> {
     let spec = spec(repo, remote)?;
     let backend = remote::open(&spec, repo.root())?;
-    fetch_from(repo, &spec.name, &*backend, None, None, p)
+    let opts = FetchOptions {
+        tags: true,
+        force,
+        prune,
+    };
+    fetch_from(repo, &spec.name, &*backend, None, None, opts, p)
 }
 
 /// Downloads what the remote's `branches` (all when `None`) need and sets
-/// `refs/remotes/<remote>/<branch>`; with `scope`, only blobs at or under that path.
+/// `refs/remotes/<remote>/<branch>`; with `scope`, only blobs at or under that path; with
+/// `opts`, tags and pruning too.
 pub fn fetch_from(
     repo: &mut Repo,
     remote: &str,
     backend: &dyn Backend,
     branches: Option<&[String]>,
     scope: Option<&str>,
+    opts: FetchOptions,
     p: &dyn Progress,
 ) -> Result<FetchOutcome> {
     let mut tips = backend.branches()?;
@@ -85,13 +128,19 @@ pub fn fetch_from(
         }
         tips.retain(|(n, _)| want.contains(n));
     }
+    let tags = if opts.tags {
+        remote_tags(remote, backend)?
+    } else {
+        Vec::new()
+    };
+    let all_tips: Vec<(String, ObjectId)> = tips.iter().chain(&tags).cloned().collect();
     let mut f = Fetched::default();
-    fetch_commits(repo, backend, &tips, &mut f)?;
+    fetch_commits(repo, backend, &all_tips, &mut f)?;
     let roots: Vec<(ObjectId, ObjectId)> = f
         .commits
         .iter()
         .map(|c| (c.2.tree, c.0))
-        .chain(tips.iter().filter_map(|(_, t)| {
+        .chain(all_tips.iter().filter_map(|(_, t)| {
             // A tip already here may still lack blobs (after `pull --path`).
             repo.store()
                 .contains(t)
@@ -135,8 +184,92 @@ pub fn fetch_from(
         repo.store().put_bytes(bytes, &structured)?;
     }
     structured.finish(repo.store())?;
-    index_fetched(repo, remote, &tips, &f, &mut out)?;
+    let prune = opts.prune && branches.is_none();
+    let refs = plan_refs(repo, remote, &tips, &tags, opts.force, prune, &mut out)?;
+    index_fetched(repo, remote, &refs, &f)?;
     Ok(out)
+}
+
+/// Lists the remote's tags (none on a remote made before tags), each name checked as a
+/// local tag name would be.
+fn remote_tags(remote: &str, backend: &dyn Backend) -> Result<Vec<(String, ObjectId)>> {
+    let tags = backend.list_refs(RefSpace::Tags)?;
+    for (t, _) in &tags {
+        validate_ref_name(t, "tag").map_err(|e| RemoteError::BadTagName {
+            remote: remote.into(),
+            tag: t.clone(),
+            reason: e.to_string(),
+        })?;
+    }
+    Ok(tags)
+}
+
+/// The local refs a fetch sets (full name, commit) and deletes, in one transaction.
+#[derive(Default)]
+struct RefChanges {
+    set: Vec<(String, ObjectId)>,
+    delete: Vec<String>,
+}
+
+/// Decides which refs the fetch moves and fills the outcome's `branches`, `tags` and
+/// `pruned`: remote-tracking refs follow the remote's branches; a missing local tag is
+/// created, a disagreeing one moves only with `force` (else it is kept and reported), as
+/// git does; with `prune`, remote-tracking refs of branches gone from the remote go.
+fn plan_refs(
+    repo: &Repo,
+    remote: &str,
+    tips: &[(String, ObjectId)],
+    tags: &[(String, ObjectId)],
+    force: bool,
+    prune: bool,
+    out: &mut FetchOutcome,
+) -> Result<RefChanges> {
+    let mut ch = RefChanges::default();
+    for (name, tip) in tips {
+        let r = format!("refs/remotes/{remote}/{name}");
+        let old = repo
+            .db()
+            .queries()
+            .get_ref(&r)?
+            .and_then(|s| s.parse().ok());
+        if old != Some(*tip) {
+            ch.set.push((r, *tip));
+            out.branches.push(FetchedBranch {
+                name: name.clone(),
+                old,
+                new: *tip,
+            });
+        }
+    }
+    for (name, tip) in tags {
+        let old = repo.get_ref(RefKind::Tag, name)?;
+        let result = match old {
+            Some(o) if o == *tip => continue,
+            Some(_) if !force => "kept",
+            Some(_) => "updated",
+            None => "new",
+        };
+        if result != "kept" {
+            ch.set.push((format!("refs/tags/{name}"), *tip));
+        }
+        out.tags.push(FetchedTag {
+            name: name.clone(),
+            old,
+            new: *tip,
+            result,
+        });
+    }
+    if prune {
+        let prefix = format!("refs/remotes/{remote}/");
+        for (r, _) in repo.db().queries().refs(&prefix)? {
+            let branch = &r[prefix.len()..];
+            if !tips.iter().any(|(n, _)| n == branch) {
+                out.pruned.push(format!("{remote}/{branch}"));
+                ch.delete.push(r);
+            }
+        }
+    }
+    Ok(ch)
 }
 
 /// Reads the commits no local object has yet, level by level from the tips.
@@ -315,15 +448,9 @@ fn fetch_runs(
     Ok(())
 }
 
-/// Moves the remote-tracking refs and indexes the new commits and runs, and records which
+/// Moves the refs `refs` says and indexes the new commits and runs, and records which
 /// blobs a path filter left out (and which have arrived since), in one transaction.
-fn index_fetched(
-    repo: &mut Repo,
-    remote: &str,
-    tips: &[(String, ObjectId)],
-    f: &Fetched,
-    out: &mut FetchOutcome,
-) -> Result<()> {
+fn index_fetched(repo: &mut Repo, remote: &str, refs: &RefChanges, f: &Fetched) -> Result<()> {
     let mut versions = Vec::new();
     for (id, _, c) in &f.commits {
         let parent = c.parents.first().map(|p| repo.commit_obj(p)).transpose()?;
@@ -335,20 +462,12 @@ fn index_fetched(
         .iter()
         .filter(|id| !f.blobs.contains_key(id) && !repo.store().contains(id))
         .collect();
-    let mut moved = Vec::new();
-    {
-        let db = repo.db();
-        for (name, tip) in tips {
-            let r = format!("refs/remotes/{remote}/{name}");
-            let old = db.queries().get_ref(&r)?.and_then(|s| s.parse().ok());
-            if old != Some(*tip) {
-                moved.push((r, name.clone(), old, *tip));
-            }
-        }
-    }
     repo.db_mut().transaction(|tx| {
-        for (r, _, _, tip) in &moved {
+        for (r, tip) in &refs.set {
             tx.set_ref(r, &tip.hex(), "fetch")?;
+        }
+        for r in &refs.delete {
+            tx.delete_ref(r, "fetch --prune")?;
         }
         for (id, time, v) in &versions {
             tx.add_commit(id, *time)?;
@@ -363,10 +482,6 @@ fn index_fetched(
         tx.add_absent_objects(absent.iter().copied(), remote)?;
         Ok(())
     })?;
-    out.branches = moved
-        .into_iter()
-        .map(|(_, name, old, new)| FetchedBranch { name, old, new })
-        .collect();
     Ok(())
 }
 

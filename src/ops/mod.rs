@@ -7,6 +7,7 @@ pub mod commit;
 pub mod fetch;
 pub mod gc;
 pub mod merge;
+pub mod push_refs;
 pub mod remote_fsck;
 pub mod remotes;
 pub mod run;
@@ -14,7 +15,7 @@ pub mod sweep;
 pub mod sync;
 
 pub use clone::CloneOutcome;
-pub use fetch::{FetchOutcome, FetchedBranch};
+pub use fetch::{FetchOptions, FetchOutcome, FetchedBranch, FetchedTag};
 pub use remote_fsck::RemoteFsckOutcome;
 pub use sync::{PullOutcome, PushOutcome};
 

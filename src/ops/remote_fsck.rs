@@ -109,10 +109,16 @@ fn walk(
         Blob,
     }
     let mut seen = HashSet::new();
+    // Branches and tags: a tag may reach commits no branch has.
+    let tags = backend.list_refs(crate::remote::RefSpace::Tags)?;
     let mut frontier: Vec<(ObjectId, Kind, String)> = backend
         .branches()?
         .into_iter()
         .map(|(name, id)| (id, Kind::Commit, format!("{remote}/{name}")))
+        .chain(
+            tags.into_iter()
+                .map(|(name, id)| (id, Kind::Commit, format!("{remote} tag {name}"))),
+        )
         .collect();
     while !frontier.is_empty() {
         frontier.retain(|(id, _, _)| seen.insert(*id));

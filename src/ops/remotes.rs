@@ -136,3 +136,78 @@ pub fn remove(repo: &mut Repo, name: &str) -> Result<()> {
     })?;
     Ok(())
 }
+
+/// What `pach remote rename` did.
+#[derive(Debug, Serialize)]
+pub struct RenameOutcome {
+    pub old: String,
+    pub new: String,
+    /// Remote-tracking branches moved from `<old>/…` to `<new>/…`.
+    pub refs: usize,
+}
+
+/// `pach remote rename`: renames `[remote.<old>]` in the config, then moves the
+/// remote-tracking refs `refs/remotes/<old>/…` to `<new>` (and the record of which remote
+/// has blobs a partial pull left out) in one transaction. If that transaction fails, the
+/// config is renamed back.
+pub fn rename(repo: &mut Repo, old: &str, new: &str) -> Result<RenameOutcome> {
+    if !repo.config().remote.contains_key(old) {
+        return Err(RemoteError::Unknown { name: old.into() }.into());
+    }
+    if repo.config().remote.contains_key(new) {
+        return Err(RemoteError::Exists { name: new.into() }.into());
+    }
+    crate::repo::validate_ref_name(new, "remote")?;
+    repo.rename_remote_config(old, new)?;
+    let from = format!("refs/remotes/{old}/");
+    let moved = repo.db_mut().transaction(|tx| {
+        let refs = tx.refs(&from)?;
+        for (r, target) in &refs {
+            tx.delete_ref(r, "remote rename")?;
+            let to = format!("refs/remotes/{new}/{}", &r[from.len()..]);
+            tx.set_ref(&to, target, "remote rename")?;
+        }
+        tx.rename_absent_remote(old, new)?;
+        Ok(refs.len())
+    });
+    match moved {
+        Ok(refs) => Ok(RenameOutcome {
+            old: old.into(),
+            new: new.into(),
+            refs,
+        }),
+        Err(e) => {
+            // Best effort: the refs did not move, so the config should not say they did.
+            let _ = repo.rename_remote_config(new, old);
+            Err(e.into())
+        }
+    }
+}
+
+/// What `pach remote set-url` did.
+#[derive(Debug, Serialize)]
+pub struct SetUrlOutcome {
+    pub name: String,
+    pub old: String,
+    pub url: String,
+}
+
+/// `pach remote set-url`: checks the URL as `remote add` does, then sets `url` of
+/// `[remote.<name>]` (a relative directory made absolute against `cwd`).
+pub fn set_url(repo: &mut Repo, name: &str, url: &str, cwd: &Path) -> Result<SetUrlOutcome> {
+    let old = repo
+        .config()
+        .remote
+        .get(name)
+        .ok_or_else(|| RemoteError::Unknown { name: name.into() })?
+        .url
+        .clone();
+    remote::parse_url(url, cwd)?;
+    let url = absolute_url(url, cwd);
+    repo.set_remote_url_config(name, &url)?;
+    Ok(SetUrlOutcome {
+        name: name.into(),
+        old,
+        url,
+    })
+}

@@ -11,19 +11,27 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::fetch::{FetchOutcome, fetch_from};
+use super::fetch::{FetchOptions, FetchOutcome, fetch_from};
 use super::remotes::{current_branch, spec};
 use crate::error::{Error, Result};
 use crate::progress::Progress;
-use crate::remote::{self, Backend, Error as RemoteError};
+use crate::remote::{self, Backend, Error as RemoteError, RefSpace};
 use crate::repo::{Head, Move, RefKind, Repo};
 use crate::store::{Commit, EntryKind, ObjectId, RunRecord, Tree};
 
-/// What `pach push` did.
+/// What `pach push` did to one ref.
 #[derive(Debug, Serialize)]
 pub struct PushOutcome {
     pub remote: String,
-    pub branch: String,
+    /// The full name on the remote: `refs/heads/<branch>` or `refs/tags/<tag>`.
+    #[serde(rename = "ref")]
+    pub full: String,
+    /// The branch pushed (absent for a tag).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub branch: Option<String>,
+    /// The tag pushed (absent for a branch).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag: Option<String>,
     pub commit: ObjectId,
     pub old: Option<ObjectId>,
     pub up_to_date: bool,
@@ -46,67 +54,147 @@ pub struct PullOutcome {
     pub path: Option<String>,
 }
 
-/// `pach push`: pushes `branch` (default: the current one) to `remote` (default: origin, or
-/// the only remote); see [`push_to`].
+impl PushOutcome {
+    /// An outcome for ref `name` of `space`, at `commit` here and `old` there (nothing moved
+    /// yet).
+    pub(crate) fn new(
+        remote: &str,
+        space: RefSpace,
+        name: &str,
+        commit: ObjectId,
+        old: Option<ObjectId>,
+    ) -> Self {
+        PushOutcome {
+            remote: remote.into(),
+            full: format!("{}/{name}", space.dir()),
+            branch: (space == RefSpace::Heads).then(|| name.into()),
+            tag: (space == RefSpace::Tags).then(|| name.into()),
+            commit,
+            old,
+            up_to_date: old == Some(commit),
+            forced: false,
+            objects: 0,
+            bytes: 0,
+        }
+    }
+}
+
+/// `pach push`: pushes branch or tag `name` (default: the current branch) to `remote`
+/// (default: origin, or the only remote); see [`push_to`] and [`local_ref`].
 pub fn push(
     repo: &mut Repo,
     remote: Option<&str>,
-    branch: Option<&str>,
+    name: Option<&str>,
     force: bool,
     p: &dyn Progress,
 ) -> Result<PushOutcome> {
     let spec = spec(repo, remote)?;
-    let branch = current_branch(repo, branch, "push")?;
+    let (space, name) = match name {
+        Some(n) => local_ref(repo, n)?,
+        None => (RefSpace::Heads, current_branch(repo, None, "push")?),
+    };
     let backend = remote::open(&spec, repo.root())?;
-    push_to(repo, &spec.name, &*backend, &branch, force, p)
+    push_to(repo, &spec.name, &*backend, space, &name, force, p)
 }
 
-/// Uploads what `branch` needs and moves the remote's branch to it (fast-forward unless
-/// `force`).
+/// Says what a name given to push means: `refs/heads/x` a branch, `refs/tags/x` a tag, a
+/// plain name the local branch or tag of that name; one that is both is refused (asking
+/// for the full name), one that is neither is taken as a branch (and reported missing).
+pub fn local_ref(repo: &Repo, name: &str) -> Result<(RefSpace, String)> {
+    if let Some(b) = name.strip_prefix("refs/heads/") {
+        return Ok((RefSpace::Heads, b.into()));
+    }
+    if let Some(t) = name.strip_prefix("refs/tags/") {
+        return Ok((RefSpace::Tags, t.into()));
+    }
+    let branch = repo.get_ref(RefKind::Branch, name)?.is_some();
+    let tag = repo.get_ref(RefKind::Tag, name)?.is_some();
+    match (branch, tag) {
+        (true, true) => Err(RemoteError::AmbiguousRef { name: name.into() }.into()),
+        (false, true) => Ok((RefSpace::Tags, name.into())),
+        _ => Ok((RefSpace::Heads, name.into())),
+    }
+}
+
+/// Uploads what the local ref `name` needs and moves the remote's ref to it by
+/// compare-and-swap: a branch only by fast-forward, a tag only where the remote has none
+/// (or the same), unless `force`.
 pub fn push_to(
     repo: &mut Repo,
     remote: &str,
     backend: &dyn Backend,
-    branch: &str,
+    space: RefSpace,
+    name: &str,
     force: bool,
     p: &dyn Progress,
 ) -> Result<PushOutcome> {
-    let local = repo
-        .get_ref(RefKind::Branch, branch)?
-        .ok_or_else(|| Error::NoSuchBranch {
-            name: branch.into(),
-        })?;
-    let current = backend.read_ref(branch)?;
-    let old = current.as_ref().map(|c| c.0);
-    let mut out = PushOutcome {
-        remote: remote.into(),
-        branch: branch.into(),
-        commit: local,
-        old,
-        up_to_date: old == Some(local),
-        forced: false,
-        objects: 0,
-        bytes: 0,
+    let local = match space {
+        RefSpace::Heads => repo
+            .get_ref(RefKind::Branch, name)?
+            .ok_or_else(|| Error::NoSuchBranch { name: name.into() })?,
+        RefSpace::Tags => repo
+            .get_ref(RefKind::Tag, name)?
+            .ok_or_else(|| Error::NoSuchTag { name: name.into() })?,
     };
+    let current = backend.read_ref(space, name)?;
+    let mut out = PushOutcome::new(remote, space, name, local, current.as_ref().map(|c| c.0));
     if out.up_to_date {
         return Ok(out);
     }
-    if let Some(theirs) = old
-        && !is_ancestor(repo, &theirs, &local)?
-    {
-        if !force {
-            return Err(RemoteError::NotFastForward {
-                remote: remote.into(),
-                branch: branch.into(),
-                theirs: theirs.short(),
-                ours: local.short(),
-            }
-            .into());
-        }
-        out.forced = true;
+    if let Some(theirs) = out.old {
+        out.forced = check_move(repo, remote, space, name, &theirs, &local, force)?;
     }
     let have = backend.list_objects()?;
     let (commits, others) = plan_push(repo, &local, &have)?;
+    (out.objects, out.bytes) = upload(repo, backend, &commits, &others, p)?;
+    backend.swap_ref(space, name, current.as_ref(), local)?;
+    if space == RefSpace::Heads {
+        let tracking = format!("refs/remotes/{remote}/{name}");
+        let action = if out.forced { "push --force" } else { "push" };
+        repo.db_mut()
+            .transaction(|tx| tx.set_ref(&tracking, &local.hex(), action))?;
+    }
+    Ok(out)
+}
+
+/// Checks that the remote ref at `theirs` may move to `ours`: a branch by fast-forward, a
+/// tag never; `force` allows both. Returns whether it took `force`.
+pub(crate) fn check_move(
+    repo: &Repo,
+    remote: &str,
+    space: RefSpace,
+    name: &str,
+    theirs: &ObjectId,
+    ours: &ObjectId,
+    force: bool,
+) -> Result<bool> {
+    let refused = match space {
+        RefSpace::Heads if !is_ancestor(repo, theirs, ours)? => RemoteError::NotFastForward {
+            remote: remote.into(),
+            branch: name.into(),
+            theirs: theirs.short(),
+            ours: ours.short(),
+        },
+        RefSpace::Heads => return Ok(false),
+        RefSpace::Tags => RemoteError::TagExists {
+            remote: remote.into(),
+            tag: name.into(),
+            theirs: theirs.short(),
+            ours: ours.short(),
+        },
+    };
+    if force { Ok(true) } else { Err(refused.into()) }
+}
+
+/// Uploads `others` (blobs, trees, run records) concurrently, then `commits` oldest first;
+/// returns how many objects and bytes went up.
+pub(crate) fn upload(
+    repo: &Repo,
+    backend: &dyn Backend,
+    commits: &[ObjectId],
+    others: &[ObjectId],
+    p: &dyn Progress,
+) -> Result<(usize, u64)> {
     let sized = |ids: &[ObjectId]| -> Result<Vec<(ObjectId, PathBuf, u64)>> {
         ids.iter()
             .map(|id| {
@@ -118,28 +206,23 @@ pub fn push_to(
             })
             .collect()
     };
-    let others = sized(&others)?;
-    let commits = sized(&commits)?;
-    out.objects = others.len() + commits.len();
-    out.bytes = others.iter().chain(&commits).map(|o| o.2).sum();
-    p.begin("pushing", out.objects as u64, out.bytes);
+    let others = sized(others)?;
+    let commits = sized(commits)?;
+    let objects = others.len() + commits.len();
+    let bytes = others.iter().chain(&commits).map(|o| o.2).sum();
+    p.begin("pushing", objects as u64, bytes);
     backend.put_objects(&others, p)?;
     // Oldest first, one at a time: a commit is never on the remote before its parents.
     for c in &commits {
         backend.put_objects(std::slice::from_ref(c), p)?;
     }
     p.end();
-    backend.swap_ref(branch, current.as_ref(), local)?;
-    let tracking = format!("refs/remotes/{remote}/{branch}");
-    let action = if out.forced { "push --force" } else { "push" };
-    repo.db_mut()
-        .transaction(|tx| tx.set_ref(&tracking, &local.hex(), action))?;
-    Ok(out)
+    Ok((objects, bytes))
 }
 
 /// Returns (commits the remote lacks, oldest first; every other object they need that the
 /// remote lacks).
-fn plan_push(
+pub(crate) fn plan_push(
     repo: &Repo,
     tip: &ObjectId,
     have: &HashSet<ObjectId>,
@@ -249,7 +332,9 @@ pub fn pull_from(
     scope: Option<&str>,
     p: &dyn Progress,
 ) -> Result<PullOutcome> {
-    let fetched = fetch_from(repo, remote, backend, Some(&[branch.to_string()]), scope, p)?;
+    let only = [branch.to_string()];
+    let opts = FetchOptions::default();
+    let fetched = fetch_from(repo, remote, backend, Some(&only), scope, opts, p)?;
     let theirs: ObjectId = repo
         .db()
         .queries()

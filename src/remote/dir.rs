@@ -1,4 +1,5 @@
-//! A directory remote: `objects/`, `refs/heads/`, `tmp/` and a `lock` file in one directory.
+//! A directory remote: `objects/`, `refs/heads/`, `refs/tags/`, `tmp/` and a `lock` file in
+//! one directory.
 //!
 //! Objects are copied to `tmp/`, made durable with one `syncfs`, renamed into `objects/` and
 //! synced again (the local store's protocol), so an object file is always complete. A ref moves
@@ -13,13 +14,15 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
-use super::{Backend, Damage, Error, RefVersion, io_err};
+use super::{Backend, Damage, Error, RefSpace, RefVersion, io_err};
 use crate::progress::Progress;
 use crate::store::{Batch, LinkMode, ObjectId, Store};
 
-/// The marker file that makes a directory a pach remote.
+/// The marker file that makes a directory a pach remote. Its number is the layout version
+/// that made the remote (2: with `refs/tags/`); any version is read, and a remote made as 1
+/// simply gets `refs/tags/` when a tag is first pushed.
 const MARKER: &str = "pach-remote";
-const MARKER_TEXT: &str = "pach-remote 1\n";
+const MARKER_TEXT: &str = "pach-remote 2\n";
 
 /// A remote in a local (or mounted) directory.
 pub struct DirRemote {
@@ -67,7 +70,7 @@ impl DirRemote {
         if !create {
             return Err(not("it is empty"));
         }
-        for sub in ["objects", "refs/heads", "tmp"] {
+        for sub in ["objects", "refs/heads", "refs/tags", "tmp"] {
             let d = self.root.join(sub);
             fs::create_dir_all(&d).map_err(self.io(&d))?;
         }
@@ -78,8 +81,41 @@ impl DirRemote {
         self.root.join(super::object_key(id))
     }
 
-    fn ref_path(&self, branch: &str) -> PathBuf {
-        self.root.join("refs/heads").join(branch)
+    fn ref_path(&self, space: RefSpace, name: &str) -> PathBuf {
+        self.root.join(space.dir()).join(name)
+    }
+
+    /// Takes the remote's ref lock (released when the file is dropped, or by the kernel if
+    /// the process dies).
+    fn lock(&self) -> Result<File, Error> {
+        let lock_path = self.root.join("lock");
+        let lock = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(self.io(&lock_path))?;
+        lock.lock().map_err(self.io(&lock_path))?;
+        Ok(lock)
+    }
+
+    /// Fails with [`Error::RefMoved`] unless the ref (read under the lock) is at `expected`.
+    fn check_unmoved(
+        &self,
+        space: RefSpace,
+        name: &str,
+        expected: Option<&(ObjectId, RefVersion)>,
+    ) -> Result<(), Error> {
+        let now = self.read_ref(space, name)?;
+        if now.as_ref().map(|n| n.0) != expected.map(|e| e.0) {
+            return Err(Error::RefMoved {
+                remote: self.name.clone(),
+                branch: space.shown(name),
+                expected: expected.map_or("nothing".into(), |e| e.0.short()),
+                now: now.map_or("nothing".into(), |n| n.0.short()),
+            });
+        }
+        Ok(())
     }
 
     fn temp(&self) -> PathBuf {
@@ -274,18 +310,21 @@ impl Backend for DirRemote {
         })
     }
 
-    fn branches(&self) -> Result<Vec<(String, ObjectId)>, Error> {
+    fn list_refs(&self, space: RefSpace) -> Result<Vec<(String, ObjectId)>, Error> {
         self.ensure(false)?;
-        let heads = self.root.join("refs/heads");
+        let dir = self.root.join(space.dir());
+        if space == RefSpace::Tags && !dir.exists() {
+            return Ok(Vec::new()); // a remote of layout 1, or one never given a tag
+        }
         let mut out = Vec::new();
-        for e in walkdir::WalkDir::new(&heads).min_depth(1) {
-            let e = e.map_err(|e| self.io(&heads)(e.into()))?;
+        for e in walkdir::WalkDir::new(&dir).min_depth(1) {
+            let e = e.map_err(|e| self.io(&dir)(e.into()))?;
             if !e.file_type().is_file() {
                 continue;
             }
             let name = e
                 .path()
-                .strip_prefix(&heads)
+                .strip_prefix(&dir)
                 .expect("walk stays under its root")
                 .to_string_lossy()
                 .into_owned();
@@ -299,11 +338,15 @@ impl Backend for DirRemote {
         Ok(out)
     }
 
-    fn read_ref(&self, branch: &str) -> Result<Option<(ObjectId, RefVersion)>, Error> {
-        let path = self.ref_path(branch);
+    fn read_ref(
+        &self,
+        space: RefSpace,
+        name: &str,
+    ) -> Result<Option<(ObjectId, RefVersion)>, Error> {
+        let path = self.ref_path(space, name);
         match fs::read(&path) {
             Ok(t) => Ok(Some((
-                super::parse_ref(&self.name, branch, &t)?,
+                super::parse_ref(&self.name, name, &t)?,
                 RefVersion(None),
             ))),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
@@ -313,29 +356,15 @@ impl Backend for DirRemote {
 
     fn swap_ref(
         &self,
-        branch: &str,
+        space: RefSpace,
+        name: &str,
         expected: Option<&(ObjectId, RefVersion)>,
         new: ObjectId,
     ) -> Result<(), Error> {
         self.ensure(true)?;
-        let lock_path = self.root.join("lock");
-        let lock = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .map_err(self.io(&lock_path))?;
-        lock.lock().map_err(self.io(&lock_path))?;
-        let now = self.read_ref(branch)?;
-        if now.as_ref().map(|n| n.0) != expected.map(|e| e.0) {
-            return Err(Error::RefMoved {
-                remote: self.name.clone(),
-                branch: branch.into(),
-                expected: expected.map_or("nothing".into(), |e| e.0.short()),
-                now: now.map_or("nothing".into(), |n| n.0.short()),
-            });
-        }
-        let path = self.ref_path(branch);
+        let lock = self.lock()?;
+        self.check_unmoved(space, name, expected)?;
+        let path = self.ref_path(space, name);
         let dir = path.parent().expect("a ref has a directory");
         fs::create_dir_all(dir).map_err(self.io(dir))?;
         let tmp = dir.join(format!(
@@ -352,6 +381,30 @@ impl Backend for DirRemote {
         File::open(dir)
             .and_then(|d| d.sync_all())
             .map_err(self.io(dir))?;
+        drop(lock);
+        Ok(())
+    }
+
+    fn delete_ref(
+        &self,
+        space: RefSpace,
+        name: &str,
+        expected: &(ObjectId, RefVersion),
+    ) -> Result<(), Error> {
+        self.ensure(false)?;
+        let lock = self.lock()?;
+        self.check_unmoved(space, name, Some(expected))?;
+        let path = self.ref_path(space, name);
+        fs::remove_file(&path).map_err(self.io(&path))?;
+        let top = self.root.join(space.dir());
+        let mut dir = path.parent().expect("a ref has a directory").to_owned();
+        File::open(&dir)
+            .and_then(|d| d.sync_all())
+            .map_err(self.io(&dir))?;
+        // Empty directories of a nested name (`a/b`) go too, so a ref `a` can be made later.
+        while dir != top && dir.starts_with(&top) && fs::remove_dir(&dir).is_ok() {
+            dir.pop();
+        }
         drop(lock);
         Ok(())
     }

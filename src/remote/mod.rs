@@ -1,7 +1,7 @@
 //! Remotes: where objects and branch refs go to leave the machine, and how they come back.
 //!
-//! A remote holds `objects/ab/cdef…` (the same names and bytes as the local store) and
-//! `refs/heads/<branch>` (a commit id and `\n`). Two backends: a directory ([`dir`]) and an
+//! A remote holds `objects/ab/cdef…` (the same names and bytes as the local store),
+//! `refs/heads/<branch>` and `refs/tags/<tag>` (a commit id and `\n`). Two backends: a directory ([`dir`]) and an
 //! S3-compatible object store through `object_store` ([`s3`]). Transports only: what to move
 //! and when refs may move (push, fetch, pull, clone, `fsck --remote`) is decided in `ops`.
 //! Nothing here prints or touches the project; every call returns [`Error`]. Only the S3
@@ -71,6 +71,25 @@ pub enum Error {
     },
     #[error("remote `{remote}` has no branch `{branch}`")]
     NoBranch { remote: String, branch: String },
+    #[error("remote `{remote}` has no tag `{tag}`")]
+    NoTag { remote: String, tag: String },
+    #[error(
+        "push to `{remote}` refused: tag `{tag}` there is at {theirs}, not {ours} (a tag is not moved without --force)"
+    )]
+    TagExists {
+        remote: String,
+        tag: String,
+        theirs: String,
+        ours: String,
+    },
+    #[error("`{name}` is both a branch and a tag: push `refs/heads/{name}` or `refs/tags/{name}`")]
+    AmbiguousRef { name: String },
+    #[error("remote `{remote}`: tag `{tag}`: {reason}")]
+    BadTagName {
+        remote: String,
+        tag: String,
+        reason: String,
+    },
     #[error(
         "push to `{remote}` refused: `{branch}` there is at {theirs}, which is not an ancestor of {ours} (not a fast-forward)"
     )]
@@ -224,16 +243,33 @@ pub trait Backend: Send + Sync {
         batch: &Batch,
         p: &dyn Progress,
     ) -> Result<(), Error>;
+    /// Lists the refs of one space (branches or tags) with their commits, sorted by name. A
+    /// remote made before tags existed (no `refs/tags/`) has none.
+    fn list_refs(&self, space: RefSpace) -> Result<Vec<(String, ObjectId)>, Error>;
     /// Lists branches with their commits.
-    fn branches(&self) -> Result<Vec<(String, ObjectId)>, Error>;
-    /// Reads a branch: its commit and a version token for [`Backend::swap_ref`].
-    fn read_ref(&self, branch: &str) -> Result<Option<(ObjectId, RefVersion)>, Error>;
-    /// Sets a branch to `new` if it still is at `expected` (absent when `None`).
+    fn branches(&self) -> Result<Vec<(String, ObjectId)>, Error> {
+        self.list_refs(RefSpace::Heads)
+    }
+    /// Reads a ref: its commit and a version token for [`Backend::swap_ref`].
+    fn read_ref(
+        &self,
+        space: RefSpace,
+        name: &str,
+    ) -> Result<Option<(ObjectId, RefVersion)>, Error>;
+    /// Sets a ref to `new` if it still is at `expected` (absent when `None`).
     fn swap_ref(
         &self,
-        branch: &str,
+        space: RefSpace,
+        name: &str,
         expected: Option<&(ObjectId, RefVersion)>,
         new: ObjectId,
+    ) -> Result<(), Error>;
+    /// Deletes a ref if it still is at `expected`.
+    fn delete_ref(
+        &self,
+        space: RefSpace,
+        name: &str,
+        expected: &(ObjectId, RefVersion),
     ) -> Result<(), Error>;
 }
 
@@ -277,6 +313,32 @@ pub fn local_check(remote: &str, id: &ObjectId, hash: blake3::Hash) -> Result<()
             id: *id,
             actual,
         })
+    }
+}
+
+/// Where a remote ref lives: `refs/heads/` (branches) or `refs/tags/` (tags, layout 2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RefSpace {
+    Heads,
+    Tags,
+}
+
+impl RefSpace {
+    /// The directory (or key prefix) of the space, relative to the remote's root.
+    pub fn dir(self) -> &'static str {
+        match self {
+            RefSpace::Heads => "refs/heads",
+            RefSpace::Tags => "refs/tags",
+        }
+    }
+
+    /// How a ref of this space is named in messages: a branch by its name, a tag by its
+    /// full name (`refs/tags/v1`), so the two never read alike.
+    pub fn shown(self, name: &str) -> String {
+        match self {
+            RefSpace::Heads => name.to_string(),
+            RefSpace::Tags => format!("refs/tags/{name}"),
+        }
     }
 }
 

@@ -147,6 +147,55 @@ impl Repo {
     }
 }
 
+impl Repo {
+    /// Renames `[remote.<old>]` to `[remote.<new>]` in the config file, in place (its keys,
+    /// comments and position kept), and reloads the config.
+    pub fn rename_remote_config(&mut self, old: &str, new: &str) -> Result<()> {
+        let path = self.pach_dir().join(CONFIG_FILE);
+        edit(&path, |doc| rename_remote(doc, old, new))?;
+        self.config = Config::load(&path)?;
+        Ok(())
+    }
+
+    /// Sets `url` of `[remote.<name>]` in the config file, keeping everything else as
+    /// written, and reloads the config.
+    pub fn set_remote_url_config(&mut self, name: &str, url: &str) -> Result<()> {
+        let path = self.pach_dir().join(CONFIG_FILE);
+        edit(&path, |doc| {
+            remote_table(doc, name)?.insert("url", value(url));
+            Ok(())
+        })?;
+        self.config = Config::load(&path)?;
+        Ok(())
+    }
+}
+
+/// Returns table `[remote.<name>]` of `doc`.
+fn remote_table<'d>(doc: &'d mut DocumentMut, name: &str) -> Result<&'d mut Table, String> {
+    doc.get_mut("remote")
+        .and_then(Item::as_table_mut)
+        .and_then(|t| t.get_mut(name))
+        .and_then(Item::as_table_mut)
+        .ok_or_else(|| format!("no table `[remote.{name}]`"))
+}
+
+/// Renames `[remote.<old>]` to `[remote.<new>]`: the same table (keys, comments, position)
+/// under the new key.
+fn rename_remote(doc: &mut DocumentMut, old: &str, new: &str) -> Result<(), String> {
+    let remotes = doc
+        .get_mut("remote")
+        .and_then(Item::as_table_mut)
+        .ok_or_else(|| format!("no table `[remote.{old}]`"))?;
+    if remotes.contains_key(new) {
+        return Err(format!("`[remote.{new}]` already exists"));
+    }
+    let item = remotes
+        .remove(old)
+        .ok_or_else(|| format!("no table `[remote.{old}]`"))?;
+    remotes.insert(new, item);
+    Ok(())
+}
+
 /// Reads the config file at `path` (a missing one is empty), applies `change` and writes it
 /// back through a temp file and a rename, so a crash leaves the old file or the new one.
 fn edit(path: &Path, change: impl FnOnce(&mut DocumentMut) -> Result<(), String>) -> Result<()> {
@@ -352,6 +401,30 @@ url = \"/mnt/backup\"
         })
         .unwrap();
         assert_eq!(std::fs::read_to_string(&p).unwrap(), WRITTEN);
+    }
+
+    #[test]
+    fn remote_rename_and_set_url_keep_comments_keys_and_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("config.toml");
+        std::fs::write(&p, WRITTEN).unwrap();
+        edit(&p, |doc| rename_remote(doc, "backup", "offsite")).unwrap();
+        edit(&p, |doc| {
+            remote_table(doc, "offsite")?.insert("url", value("/new"));
+            Ok(())
+        })
+        .unwrap();
+        let text = std::fs::read_to_string(&p).unwrap();
+        assert!(!text.contains("[remote.backup]"), "{text}");
+        let c = Config::load(&p).unwrap();
+        assert_eq!(c.remote["offsite"].url, "/new");
+        assert!(!c.remote.contains_key("backup"));
+        // Everything but the header and the url reads as before.
+        let before = WRITTEN.replace("[remote.backup]", "[remote.offsite]");
+        let url_line = |t: &str| t.lines().find(|l| l.starts_with("url")).map(String::from);
+        let old_url = url_line(WRITTEN).unwrap();
+        assert_eq!(text, before.replace(&old_url, "url = \"/new\""));
+        assert!(edit(&p, |doc| rename_remote(doc, "nope", "x")).is_err());
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Refs: `HEAD`, branches and tags, and revision syntax (`HEAD~2`, `main^`, `v1`, `3fa9c1`).
+//! Refs: `HEAD`, branches, tags and remote-tracking branches, and revision syntax (`HEAD~2`,
+//! `main^`, `v1`, `origin/main`, `3fa9c1`).
 
 use super::Repo;
 use crate::error::{Error, Result};
@@ -120,6 +121,41 @@ impl Repo {
             .collect()
     }
 
+    /// Lists the remote-tracking branches (`refs/remotes/<remote>/<branch>`, what fetch and
+    /// push record) as (`<remote>/<branch>`, commit), sorted by name.
+    pub fn list_remote_refs(&self) -> Result<Vec<(String, ObjectId)>> {
+        let prefix = "refs/remotes/";
+        let rows = self.db().queries().refs(prefix)?;
+        rows.into_iter()
+            .map(|(n, t)| {
+                let id = t
+                    .parse()
+                    .map_err(|_| Error::UnknownRev { rev: n.clone() })?;
+                Ok((n[prefix.len()..].to_string(), id))
+            })
+            .collect()
+    }
+
+    /// Looks a revision base up as a full ref name (`refs/heads/x`, `refs/tags/x`,
+    /// `refs/remotes/r/x`) or as a remote-tracking branch `<remote>/<branch>`. Asked after
+    /// local branches and tags, so those win over a remote-tracking branch of the same name
+    /// (git's order).
+    fn remote_or_full_ref(&self, base: &str) -> Result<Option<ObjectId>> {
+        let full = if base.starts_with("refs/") {
+            base.to_string()
+        } else if base.contains('/') {
+            format!("refs/remotes/{base}")
+        } else {
+            return Ok(None);
+        };
+        let raw = self.db().queries().get_ref(&full)?;
+        raw.map(|r| {
+            r.parse()
+                .map_err(|_| Error::UnknownRev { rev: base.into() })
+        })
+        .transpose()
+    }
+
     /// Creates a branch or tag at `target`.
     pub fn create_ref(&mut self, kind: RefKind, name: &str, target: ObjectId) -> Result<()> {
         validate_ref_name(name, kind.word())?;
@@ -159,9 +195,11 @@ impl Repo {
 
     /// Resolves a revision to a commit id.
     ///
-    /// Syntax: a base (`HEAD`, a branch, a tag, a full commit id or a unique prefix of at
-    /// least 4 hex digits), then any number of `^` (first parent) and `~N` (N-th ancestor);
-    /// or `REF@{n}`, where `REF` was `n` moves ago (`repo::reflog`).
+    /// Syntax: a base (`HEAD`, a branch, a tag, a remote-tracking branch `origin/main`, a full
+    /// ref name `refs/heads/x`, `refs/tags/x` or `refs/remotes/origin/x`, a full commit id or
+    /// a unique prefix of at least 4 hex digits; looked up in that order), then any number of
+    /// `^` (first parent) and `~N` (N-th ancestor); or `REF@{n}`, where `REF` was `n` moves
+    /// ago (`repo::reflog`).
     pub fn resolve_rev(&self, rev: &str) -> Result<ObjectId> {
         if let Some(id) = self.resolve_reflog_rev(rev)? {
             return Ok(id);
@@ -211,6 +249,9 @@ impl Repo {
             return Ok(id);
         }
         if let Some(id) = self.get_ref(RefKind::Tag, base)? {
+            return Ok(id);
+        }
+        if let Some(id) = self.remote_or_full_ref(base)? {
             return Ok(id);
         }
         let is_hex =

@@ -11,6 +11,7 @@ mod dir;
 mod faults;
 mod gc;
 mod hints;
+mod refs;
 mod repair;
 mod s3;
 

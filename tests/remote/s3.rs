@@ -335,3 +335,57 @@ fn plain_http_to_a_host_that_only_starts_like_localhost_is_refused() {
     }
     a.assert_unchanged(&before);
 }
+
+#[test]
+fn tags_and_deletes_through_a_local_s3_server() {
+    let Some(srv) = S3Server::start("bkt") else {
+        return;
+    };
+    let ep = srv.endpoint();
+    let a = TestRepo::init();
+    a.commit_files("one", &[("a.csv", "1\n")]);
+    a.commit_files("two", &[("b.csv", "2\n")]);
+    a.ok(["tag", "v1", "HEAD~1"]);
+    a.ok(["branch", "old"]);
+    run(&a, &ep, &["remote", "add", "origin", "s3://bkt/proj"]).success();
+    run(&a, &ep, &["push"]).success();
+    run(&a, &ep, &["push", "origin", "old"]).success();
+    run(&a, &ep, &["push", "--tags"])
+        .success()
+        .stderr(contains("origin tag v1 (new tag)"));
+    let b = TestRepo::new();
+    run(&b, &ep, &["clone", "s3://bkt/proj", "c"]).success();
+    let b = TestRepo::at(&b.path().join("c"));
+    let v1 = |r: &TestRepo| r.json(["log", "-n", "1", "--json", "v1"])[0]["id"].clone();
+    assert_eq!(v1(&b), v1(&a));
+    // Another v1 in the clone: pushing it is refused and the bucket's v1 stays.
+    b.ok(["tag", "-d", "v1"]);
+    b.ok(["tag", "v1"]);
+    run(&b, &ep, &["push", "origin", "v1"])
+        .code(1)
+        .stderr(contains("tag `v1` there is at"));
+    run(&b, &ep, &["fetch"])
+        .success()
+        .stderr(contains("tag v1: kept"));
+    let c = TestRepo::new();
+    run(&c, &ep, &["clone", "s3://bkt/proj", "d"]).success();
+    let c = TestRepo::at(&c.path().join("d"));
+    assert_eq!(v1(&c), v1(&a));
+    run(&c, &ep, &["fetch"]).success();
+    assert!(c.ok(["branch", "-r"]).contains("origin/old"));
+    // Delete a branch on the bucket; a second delete is refused naming it.
+    run(&a, &ep, &["push", "--delete", "old"])
+        .success()
+        .stderr(contains("deleted refs/heads/old"));
+    run(&a, &ep, &["push", "--delete", "old"])
+        .code(1)
+        .stderr(contains("has no branch `old`"));
+    let j = {
+        let mut cmd = c.pach(["fetch", "--prune", "--json"]);
+        with_s3(&mut cmd, &ep, "testtest");
+        let out = cmd.output().unwrap();
+        assert!(out.status.success());
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    assert_eq!(j["pruned"], serde_json::json!(["origin/old"]));
+}

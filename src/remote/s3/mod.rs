@@ -1,10 +1,11 @@
-//! An S3-compatible remote through `object_store`: keys `<prefix>/objects/ab/cdef…` and
-//! `<prefix>/refs/heads/<branch>`.
+//! An S3-compatible remote through `object_store`: keys `<prefix>/objects/ab/cdef…`,
+//! `<prefix>/refs/heads/<branch>` and `<prefix>/refs/tags/<tag>`.
 //!
 //! A PUT is atomic on S3 (an object appears whole or not at all), so objects need no temp
 //! names. Refs move with conditional puts (`If-Match` on the ETag read before, or
 //! `If-None-Match: *` when absent); a server without conditional puts gets a re-read and
-//! compare right before the write instead, which narrows but cannot close the race.
+//! compare right before the write instead, which narrows but cannot close the race. A delete
+//! is never conditional in `object_store`, so it too is a re-read and compare right before.
 
 mod errors;
 mod transfer;
@@ -23,7 +24,7 @@ use object_store::{
 };
 use tokio::runtime::Runtime;
 
-use super::{Backend, Damage, Error, RefVersion, S3Settings, id_from_parts, parse_ref};
+use super::{Backend, Damage, Error, RefSpace, RefVersion, S3Settings, id_from_parts, parse_ref};
 use crate::progress::Progress;
 use crate::store::{Batch, ObjectId, Store};
 use errors::{CodedConnector, classify};
@@ -319,8 +320,8 @@ impl Backend for S3Remote {
         })
     }
 
-    fn branches(&self) -> Result<Vec<(String, ObjectId)>, Error> {
-        let prefix = self.key("refs/heads");
+    fn list_refs(&self, space: RefSpace) -> Result<Vec<(String, ObjectId)>, Error> {
+        let prefix = self.key(space.dir());
         let strip = format!("{}/", prefix.as_ref());
         self.rt.block_on(async {
             let metas: Vec<_> = self
@@ -350,8 +351,12 @@ impl Backend for S3Remote {
         })
     }
 
-    fn read_ref(&self, branch: &str) -> Result<Option<(ObjectId, RefVersion)>, Error> {
-        let key = self.key(&format!("refs/heads/{branch}"));
+    fn read_ref(
+        &self,
+        space: RefSpace,
+        branch: &str,
+    ) -> Result<Option<(ObjectId, RefVersion)>, Error> {
+        let key = self.key(&format!("{}/{branch}", space.dir()));
         self.rt.block_on(async {
             let got = match self.store.get(&key).await {
                 Err(object_store::Error::NotFound { .. }) => return Ok(None),
@@ -371,14 +376,15 @@ impl Backend for S3Remote {
 
     fn swap_ref(
         &self,
+        space: RefSpace,
         branch: &str,
         expected: Option<&(ObjectId, RefVersion)>,
         new: ObjectId,
     ) -> Result<(), Error> {
-        let key = self.key(&format!("refs/heads/{branch}"));
+        let key = self.key(&format!("{}/{branch}", space.dir()));
         let moved = |now: Option<ObjectId>| Error::RefMoved {
             remote: self.name.clone(),
-            branch: branch.into(),
+            branch: space.shown(branch),
             expected: expected.map_or("nothing".into(), |e| e.0.short()),
             now: now.map_or("something else".into(), |n| n.short()),
         };
@@ -401,12 +407,12 @@ impl Backend for S3Remote {
             Ok(_) => Ok(()),
             Err(object_store::Error::Precondition { .. })
             | Err(object_store::Error::AlreadyExists { .. }) => {
-                Err(moved(self.read_ref(branch)?.map(|r| r.0)))
+                Err(moved(self.read_ref(space, branch)?.map(|r| r.0)))
             }
             Err(object_store::Error::NotImplemented { .. })
             | Err(object_store::Error::NotSupported { .. }) => {
                 // No conditional puts: compare right before an unconditional write.
-                let now = self.read_ref(branch)?;
+                let now = self.read_ref(space, branch)?;
                 if now.as_ref().map(|n| n.0) != expected.map(|e| e.0) {
                     return Err(moved(now.map(|n| n.0)));
                 }
@@ -417,6 +423,28 @@ impl Backend for S3Remote {
             }
             Err(e) => Err(self.err("writing a branch", e)),
         }
+    }
+
+    fn delete_ref(
+        &self,
+        space: RefSpace,
+        name: &str,
+        expected: &(ObjectId, RefVersion),
+    ) -> Result<(), Error> {
+        // `object_store` has no conditional delete: compare (id and ETag) right before it.
+        let now = self.read_ref(space, name)?;
+        if now.as_ref() != Some(expected) {
+            return Err(Error::RefMoved {
+                remote: self.name.clone(),
+                branch: space.shown(name),
+                expected: expected.0.short(),
+                now: now.map_or("nothing".into(), |n| n.0.short()),
+            });
+        }
+        let key = self.key(&format!("{}/{name}", space.dir()));
+        self.rt
+            .block_on(self.store.delete(&key))
+            .map_err(|e| self.err("deleting a ref", e))
     }
 }
 
