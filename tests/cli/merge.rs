@@ -332,7 +332,10 @@ fn log_graph_draws_the_merge_and_all_shows_every_branch() {
     assert!(!out.contains("only on side"));
 
     let all = repo.ok(["log", "--all", "--oneline"]);
-    assert!(all.contains("only on side") && all.contains("on x"), "{all}");
+    assert!(
+        all.contains("only on side") && all.contains("on x"),
+        "{all}"
+    );
     assert_eq!(all.lines().count(), 5, "{all}");
     repo.pach(["log", "--graph", "--", "a"]).assert().code(2);
 }
