@@ -660,6 +660,7 @@ Register-ArgumentCompleter -Native -CommandName 'pach' -ScriptBlock {
             [CompletionResult]::new('--author-name', '--author-name', [CompletionResultType]::ParameterName, 'Commit author name (default: git''s user.name, else the user name)')
             [CompletionResult]::new('--author-email', '--author-email', [CompletionResultType]::ParameterName, 'Commit author email (default: git''s user.email, else user@host)')
             [CompletionResult]::new('--author-date', '--author-date', [CompletionResultType]::ParameterName, 'Commit time as Unix seconds, for reproducible commits (default: now)')
+            [CompletionResult]::new('--merge', '--merge', [CompletionResultType]::ParameterName, 'When both sides have new commits, merge theirs into the branch (as `pach merge`)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the result as JSON')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')

@@ -1488,7 +1488,7 @@ _pach() {
             return 0
             ;;
         pach__subcmd__pull)
-            opts="-q -v -C -h --path --json --quiet --verbose --color --author-name --author-email --author-date --help"
+            opts="-q -v -C -h --path --merge --json --quiet --verbose --color --author-name --author-email --author-date --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

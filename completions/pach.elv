@@ -616,6 +616,7 @@ set edit:completion:arg-completer[pach] = {|@words|
             cand --author-name 'Commit author name (default: git''s user.name, else the user name)'
             cand --author-email 'Commit author email (default: git''s user.email, else user@host)'
             cand --author-date 'Commit time as Unix seconds, for reproducible commits (default: now)'
+            cand --merge 'When both sides have new commits, merge theirs into the branch (as `pach merge`)'
             cand --json 'Print the result as JSON'
             cand -q 'Print nothing but results and errors'
             cand --quiet 'Print nothing but results and errors'

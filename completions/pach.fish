@@ -504,6 +504,7 @@ never\t''"
 complete -c pach -n "__fish_pach_using_subcommand pull" -l author-name -d 'Commit author name (default: git\'s user.name, else the user name)' -r
 complete -c pach -n "__fish_pach_using_subcommand pull" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
 complete -c pach -n "__fish_pach_using_subcommand pull" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
+complete -c pach -n "__fish_pach_using_subcommand pull" -l merge -d 'When both sides have new commits, merge theirs into the branch (as `pach merge`)'
 complete -c pach -n "__fish_pach_using_subcommand pull" -l json -d 'Print the result as JSON'
 complete -c pach -n "__fish_pach_using_subcommand pull" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c pach -n "__fish_pach_using_subcommand pull" -s v -l verbose -d 'Print more about what is happening (can be repeated)'

@@ -233,7 +233,7 @@ fn remote_hint(e: &crate::remote::Error) -> Option<String> {
     Some(match e {
         R::Unknown { .. } => "list remotes with `pach remote list`; add one with `pach remote add <name> <url>`".into(),
         R::NotFastForward { remote, branch, .. } => format!(
-            "bring their commits with `pach pull {remote} {branch}` and push again, or overwrite theirs with `pach push {remote} {branch} --force`"
+            "bring their commits with `pach pull {remote} {branch}` (`pach pull --merge {remote} {branch}` if you have new commits too) and push again, or overwrite theirs with `pach push {remote} {branch} --force`"
         ),
         R::RefMoved { remote, branch, .. } if branch.starts_with("refs/tags/") => {
             format!("someone pushed that tag meanwhile: see it with `pach fetch {remote}`")
@@ -245,7 +245,7 @@ fn remote_hint(e: &crate::remote::Error) -> Option<String> {
             "a tag names one commit for good: pick another name, or move theirs with `pach push {remote} refs/tags/{tag} --force`"
         ),
         R::Diverged { remote, branch, theirs, .. } => format!(
-            "pach cannot merge yet: keep yours with `pach push {remote} {branch} --force`, or take theirs with `pach checkout {theirs}`, `pach branch -d {branch}`, `pach checkout -b {branch}`"
+            "merge theirs into yours with `pach pull --merge {remote} {branch}`; or keep yours with `pach push {remote} {branch} --force`; or take theirs with `pach checkout {theirs}`, `pach branch -d {branch}`, `pach checkout -b {branch}`"
         ),
         R::Denied { .. } => "check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or the web identity, container or instance credentials pach found)".into(),
         R::Unreachable { .. } => "check the endpoint (AWS_ENDPOINT_URL or `endpoint` in `[remote.<name>]`) and that the server runs".into(),

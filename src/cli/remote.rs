@@ -143,6 +143,9 @@ pub struct PullArgs {
     /// Fetch file contents only at or under PATH, and update only that part of the tree
     #[arg(long, value_name = "PATH")]
     path: Option<PathBuf>,
+    /// When both sides have new commits, merge theirs into the branch (as `pach merge`)
+    #[arg(long, conflicts_with = "path")]
+    merge: bool,
     /// Print the result as JSON
     #[arg(long)]
     json: bool,
@@ -348,16 +351,25 @@ fn report_fetch(cx: &Context, out: &FetchOutcome) {
 pub fn pull(cx: &Context, args: &PullArgs) -> Result<()> {
     let mut repo = cx.repo(Access::Write)?;
     let p = cx.ui.progress(args.json);
+    let identity = args.merge.then(|| cx.identity(repo.root()).clone());
     let out = ops::sync::pull(
         &mut repo,
         args.remote.as_deref(),
         args.branch.as_deref(),
         args.path.as_deref(),
         &cx.cwd,
+        identity.as_ref(),
         &*p,
     )?;
     cx.ui.notices(&repo.take_notices());
-    report_pull(cx, &out, args.json)
+    report_pull(cx, &out, args.json)?;
+    match &out.merge {
+        Some(m) if !m.conflicts.is_empty() => Err(crate::Error::MergeConflicts {
+            count: m.conflicts.len(),
+            paths: m.conflicts.iter().map(|c| c.path.clone()).collect(),
+        }),
+        _ => Ok(()),
+    }
 }
 
 fn report_pull(cx: &Context, out: &PullOutcome, json: bool) -> Result<()> {
@@ -378,6 +390,20 @@ fn report_pull(cx: &Context, out: &PullOutcome, json: bool) -> Result<()> {
         "ahead" => cx.ui.note(format!(
             "`{b}` is ahead of `{remote}/{b}`; nothing to pull (push it?)"
         )),
+        "merged" => cx.ui.note(format!(
+            "{b}: merged `{remote}/{b}` as {} ({} file(s) written, {} deleted){}",
+            out.new.short(),
+            out.written,
+            out.deleted,
+            stale_note(out)
+        )),
+        "conflicts" => {
+            let n = out.merge.as_ref().map_or(0, |m| m.conflicts.len());
+            cx.ui.note(format!(
+                "{b}: merging `{remote}/{b}` stopped on {n} conflict(s); `pach status` lists them{}",
+                stale_note(out)
+            ))
+        }
         _ => cx.ui.note(format!(
             "{b}: {} -> {} (fast-forward; {} file(s) written, {} deleted; fetched {})",
             out.old.map_or("(none)".into(), |o| o.short()),
@@ -388,6 +414,17 @@ fn report_pull(cx: &Context, out: &PullOutcome, json: bool) -> Result<()> {
         )),
     }
     Ok(())
+}
+
+/// The stale stages a `pull --merge` left, as a sentence ending, or nothing.
+fn stale_note(out: &PullOutcome) -> String {
+    match &out.merge {
+        Some(m) if !m.stale_stages.is_empty() => format!(
+            "; stale: {} (`pach run` recomputes them)",
+            m.stale_stages.join(", ")
+        ),
+        _ => String::new(),
+    }
 }
 
 pub fn clone(cx: &Context, args: &CloneArgs) -> Result<()> {

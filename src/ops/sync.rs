@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use super::Identity;
 use super::fetch::{FetchOptions, FetchOutcome, fetch_from};
 use super::remotes::{current_branch, spec};
 use crate::error::{Error, Result};
@@ -52,6 +53,9 @@ pub struct PullOutcome {
     pub written: usize,
     pub deleted: usize,
     pub path: Option<String>,
+    /// With `--merge` on divergence: the merge of theirs into the branch.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merge: Option<super::merge::MergeOutcome>,
 }
 
 impl PushOutcome {
@@ -311,6 +315,7 @@ pub fn pull(
     branch: Option<&str>,
     path: Option<&Path>,
     cwd: &Path,
+    merge: Option<&Identity>,
     p: &dyn Progress,
 ) -> Result<PullOutcome> {
     let spec = spec(repo, remote)?;
@@ -320,7 +325,54 @@ pub fn pull(
         None => None,
     };
     let backend = remote::open(&spec, repo.root())?;
-    pull_from(repo, &spec.name, &*backend, &branch, scope.as_deref(), p)
+    let out = pull_from(repo, &spec.name, &*backend, &branch, scope.as_deref(), p);
+    match (out, merge) {
+        // Diverged, and asked to merge: theirs (just fetched) merges into the branch.
+        (Err(Error::Remote(RemoteError::Diverged { .. })), Some(identity))
+            if scope.is_none() && repo.head()? == Head::Branch(branch.clone()) =>
+        {
+            merge_theirs(repo, &spec.name, &branch, identity)
+        }
+        (out, _) => out,
+    }
+}
+
+/// `pull --merge` after divergence: merges `refs/remotes/<remote>/<branch>` into the
+/// checked-out branch; conflicts stop it as `pach merge` does.
+fn merge_theirs(
+    repo: &mut Repo,
+    remote: &str,
+    branch: &str,
+    identity: &Identity,
+) -> Result<PullOutcome> {
+    let rev = format!("refs/remotes/{remote}/{branch}");
+    let message = format!("Merge {remote}/{branch}");
+    let old = repo.get_ref(RefKind::Branch, branch)?;
+    let opts = super::merge::MergeOptions {
+        rev: &rev,
+        message: Some(&message),
+        no_ff: false,
+        favour: None,
+        identity,
+    };
+    let merged = super::merge::merge(repo, &opts, None)?;
+    Ok(PullOutcome {
+        fetch: FetchOutcome {
+            remote: remote.into(),
+            ..FetchOutcome::default()
+        },
+        branch: branch.into(),
+        old,
+        new: merged.commit.unwrap_or(merged.theirs),
+        result: match merged.result {
+            super::merge::MergeResult::Conflicts => "conflicts",
+            _ => "merged",
+        },
+        written: merged.written,
+        deleted: merged.deleted,
+        path: None,
+        merge: Some(merged),
+    })
 }
 
 /// Fetches `branch`, then fast-forwards it (and the working tree when it is checked out).
@@ -354,6 +406,7 @@ pub fn pull_from(
         written: 0,
         deleted: 0,
         path: scope.map(String::from),
+        merge: None,
     };
     // Files left out by an earlier `--path` pull: a full pull brings them even when up to date.
     let has_absent = repo.db().queries().index()?.values().any(|e| e.absent);

@@ -20,6 +20,7 @@ mod make;
 mod pipeline;
 mod provenance;
 mod safety;
+mod two_clones;
 mod verify;
 
 use std::path::Path;

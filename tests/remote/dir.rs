@@ -297,3 +297,41 @@ fn fetch_push_and_forced_push_move_remote_tracking_refs_in_the_reflog() {
     b.pach(["fetch"]).assert().success();
     assert_eq!(moves(&b)[0], (c3, "fetch".to_string()));
 }
+
+#[test]
+fn pull_merge_joins_diverged_histories_and_the_push_then_goes_through() {
+    let a = project_with_data();
+    let remote = a.base().join("remote");
+    let url = remote.to_str().unwrap();
+    a.pach(["remote", "add", "origin", url]).assert().success();
+    a.pach(["push"]).assert().success();
+    let b = TestRepo::new();
+    b.pach(["clone", url, "."]).assert().success();
+    a.commit_files("a side", &[("a.txt", "a\n")]);
+    a.pach(["push"]).assert().success();
+    let mine = b.commit_files("b side", &[("b.txt", "b\n")]);
+
+    let out = b.json(["pull", "--merge", "--json"]);
+    assert_eq!(out["result"], "merged", "{out}");
+    assert_eq!(
+        (b.read_str("a.txt"), b.read_str("b.txt")),
+        ("a\n".into(), "b\n".into())
+    );
+    let log = b.json(["log", "--json", "-n", "1"]);
+    let parents: Vec<&str> = log[0]["parents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect();
+    assert_eq!(parents, [mine.as_str(), a.head().as_str()]);
+    b.pach(["push"]).assert().success();
+    a.pach(["pull"]).assert().success();
+    assert_eq!(a.head(), b.head());
+    // Without --merge a diverged pull still refuses, and its hint offers the merge.
+    a.commit_files("a again", &[("a.txt", "a2\n")]);
+    b.commit_files("b again", &[("b.txt", "b2\n")]);
+    a.pach(["push"]).assert().success();
+    let err = stderr_of(&b.pach(["pull"]).assert().code(1));
+    assert!(err.contains("pach pull --merge origin main"), "{err}");
+}
