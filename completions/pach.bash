@@ -1214,7 +1214,7 @@ _pach() {
             return 0
             ;;
         pach__subcmd__init)
-            opts="-q -v -C -h --no-gitignore --quiet --verbose --color --author-name --author-email --author-date --help"
+            opts="-q -v -C -h --no-gitignore --json --quiet --verbose --color --author-name --author-email --author-date --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1636,7 +1636,7 @@ _pach() {
             return 0
             ;;
         pach__subcmd__remote__subcmd__add)
-            opts="-q -v -C -h --endpoint --region --quiet --verbose --color --author-name --author-email --author-date --help"
+            opts="-q -v -C -h --endpoint --region --json --quiet --verbose --color --author-name --author-email --author-date --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1810,7 +1810,7 @@ _pach() {
             return 0
             ;;
         pach__subcmd__remote__subcmd__remove)
-            opts="-q -v -C -h --quiet --verbose --color --author-name --author-email --author-date --help"
+            opts="-q -v -C -h --json --quiet --verbose --color --author-name --author-email --author-date --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

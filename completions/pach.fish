@@ -74,6 +74,7 @@ complete -c pach -n "__fish_pach_using_subcommand init" -l author-name -d 'Commi
 complete -c pach -n "__fish_pach_using_subcommand init" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
 complete -c pach -n "__fish_pach_using_subcommand init" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
 complete -c pach -n "__fish_pach_using_subcommand init" -l no-gitignore -d 'Leave .gitignore alone: no `/.pach/` line, no block of tracked paths'
+complete -c pach -n "__fish_pach_using_subcommand init" -l json -d 'Print the project made as JSON'
 complete -c pach -n "__fish_pach_using_subcommand init" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c pach -n "__fish_pach_using_subcommand init" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
 complete -c pach -n "__fish_pach_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -417,6 +418,7 @@ never\t''"
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from add" -l author-name -d 'Commit author name (default: git\'s user.name, else the user name)' -r
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from add" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from add" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from add" -l json -d 'Print the result as JSON'
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
@@ -438,6 +440,7 @@ never\t''"
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from remove" -l author-name -d 'Commit author name (default: git\'s user.name, else the user name)' -r
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from remove" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from remove" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from remove" -l json -d 'Print the result as JSON'
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'

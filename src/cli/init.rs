@@ -18,10 +18,20 @@ pub struct InitArgs {
     /// Leave .gitignore alone: no `/.pach/` line, no block of tracked paths
     #[arg(long)]
     no_gitignore: bool,
+    /// Print the project made as JSON
+    #[arg(long)]
+    json: bool,
 }
 
 pub fn run(cx: &Context, args: &InitArgs) -> Result<()> {
     let (repo, ignored) = Repo::init_with(&cx.cwd, !args.no_gitignore)?;
+    if args.json {
+        return cx.ui.json(&serde_json::json!({
+            "root": repo.root(),
+            "pach_dir": repo.pach_dir(),
+            "gitignore": ignored,
+        }));
+    }
     cx.ui.note(format!(
         "initialised an empty pach project in {}",
         repo.pach_dir().display()

@@ -41,6 +41,9 @@ enum RemoteAction {
         /// S3 region
         #[arg(long)]
         region: Option<String>,
+        /// Print the result as JSON
+        #[arg(long)]
+        json: bool,
     },
     /// List remotes
     List {
@@ -52,6 +55,9 @@ enum RemoteAction {
     Remove {
         /// Name of the remote
         name: String,
+        /// Print the result as JSON
+        #[arg(long)]
+        json: bool,
     },
     /// Rename a remote (its remote-tracking refs move too)
     Rename {
@@ -180,6 +186,7 @@ pub fn remote(cx: &Context, args: &RemoteArgs) -> Result<()> {
             url,
             endpoint,
             region,
+            json,
         } => {
             let mut repo = cx.repo(Access::Write)?;
             let url = ops::remotes::add(
@@ -190,6 +197,11 @@ pub fn remote(cx: &Context, args: &RemoteArgs) -> Result<()> {
                 endpoint.as_deref(),
                 region.as_deref(),
             )?;
+            if *json {
+                return cx
+                    .ui
+                    .json(&serde_json::json!({ "added": name, "url": url }));
+            }
             cx.ui.note(format!("added remote `{name}` ({url})"));
             Ok(())
         }
@@ -204,9 +216,12 @@ pub fn remote(cx: &Context, args: &RemoteArgs) -> Result<()> {
             }
             Ok(())
         }
-        RemoteAction::Remove { name } => {
+        RemoteAction::Remove { name, json } => {
             let mut repo = cx.repo(Access::Write)?;
             ops::remotes::remove(&mut repo, name)?;
+            if *json {
+                return cx.ui.json(&serde_json::json!({ "removed": name }));
+            }
             cx.ui.note(format!("removed remote `{name}`"));
             Ok(())
         }

@@ -46,3 +46,27 @@ fn json_output_of_a_failing_rm_is_an_error_and_changes_nothing() {
     repo.pach(["rm", "--json", "nope"]).assert().code(1);
     repo.assert_unchanged(&before);
 }
+
+#[test]
+fn init_and_remote_add_and_remove_report_as_json() {
+    let repo = TestRepo::new();
+    let out = repo.json(["init", "--json"]);
+    assert!(
+        out["pach_dir"].as_str().unwrap().ends_with(".pach"),
+        "{out}"
+    );
+    assert_eq!(
+        out["gitignore"],
+        serde_json::Value::Null,
+        "not in git: {out}"
+    );
+    let url = repo.base().join("remote");
+    let out = repo.json(["remote", "add", "--json", "origin", url.to_str().unwrap()]);
+    assert_eq!(out["added"], "origin", "{out}");
+    assert_eq!(out["url"], url.to_str().unwrap(), "{out}");
+    let out = repo.json(["remote", "remove", "--json", "origin"]);
+    assert_eq!(out["removed"], "origin", "{out}");
+    repo.pach(["remote", "remove", "--json", "origin"])
+        .assert()
+        .code(1);
+}
