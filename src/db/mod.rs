@@ -321,6 +321,18 @@ impl Queries<'_> {
         Ok(())
     }
 
+    /// Returns every path blob `oid` was ever recorded at (for following renames).
+    pub fn paths_of(&self, oid: &ObjectId) -> Result<Vec<String>> {
+        let mut st = self
+            .tx
+            .prepare_cached("SELECT DISTINCT path FROM versions WHERE oid = ?1 ORDER BY path")
+            .map_err(self.err())?;
+        let rows = st
+            .query_map(params![oid.as_bytes()], |r| r.get(0))
+            .map_err(self.err())?;
+        rows.collect::<rusqlite::Result<_>>().map_err(self.err())
+    }
+
     /// Returns the earliest commit (and its time) in which blob `oid` appeared at `path`.
     pub fn entered(&self, oid: &ObjectId, path: &str) -> Result<Option<(ObjectId, i64)>> {
         let row: Option<(String, i64)> = self

@@ -60,6 +60,7 @@ pub fn downstream(
             origin,
             entered,
             presence,
+            renamed: Vec::new(),
         };
         g.nodes.insert(fid.clone(), Node::File(Box::new(node)));
         if depth.is_some_and(|d| level >= d) {

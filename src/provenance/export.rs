@@ -106,6 +106,15 @@ fn file_line(f: &FileNode, dir: Direction) -> String {
         Origin::Generated { .. } => Ok(()),
     }
     .expect("writing to a String cannot fail");
+    for r in &f.renamed {
+        write!(
+            s,
+            "; renamed from {} in commit {}",
+            r.from,
+            r.commit.short()
+        )
+        .expect("writing to a String cannot fail");
+    }
     if !f.presence.is_empty() {
         let p: Vec<String> = f
             .presence

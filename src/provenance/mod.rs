@@ -71,6 +71,17 @@ pub struct FileNode {
     /// Whether each branch head holds this version (downstream traces only).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub presence: Vec<Presence>,
+    /// The names these bytes had before (`pach mv`), newest first: origin and `entered`
+    /// describe the oldest name (upstream traces only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub renamed: Vec<Renamed>,
+}
+
+/// A rename a file version went through: it was `from` before `commit`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Renamed {
+    pub from: String,
+    pub commit: ObjectId,
 }
 
 /// Where a file version came from.

@@ -32,8 +32,11 @@ pub fn upstream(repo: &Repo, rev: &str, path: &str, depth: Option<usize>) -> Res
         if g.nodes.contains_key(&fid) {
             continue;
         }
-        let producer = repo.db().queries().newest_run_producing(&id, &p)?;
-        let entered = rd.entered(&id, &p)?;
+        // Through renames (`pach mv`) to the name the bytes first had.
+        let renamed = renames(repo, &id, &p)?;
+        let first = renamed.last().map_or(p.as_str(), |r| r.from.as_str());
+        let producer = repo.db().queries().newest_run_producing(&id, first)?;
+        let entered = rd.entered(&id, first)?;
         let origin = match producer {
             Some(_) if depth.is_some_and(|d| level >= d) => Origin::NotTraced,
             Some(run) => Origin::Generated { run },
@@ -49,6 +52,7 @@ pub fn upstream(repo: &Repo, rev: &str, path: &str, depth: Option<usize>) -> Res
                 origin: origin.clone(),
                 entered,
                 presence: Vec::new(),
+                renamed,
             })),
         );
         let Origin::Generated { run } = origin else {
@@ -72,6 +76,42 @@ pub fn upstream(repo: &Repo, rev: &str, path: &str, depth: Option<usize>) -> Res
         g.nodes.insert(rid, Node::Run(Box::new(node)));
     }
     Ok(g)
+}
+
+/// The renames blob `id` at `path` went through, newest first: the commit it entered `path`
+/// in had, in its first parent, the same bytes at another path it no longer has.
+fn renames(repo: &Repo, id: &ObjectId, path: &str) -> Result<Vec<super::Renamed>> {
+    let mut out: Vec<super::Renamed> = Vec::new();
+    let mut at = path.to_string();
+    // A bound against a cycle of renames back and forth (each step is an older commit).
+    while out.len() < 64 {
+        let Some((commit, _)) = repo.db().queries().entered(id, &at)? else {
+            break;
+        };
+        let c = repo.commit_obj(&commit)?;
+        let Some(parent) = c.parents.first() else {
+            break;
+        };
+        let before = repo.commit_obj(parent)?.tree;
+        let mut from = None;
+        for other in repo.db().queries().paths_of(id)? {
+            let was = repo.lookup(&before, &other)?.map(|e| e.id);
+            let still = repo.lookup(&c.tree, &other)?.map(|e| e.id);
+            if other != at && was == Some(*id) && still != Some(*id) {
+                from = Some(other);
+                break;
+            }
+        }
+        let Some(from) = from else {
+            break;
+        };
+        out.push(super::Renamed {
+            from: from.clone(),
+            commit,
+        });
+        at = from;
+    }
+    Ok(out)
 }
 
 /// Commit-level provenance: for each stage a `pach run` commit ran, the commits its inputs

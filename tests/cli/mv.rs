@@ -123,3 +123,49 @@ fn mv_and_unstaging_keep_the_gitignore_block_on_what_pach_tracks() {
         block(&repo)
     );
 }
+
+#[test]
+fn provenance_finds_a_moved_file_under_its_old_name() {
+    let repo = TestRepo::init();
+    let first = repo.commit_files("first", &[("data/a.csv", "1,2\n")]);
+    repo.pach(["mv", "data/a.csv", "data/b.csv"])
+        .assert()
+        .success();
+    let moved = repo.commit("moved");
+    repo.pach(["mv", "data/b.csv", "raw/c.csv"])
+        .assert()
+        .success();
+    let again = repo.commit("moved again");
+    let v = repo.json(["provenance", "--json", "raw/c.csv"]);
+    let node = &v["nodes"][0];
+    assert_eq!(node["origin"]["type"], "added", "{v}");
+    assert_eq!(
+        node["entered"]["commit"],
+        first.as_str(),
+        "the first name's commit: {v}"
+    );
+    let renamed: Vec<(&str, &str)> = node["renamed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["from"].as_str().unwrap(), r["commit"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        renamed,
+        [
+            ("data/b.csv", again.as_str()),
+            ("data/a.csv", moved.as_str())
+        ]
+    );
+    let text = repo.ok(["provenance", "raw/c.csv"]);
+    assert!(
+        text.contains("renamed from data/b.csv") && text.contains("renamed from data/a.csv"),
+        "{text}"
+    );
+    // A copy is no rename: both names keep their own history.
+    repo.write("copy.csv", "1,2\n");
+    repo.pach(["add", "copy.csv"]).assert().success();
+    repo.commit("a copy");
+    let v = repo.json(["provenance", "--json", "copy.csv"]);
+    assert!(v["nodes"][0].get("renamed").is_none(), "{v}");
+}
