@@ -89,16 +89,7 @@ pub fn run(cx: &Context, args: &LogArgs) -> Result<()> {
         _ => repo.log(start, path.as_deref(), args.max)?,
     };
     if args.json {
-        let shown: Vec<Shown> = commits
-            .iter()
-            .map(|(id, c)| Shown {
-                id: *id,
-                commit: c,
-                changes: None,
-                run_records: None,
-            })
-            .collect();
-        return cx.ui.json(&shown);
+        return cx.ui.json(&listed(&commits));
     }
     for (i, (id, c)) in commits.iter().enumerate() {
         if args.oneline {
@@ -123,6 +114,19 @@ pub fn run(cx: &Context, args: &LogArgs) -> Result<()> {
     Ok(())
 }
 
+/// The commits of a log as JSON shows them.
+fn listed(commits: &[(ObjectId, Commit)]) -> Vec<Shown<'_>> {
+    commits
+        .iter()
+        .map(|(id, c)| Shown {
+            id: *id,
+            commit: c,
+            changes: None,
+            run_records: None,
+        })
+        .collect()
+}
+
 /// `log --graph` and `log --all`: every parent followed, children before parents.
 fn graph(cx: &Context, repo: &crate::repo::Repo, args: &LogArgs) -> Result<()> {
     let starts = match (&args.rev, args.all) {
@@ -132,16 +136,7 @@ fn graph(cx: &Context, repo: &crate::repo::Repo, args: &LogArgs) -> Result<()> {
     };
     let commits = repo.log_all(&starts, args.max)?;
     if args.json {
-        let shown: Vec<Shown> = commits
-            .iter()
-            .map(|(id, c)| Shown {
-                id: *id,
-                commit: c,
-                changes: None,
-                run_records: None,
-            })
-            .collect();
-        return cx.ui.json(&shown);
+        return cx.ui.json(&listed(&commits));
     }
     let shape: Vec<(ObjectId, Vec<ObjectId>)> = commits
         .iter()
