@@ -32,7 +32,7 @@ pub struct MergeArgs {
     no_ff: bool,
     /// Settle every conflict one way, keeping every clean change of both sides
     #[arg(short = 'X', value_enum, value_name = "SIDE")]
-    strategy_option: Option<Favour>,
+    strategy_option: Option<Side>,
     /// After a clean merge, run the stages it made stale
     #[arg(long)]
     run: bool,
@@ -42,6 +42,22 @@ pub struct MergeArgs {
     /// Print what happened as JSON
     #[arg(long)]
     json: bool,
+}
+
+/// The side `-X` favours, as the command line spells it.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum Side {
+    Ours,
+    Theirs,
+}
+
+impl From<Side> for Favour {
+    fn from(s: Side) -> Favour {
+        match s {
+            Side::Ours => Favour::Ours,
+            Side::Theirs => Favour::Theirs,
+        }
+    }
 }
 
 pub fn run(cx: &Context, a: &MergeArgs) -> Result<()> {
@@ -64,7 +80,7 @@ pub fn run(cx: &Context, a: &MergeArgs) -> Result<()> {
         rev,
         message: a.message.as_deref(),
         no_ff: a.no_ff,
-        favour: a.strategy_option,
+        favour: a.strategy_option.map(Favour::from),
         identity: &identity,
     };
     let progress = cx.ui.progress(a.json);

@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::paths::is_under;
 use crate::pipeline::{self, Pipeline};
 use crate::progress::Progress;
-use crate::repo::{Conflict, Favour, Head, Move, Repo, changed_paths, three_way};
+use crate::repo::{ChangeKind, Conflict, Favour, Head, Move, Repo, diff_snapshots, three_way};
 use crate::snapshot::FlatTree;
 use crate::store::{Batch, Commit, ObjectId};
 
@@ -218,9 +218,13 @@ fn three_way_merge(
     let id = repo.store().put(&commit, &batch)?;
     // Objects first, durable; then the working tree, index and branch together.
     batch.finish(repo.store())?;
-    let versions = changed_paths(ours_tree, &merged.tree)
+    let versions = diff_snapshots(ours_tree, &merged.tree)
         .into_iter()
-        .filter_map(|(p, e)| Some((p.to_string(), e?.id)))
+        .filter(|c| c.kind != ChangeKind::Deleted)
+        .map(|c| {
+            let id = merged.tree[&c.path].id;
+            (c.path, id)
+        })
         .collect();
     let mv = Move::Commit {
         branch,
@@ -318,7 +322,10 @@ fn stale_stages(pipeline: Option<&Pipeline>, before: &FlatTree, after: &FlatTree
     let Some(pipeline) = pipeline else {
         return Vec::new();
     };
-    let changed: Vec<&str> = changed_paths(before, after).into_keys().collect();
+    let changed: Vec<String> = diff_snapshots(before, after)
+        .into_iter()
+        .map(|c| c.path)
+        .collect();
     let mut stale: BTreeSet<&str> = BTreeSet::new();
     let mut outputs: Vec<&str> = Vec::new();
     // In dependency order, an upstream stage is decided before its consumers (a valid

@@ -2,7 +2,7 @@
 //! level, and the state of a merge that stopped on conflicts (`MERGE_HEAD` and the
 //! conflicted paths, moved in the same transaction as the index).
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashSet};
 
 use serde::Serialize;
 
@@ -17,7 +17,7 @@ pub const MERGE_HEAD: &str = "MERGE_HEAD";
 const CONFLICTS_KEY: &str = "merge_conflicts";
 
 /// Which side settles every conflict (`-X ours|theirs`, git's meaning).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Favour {
     Ours,
@@ -268,25 +268,6 @@ pub(super) fn resolve_conflicts(
 fn set_conflicts(tx: &crate::db::Queries<'_>, conflicts: &[String]) -> crate::db::Result<()> {
     let text = serde_json::to_string(conflicts).unwrap_or_else(|_| "[]".into());
     tx.set_meta(CONFLICTS_KEY, &text)
-}
-
-/// The changes between two snapshots as (path, new entry or `None` when deleted).
-pub fn changed_paths<'a>(
-    old: &'a FlatTree,
-    new: &'a FlatTree,
-) -> BTreeMap<&'a str, Option<&'a FileEntry>> {
-    let mut out = BTreeMap::new();
-    for (p, e) in new {
-        if old.get(p) != Some(e) {
-            out.insert(p.as_str(), Some(e));
-        }
-    }
-    for p in old.keys() {
-        if !new.contains_key(p) {
-            out.insert(p.as_str(), None);
-        }
-    }
-    out
 }
 
 #[cfg(test)]

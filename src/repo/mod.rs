@@ -32,11 +32,11 @@ pub use config::{Config, GcConfig, RemoteConfig};
 pub use fsck::{FsckOutcome, GcOutcome, Problem};
 pub use gitside::{GitSide, Notice};
 pub use history::TreeChange;
-pub use merge::{Conflict, ConflictKind, Favour, MERGE_HEAD, Merged, changed_paths, three_way};
+pub use merge::{Conflict, ConflictKind, Favour, MERGE_HEAD, Merged, three_way};
 pub use refs::{Head, RefKind, validate_ref_name};
 pub use reset::{ResetMode, ResetOutcome, RestoreOutcome};
 pub use revert::{MvOutcome, RevertOutcome};
-pub use status::{Change, ChangeKind, Merging, Status};
+pub use status::{Change, ChangeKind, Merging, Status, diff_snapshots};
 pub use tree::build as build_tree;
 
 use std::fs::{self, File};
