@@ -196,3 +196,57 @@ mod tests {
         );
     }
 }
+
+/// Show how much space the data takes, and what deduplication and chunking saved
+///
+/// For each file (at or under the PATHs given, else all), every version any branch, tag,
+/// HEAD or the index reaches: how many there are, their sizes added up (logical), and the
+/// bytes of the distinct objects and chunks they use (stored). A file that grows a little
+/// per version is stored as chunks, so its stored size stays near its latest size.
+/// The total also gives the bytes of every file in the store.
+#[derive(clap::Args, Debug)]
+#[command(after_help = "Examples:\n  pach du\n  pach du data/events.csv --json")]
+pub struct DuArgs {
+    /// Files or directories to report (default: all)
+    paths: Vec<std::path::PathBuf>,
+    /// Print the report as JSON
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn du(cx: &Context, a: &DuArgs) -> Result<()> {
+    let repo = cx.repo(Access::Read)?;
+    let scope = cx.paths(&repo, &a.paths)?;
+    let out = crate::ops::du::du(&repo, &scope)?;
+    if a.json {
+        return cx.ui.json(&out);
+    }
+    let row = |versions: usize, logical: u64, stored: u64, saved: u64, name: &str| {
+        format!(
+            "{versions:>8}  {:>10}  {:>10}  {:>10}  {name}",
+            human_bytes(logical),
+            human_bytes(stored),
+            human_bytes(saved)
+        )
+    };
+    cx.ui.line(format!(
+        "{:>8}  {:>10}  {:>10}  {:>10}  path",
+        "versions", "logical", "stored", "saved"
+    ))?;
+    for p in &out.paths {
+        cx.ui
+            .line(row(p.versions, p.logical, p.stored, p.saved, &p.path))?;
+    }
+    cx.ui.line(row(
+        out.versions,
+        out.logical,
+        out.stored,
+        out.saved,
+        "total",
+    ))?;
+    cx.ui.note(format!(
+        "the store holds {} (file contents, trees, commits and run records)",
+        human_bytes(out.store_bytes)
+    ));
+    Ok(())
+}

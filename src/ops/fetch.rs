@@ -174,7 +174,17 @@ pub fn fetch_from(
     // Blobs first, durable; they are leaves, so a fetch killed after this only saves work.
     let batch = Batch::default();
     p.begin("fetching", blobs.len() as u64, out.bytes);
-    backend.get_into(&blobs, repo.store(), &batch, p)?;
+    let indexes = match blobs.is_empty() {
+        true => Default::default(),
+        false => backend.list_ids("chunked")?,
+    };
+    let (chunked, whole): (Vec<_>, Vec<_>) =
+        blobs.into_iter().partition(|(id, _)| indexes.contains(id));
+    backend.get_into(&whole, repo.store(), &batch, p)?;
+    if !chunked.is_empty() {
+        let ids: Vec<ObjectId> = chunked.iter().map(|c| c.0).collect();
+        super::chunk_sync::fetch_chunked(repo, remote, backend, &ids, &batch, p)?;
+    }
     p.end();
     batch.finish(repo.store())?;
     for (_, bytes, _) in &f.runs {

@@ -2,8 +2,10 @@
 //! options in, outcome out, never printing. The simpler git-style operations live on
 //! `repo::Repo` itself.
 
+mod chunk_sync;
 pub mod clone;
 pub mod commit;
+pub mod du;
 pub mod fetch;
 pub mod gc;
 pub mod merge;

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::remotes::spec;
-use super::sync::{PushOutcome, check_move, plan_push, upload};
+use super::sync::{PushOutcome, check_move, send};
 use crate::error::Result;
 use crate::progress::Progress;
 use crate::remote::{self, Backend, Error as RemoteError, RefSpace, RefVersion};
@@ -72,16 +72,12 @@ pub fn push_tags_to(
         bytes: 0,
     };
     if planned.iter().any(|(o, _)| !o.up_to_date) {
-        // One plan for all tags: an object two tags need goes up once, commits oldest first.
-        let mut have = backend.list_objects()?;
-        let (mut commits, mut others) = (Vec::new(), Vec::new());
-        for (o, _) in planned.iter().filter(|(o, _)| !o.up_to_date) {
-            let (c, x) = plan_push(repo, &o.commit, &have)?;
-            have.extend(c.iter().chain(&x).copied());
-            commits.extend(c);
-            others.extend(x);
-        }
-        (outcome.objects, outcome.bytes) = upload(repo, backend, &commits, &others, p)?;
+        let tips: Vec<ObjectId> = planned
+            .iter()
+            .filter(|(o, _)| !o.up_to_date)
+            .map(|(o, _)| o.commit)
+            .collect();
+        (outcome.objects, outcome.bytes) = send(repo, remote, backend, &tips, None, p)?;
         for (o, current) in planned.iter().filter(|(o, _)| !o.up_to_date) {
             let name = o.tag.as_deref().unwrap_or_default();
             backend.swap_ref(RefSpace::Tags, name, current.as_ref(), o.commit)?;

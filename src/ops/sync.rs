@@ -148,9 +148,7 @@ pub fn push_to(
     if let Some(theirs) = out.old {
         out.forced = check_move(repo, remote, space, name, &theirs, &local, force)?;
     }
-    let have = backend.list_objects()?;
-    let (commits, others) = plan_push(repo, &local, &have)?;
-    (out.objects, out.bytes) = upload(repo, backend, &commits, &others, p)?;
+    (out.objects, out.bytes) = send(repo, remote, backend, &[local], out.old, p)?;
     backend.swap_ref(space, name, current.as_ref(), local)?;
     if space == RefSpace::Heads {
         let tracking = format!("refs/remotes/{remote}/{name}");
@@ -190,13 +188,43 @@ pub(crate) fn check_move(
     if force { Ok(true) } else { Err(refused.into()) }
 }
 
-/// Uploads `others` (blobs, trees, run records) concurrently, then `commits` oldest first;
+/// Uploads everything commits `tips` need that the remote lacks (`known`: the commit the
+/// remote's ref holds); returns how many objects and bytes went up.
+pub(crate) fn send(
+    repo: &Repo,
+    remote: &str,
+    backend: &dyn Backend,
+    tips: &[ObjectId],
+    known: Option<ObjectId>,
+    p: &dyn Progress,
+) -> Result<(usize, u64)> {
+    let layout = super::chunk_sync::layout(remote, backend)?;
+    let mut have = super::chunk_sync::remote_have(repo, backend, known)?;
+    // One plan for all tips: an object two need goes up once, commits oldest first.
+    let (mut commits, mut need) = (Vec::new(), Vec::new());
+    for tip in tips {
+        let (c, x) = plan_push(repo, tip, &have.objects)?;
+        have.objects.extend(c.iter().chain(&x).copied());
+        commits.extend(c);
+        need.extend(x);
+    }
+    let (others, mut files) = super::chunk_sync::expand(repo, need, &have)?;
+    if !files.is_empty() && layout < crate::remote::LAYOUT {
+        let marker = format!("{} {}\n", crate::remote::MARKER, crate::remote::LAYOUT);
+        files.push((crate::remote::MARKER.to_string(), marker.into_bytes()));
+    }
+    upload(repo, backend, &commits, &others, &files, p)
+}
+
+/// Uploads `others` (blobs, chunks, segments, trees, run records) concurrently, then
+/// `files` (chunk indexes, whose chunks are then all there), then `commits` oldest first;
 /// returns how many objects and bytes went up.
-pub(crate) fn upload(
+fn upload(
     repo: &Repo,
     backend: &dyn Backend,
     commits: &[ObjectId],
     others: &[ObjectId],
+    files: &[(String, Vec<u8>)],
     p: &dyn Progress,
 ) -> Result<(usize, u64)> {
     let sized = |ids: &[ObjectId]| -> Result<Vec<(ObjectId, PathBuf, u64)>> {
@@ -216,6 +244,9 @@ pub(crate) fn upload(
     let bytes = others.iter().chain(&commits).map(|o| o.2).sum();
     p.begin("pushing", objects as u64, bytes);
     backend.put_objects(&others, p)?;
+    if !files.is_empty() {
+        backend.put_files(files)?;
+    }
     // Oldest first, one at a time: a commit is never on the remote before its parents.
     for c in &commits {
         backend.put_objects(std::slice::from_ref(c), p)?;

@@ -21,7 +21,7 @@ use crate::store::{Batch, LinkMode, ObjectId, Store};
 /// The marker file that makes a directory a pach remote. Its number is the layout version
 /// that made the remote (2: with `refs/tags/`); any version is read, and a remote made as 1
 /// simply gets `refs/tags/` when a tag is first pushed.
-const MARKER: &str = "pach-remote";
+use super::MARKER;
 const MARKER_TEXT: &str = "pach-remote 2\n";
 
 /// A remote in a local (or mounted) directory.
@@ -136,7 +136,7 @@ impl DirRemote {
 }
 
 impl Backend for DirRemote {
-    fn list_objects(&self) -> Result<HashSet<ObjectId>, Error> {
+    fn list_ids(&self, sub: &str) -> Result<HashSet<ObjectId>, Error> {
         match self.ensure(false) {
             // A push to a new directory starts from nothing.
             Err(Error::NotARemote {
@@ -145,7 +145,10 @@ impl Backend for DirRemote {
             }) => return Ok(HashSet::new()),
             r => r?,
         }
-        let dir = self.root.join("objects");
+        let dir = self.root.join(sub);
+        if !dir.exists() && sub != "objects" {
+            return Ok(HashSet::new()); // a remote of layout 2 or older has no chunked files
+        }
         let fans: Vec<_> = fs::read_dir(&dir)
             .map_err(self.io(&dir))?
             .filter_map(|e| e.ok())
@@ -224,6 +227,43 @@ impl Backend for DirRemote {
             fs::rename(tmp, &dest).map_err(self.io(&dest))?;
         }
         self.sync()
+    }
+
+    fn put_files(&self, files: &[(String, Vec<u8>)]) -> Result<(), Error> {
+        self.ensure(true)?;
+        let mut placed = Vec::new();
+        for (rel, bytes) in files {
+            let tmp = self.temp();
+            let write = || -> std::io::Result<()> {
+                let mut f = File::create(&tmp)?;
+                f.write_all(bytes)?;
+                f.sync_data()
+            };
+            if let Err(e) = write() {
+                let _ = fs::remove_file(&tmp);
+                return Err(self.io(&tmp)(e));
+            }
+            placed.push((tmp, self.root.join(rel)));
+        }
+        for (tmp, dest) in &placed {
+            let dir = dest.parent().expect("files sit in the remote");
+            fs::create_dir_all(dir).map_err(self.io(dir))?;
+            fs::rename(tmp, dest).map_err(self.io(dest))?;
+        }
+        self.sync()
+    }
+
+    fn get_files(&self, rels: &[String]) -> Result<Vec<Option<Vec<u8>>>, Error> {
+        rels.iter()
+            .map(|rel| {
+                let path = self.root.join(rel);
+                match fs::read(&path) {
+                    Ok(b) => Ok(Some(b)),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                    Err(e) => Err(self.io(&path)(e)),
+                }
+            })
+            .collect()
     }
 
     fn check_objects(

@@ -1,7 +1,9 @@
 //! Remotes: where objects and branch refs go to leave the machine, and how they come back.
 //!
 //! A remote holds `objects/ab/cdef…` (the same names and bytes as the local store),
-//! `refs/heads/<branch>` and `refs/tags/<tag>` (a commit id and `\n`). Two backends: a directory ([`dir`]) and an
+//! `chunked/ab/cdef…` (chunk indexes of chunked files, as in the local store),
+//! `refs/heads/<branch>` and `refs/tags/<tag>` (a commit id and `\n`), and a `pach-remote`
+//! marker naming its layout. Two backends: a directory ([`dir`]) and an
 //! S3-compatible object store through `object_store` ([`s3`]). Transports only: what to move
 //! and when refs may move (push, fetch, pull, clone, `fsck --remote`) is decided in `ops`.
 //! Nothing here prints or touches the project; every call returns [`Error`]. Only the S3
@@ -62,6 +64,20 @@ pub enum Error {
         remote: String,
         id: ObjectId,
         actual: ObjectId,
+    },
+    #[error(
+        "remote `{remote}` was written by a newer pach (its marker says `{marker}`; this pach reads layouts up to {supported})"
+    )]
+    NewerLayout {
+        remote: String,
+        marker: String,
+        supported: u32,
+    },
+    #[error("remote `{remote}`: the chunk index of {id} is bad: {reason}; nothing was stored")]
+    BadIndex {
+        remote: String,
+        id: ObjectId,
+        reason: String,
     },
     #[error("remote `{remote}`: ref `{name}` holds `{value}`, not a commit id")]
     BadRef {
@@ -217,8 +233,17 @@ pub fn parse_url(url: &str, base: &Path) -> Result<Location, Error> {
 /// Transfers run concurrently inside the backend. Invariants kept by every backend: an object
 /// appears whole or not at all, and a ref moves only by compare-and-swap.
 pub trait Backend: Send + Sync {
+    /// Lists the ids of every file under `dir/ab/cdef…` (`objects` or `chunked`).
+    fn list_ids(&self, dir: &str) -> Result<HashSet<ObjectId>, Error>;
     /// Lists the ids of every object the remote holds.
-    fn list_objects(&self) -> Result<HashSet<ObjectId>, Error>;
+    fn list_objects(&self) -> Result<HashSet<ObjectId>, Error> {
+        self.list_ids("objects")
+    }
+    /// Writes small files (`rel` to the remote's root) whole: each appears complete and
+    /// durable, or not at all.
+    fn put_files(&self, files: &[(String, Vec<u8>)]) -> Result<(), Error>;
+    /// Reads small files; `None` for each one that is absent.
+    fn get_files(&self, rels: &[String]) -> Result<Vec<Option<Vec<u8>>>, Error>;
     /// Uploads local objects (id, local path, size), replacing any remote copy; returns once
     /// all are durable on the remote. The bytes are hashed as they are uploaded: a local
     /// object that does not match its id fails with [`Error::LocalCorrupt`] and is not stored.
@@ -378,6 +403,28 @@ pub fn parse_ref(remote: &str, name: &str, text: &[u8]) -> Result<ObjectId, Erro
         name: name.into(),
         value: s.trim().chars().take(80).collect(),
     })
+}
+
+/// The layout this pach writes: 3 adds chunked files (`chunked/`). Recorded in the
+/// [`MARKER`] file of every remote a chunked file was pushed to.
+pub const LAYOUT: u32 = 3;
+/// The marker file (key) at a remote's root: `pach-remote <layout>\n`.
+pub const MARKER: &str = "pach-remote";
+
+/// Parses a marker's text into its layout version.
+pub fn parse_marker(text: &[u8]) -> Option<u32> {
+    std::str::from_utf8(text)
+        .ok()?
+        .trim()
+        .strip_prefix("pach-remote ")?
+        .parse()
+        .ok()
+}
+
+/// Returns the relative key of a chunk index: `chunked/ab/cdef…`.
+pub fn index_key(id: &ObjectId) -> String {
+    let hex = id.hex();
+    format!("chunked/{}/{}", &hex[..2], &hex[2..])
 }
 
 /// Returns the relative key of an object: `objects/ab/cdef…`.

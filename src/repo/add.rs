@@ -312,7 +312,8 @@ impl Repo {
                 (id, text.len() as u64, false)
             }
             _ => {
-                let (id, size) = self.store().ingest(&full, mode, batch)?;
+                let base = old.filter(|o| o.kind == EntryKind::File).map(|o| &o.id);
+                let (id, size) = self.store().ingest_from(&full, mode, batch, base)?;
                 hashed.fetch_add(size, Ordering::Relaxed);
                 let exec = full.symlink_metadata().map_err(io)?.permissions().mode() & 0o111 != 0;
                 (id, size, exec)

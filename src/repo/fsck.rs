@@ -48,13 +48,15 @@ pub struct GcOutcome {
 }
 
 /// Objects reachable from refs and the index, with the kinds they were reached as.
-struct Reach {
-    seen: HashSet<ObjectId>,
+pub(super) struct Reach {
+    pub(super) seen: HashSet<ObjectId>,
     commits: Vec<(ObjectId, i64)>,
-    problems: Vec<Problem>,
+    pub(super) problems: Vec<Problem>,
     /// Blobs deliberately not fetched (`absent_objects`, absent index entries).
     absent_ok: HashSet<ObjectId>,
     absent: usize,
+    /// Every blob reached, with where from (for the chunks of chunked ones).
+    pub(super) blobs: Vec<(ObjectId, String)>,
     /// Whether any reachable tree holds a symlink (then every commit's links are resolved).
     links: bool,
 }
@@ -74,8 +76,19 @@ impl Repo {
         &self,
         problems: &mut Vec<Problem>,
     ) -> Result<Vec<(ObjectId, std::path::PathBuf)>> {
+        self.all_in(self.store().objects_dir(), problems)
+    }
+
+    /// Lists the files of a fan-out directory (`objects/`, `chunked/`) as (id, path).
+    pub(super) fn all_in(
+        &self,
+        dir: &std::path::Path,
+        problems: &mut Vec<Problem>,
+    ) -> Result<Vec<(ObjectId, std::path::PathBuf)>> {
         let mut out = Vec::new();
-        let dir = self.store().objects_dir();
+        if !dir.exists() {
+            return Ok(out);
+        }
         let io = |p: &std::path::Path| {
             let path = p.to_owned();
             move |source| Error::Io { path, source }
@@ -126,6 +139,7 @@ impl Repo {
                 .into_iter()
                 .collect(),
             absent: 0,
+            blobs: Vec::new(),
             links: false,
         };
         r.absent_ok
@@ -195,7 +209,11 @@ impl Repo {
             }
         }
         for (path, e) in index {
-            if r.seen.insert(e.id) && !present(&e.id) && !r.known_absent(&e.id) {
+            if !r.seen.insert(e.id) {
+                continue;
+            }
+            r.blobs.push((e.id, format!("index:{path}")));
+            if !present(&e.id) && !r.known_absent(&e.id) {
                 r.problems.push(Problem {
                     kind: "missing",
                     id: Some(e.id),
@@ -236,7 +254,11 @@ impl Repo {
                         .map(|o| (o.id, format!("output {}", o.path))),
                 );
                 for (blob, what) in blobs {
-                    if r.seen.insert(blob) && !present(&blob) && !r.known_absent(&blob) {
+                    if !r.seen.insert(blob) {
+                        continue;
+                    }
+                    r.blobs.push((blob, format!("{at}: {what}")));
+                    if !present(&blob) && !r.known_absent(&blob) {
                         r.problems.push(problem(
                             "missing",
                             blob,
@@ -301,7 +323,11 @@ impl Repo {
             match e.kind {
                 EntryKind::Dir => self.reach_tree(&e.id, commit, &child, present, r),
                 _ => {
-                    if r.seen.insert(e.id) && !present(&e.id) && !r.known_absent(&e.id) {
+                    if !r.seen.insert(e.id) {
+                        continue;
+                    }
+                    r.blobs.push((e.id, format!("{commit}:{child}")));
+                    if !present(&e.id) && !r.known_absent(&e.id) {
                         r.problems.push(Problem {
                             kind: "missing",
                             id: Some(e.id),
@@ -353,15 +379,19 @@ impl Repo {
             .filter(|p| p.kind == "corrupt")
             .filter_map(|p| p.id)
             .collect();
-        let reach = self.reach(&|id| good.contains(id) || corrupt.contains(id), &[], 0)?;
+        let indexes = self.all_indexes(&mut problems)?;
+        let present = |id: &ObjectId| good.contains(id) || corrupt.contains(id);
+        let mut reach = self.reach(&|id| present(id) || indexes.contains_key(id), &[], 0)?;
+        self.reach_chunks(&indexes, &present, &corrupt, &mut reach);
         problems.extend(reach.problems);
         if reach.links {
             problems.extend(self.unsafe_links(&reach.commits)?);
         }
         let reachable = reach.seen.len();
-        let unreachable = good.iter().filter(|id| !reach.seen.contains(id)).count();
+        let unreachable = good.iter().filter(|id| !reach.seen.contains(id)).count()
+            + indexes.keys().filter(|id| !reach.seen.contains(id)).count();
         Ok(FsckOutcome {
-            objects: objects.len(),
+            objects: objects.len() + indexes.len(),
             reachable,
             unreachable,
             absent: reach.absent,
@@ -389,7 +419,18 @@ impl Repo {
         let kept: Vec<ObjectId> = kept.into_iter().map(|(id, _)| id).collect();
         let retention = i64::try_from(self.reflog_retention().as_millis()).unwrap_or(i64::MAX);
         let reflog_since = (crate::time::now_ms()).saturating_sub(retention);
-        let reach = self.reach(&|id| present.contains(id), &kept, reflog_since)?;
+        let indexes = self.all_indexes(&mut problems)?;
+        let mut reach = self.reach(
+            &|id| present.contains(id) || indexes.contains_key(id),
+            &kept,
+            reflog_since,
+        )?;
+        self.reach_chunks(
+            &indexes,
+            &|id| present.contains(id),
+            &HashSet::new(),
+            &mut reach,
+        );
         if !reach.problems.is_empty() {
             // Deleting anything from a store that already lacks reachable objects could
             // make things worse; have the user run fsck first.
@@ -416,7 +457,16 @@ impl Repo {
         self.db_mut().transaction(|tx| tx.forget_runs(&expired))?;
         out.failed_dropped = expired.len();
         let mut deleted = HashSet::new();
-        for (id, path) in &objects {
+        // Chunk indexes go first: an index never outlives its chunks, even if gc is killed.
+        let unreached: Vec<_> = indexes
+            .iter()
+            .filter(|(id, _)| !reach.seen.contains(id))
+            .collect();
+        for (id, path) in unreached
+            .iter()
+            .copied()
+            .chain(objects.iter().map(|(i, p)| (i, p)))
+        {
             if reach.seen.contains(id) {
                 continue;
             }
@@ -466,6 +516,7 @@ impl Repo {
                 out.temp_files += 1;
             }
         }
+        self.store().prune_block_cache();
         self.prune_rows(reach.commits, &deleted, &reach.seen, reflog_since)?;
         Ok(out)
     }

@@ -8,6 +8,7 @@ mod checkout;
 mod commit;
 mod config;
 mod fsck;
+mod fsck_chunks;
 mod gitside;
 mod history;
 mod ignore;

@@ -1,8 +1,6 @@
 //! Reading any version without checking it out: the files under a path (`pach ls`), one
 //! file's bytes (`pach cat`), and the run records a commit lists (`pach show`).
 
-use std::fs::File;
-
 use super::Repo;
 use crate::error::{Error, Result};
 use crate::snapshot::FlatTree;
@@ -27,7 +25,11 @@ impl Repo {
     /// Opens file `path` of revision `rev` for reading. The object is re-hashed first, so a
     /// corrupt object is an error and never output; a directory, a path that does not exist
     /// there or a file not fetched is an error naming it.
-    pub fn open_file_at(&self, rev: &str, path: &str) -> Result<File> {
+    pub fn open_file_at(
+        &self,
+        rev: &str,
+        path: &str,
+    ) -> Result<crate::store::chunked::PieceReader> {
         let tree = self.commit_obj(&self.resolve_rev(rev)?)?.tree;
         let entry = self.lookup(&tree, path)?.ok_or_else(|| Error::NotAFile {
             rev: rev.into(),

@@ -14,9 +14,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use super::chunk::CHUNKED_MIN;
+use super::hash::copy_hashing;
 pub(crate) use super::hash::hash_mapped;
 pub use super::hash::{BYTES_HASHED, hash_file};
-use super::hash::{copy_hashing, hash_file_with};
 use super::{Error, ObjectId, Result, Structured};
 
 /// How files pass between the store and the working tree.
@@ -40,6 +41,10 @@ pub(crate) const LARGE: u64 = 16 << 20;
 pub struct Store {
     objects: PathBuf,
     tmp: PathBuf,
+    /// Chunk indexes of chunked objects, named by the object's id.
+    chunked: PathBuf,
+    /// Chaining values of big files' blocks (a cache: losing it costs time, never data).
+    blocks: PathBuf,
 }
 
 /// Objects written to `tmp/` and not yet durable; see the module docs.
@@ -53,6 +58,8 @@ struct Pending {
     files: Vec<(PathBuf, ObjectId)>,
     /// Each pending id with its position in `files`.
     ids: std::collections::HashMap<ObjectId, usize>,
+    /// Chunk indexes (named by their file's id), made visible after every object.
+    indexes: Vec<(PathBuf, ObjectId)>,
 }
 
 impl Store {
@@ -61,6 +68,8 @@ impl Store {
         Store {
             objects: pach_dir.join("objects"),
             tmp: pach_dir.join("tmp"),
+            chunked: pach_dir.join("chunked"),
+            blocks: pach_dir.join("cache").join("blocks"),
         }
     }
 
@@ -68,6 +77,22 @@ impl Store {
     pub fn path(&self, id: &ObjectId) -> PathBuf {
         let hex = id.hex();
         self.objects.join(&hex[..2]).join(&hex[2..])
+    }
+
+    /// Returns where the chunk index of object `id` lives (when it is stored as chunks).
+    pub fn index_path(&self, id: &ObjectId) -> PathBuf {
+        let hex = id.hex();
+        self.chunked.join(&hex[..2]).join(&hex[2..])
+    }
+
+    /// Returns the `chunked/` directory of chunk indexes.
+    pub fn chunked_dir(&self) -> &Path {
+        &self.chunked
+    }
+
+    /// Returns the directory of cached block chaining values.
+    pub(super) fn blocks_dir(&self) -> &Path {
+        &self.blocks
     }
 
     /// Returns the `objects/` directory.
@@ -80,8 +105,13 @@ impl Store {
         &self.tmp
     }
 
-    /// Tells whether the object is present.
+    /// Tells whether the object is present, whole or as chunks.
     pub fn contains(&self, id: &ObjectId) -> bool {
+        self.path(id).is_file() || self.index_path(id).is_file()
+    }
+
+    /// Tells whether the object is present as one file (a chunk, a segment, a whole blob).
+    pub fn contains_whole(&self, id: &ObjectId) -> bool {
         self.path(id).is_file()
     }
 
@@ -90,10 +120,23 @@ impl Store {
     /// The bytes are checked against the id: a corrupt object is an error, never data.
     pub fn read(&self, id: &ObjectId) -> Result<Vec<u8>> {
         let path = self.path(id);
-        let bytes = fs::read(&path).map_err(|source| match source.kind() {
-            io::ErrorKind::NotFound => Error::Missing { id: *id },
-            _ => Error::Read { path, source },
-        })?;
+        let bytes = match fs::read(&path) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound && self.index_path(id).is_file() => {
+                let mut bytes = Vec::new();
+                self.verify(id)?;
+                io::Read::read_to_end(&mut self.open(id)?, &mut bytes).map_err(|source| {
+                    Error::Read {
+                        path: self.index_path(id),
+                        source,
+                    }
+                })?;
+                bytes
+            }
+            read => read.map_err(|source| match source.kind() {
+                io::ErrorKind::NotFound => Error::Missing { id: *id },
+                _ => Error::Read { path, source },
+            })?,
+        };
         let actual = ObjectId::of(&bytes);
         if actual != *id {
             return Err(Error::Mismatch { id: *id, actual });
@@ -104,6 +147,9 @@ impl Store {
     /// Re-hashes an object, failing if it is missing or its bytes do not match its id.
     pub fn verify(&self, id: &ObjectId) -> Result<()> {
         let path = self.path(id);
+        if !path.exists() && self.index_path(id).is_file() {
+            return self.verify_chunked(id);
+        }
         let (hash, _) = hash_file(&path).map_err(|e| match e {
             Error::Read { source, .. } if source.kind() == io::ErrorKind::NotFound => {
                 Error::Missing { id: *id }
@@ -117,14 +163,10 @@ impl Store {
         Ok(())
     }
 
-    /// Opens an object for streaming, unverified: call [`Store::verify`] first where it
-    /// matters.
-    pub fn open(&self, id: &ObjectId) -> Result<File> {
-        let path = self.path(id);
-        File::open(&path).map_err(|source| match source.kind() {
-            io::ErrorKind::NotFound => Error::Missing { id: *id },
-            _ => Error::Read { path, source },
-        })
+    /// Opens an object for streaming, whole or chunked, unverified: call [`Store::verify`]
+    /// first where it matters.
+    pub fn open(&self, id: &ObjectId) -> Result<super::chunked::PieceReader> {
+        Ok(super::chunked::PieceReader::new(self.pieces(id)?))
     }
 
     /// Reads and decodes a structured object.
@@ -159,10 +201,26 @@ impl Store {
     /// A file that changes while it is read is retried, then refused: the stored bytes always
     /// hash to their id, and a torn mix of two versions is never recorded under a path.
     pub fn ingest(&self, path: &Path, mode: LinkMode, batch: &Batch) -> Result<(ObjectId, u64)> {
+        self.ingest_from(path, mode, batch, None)
+    }
+
+    /// [`Store::ingest`], knowing that the file was object `base` before: a big file whose
+    /// earlier version is chunked is then hashed once and chunked only where it changed.
+    ///
+    /// Files of at least [`CHUNKED_MIN`] bytes are stored as chunks whatever `mode` says:
+    /// the store never shares their inodes with the working tree.
+    pub fn ingest_from(
+        &self,
+        path: &Path,
+        mode: LinkMode,
+        batch: &Batch,
+        base: Option<&ObjectId>,
+    ) -> Result<(ObjectId, u64)> {
         const TRIES: u32 = 3;
         for _ in 0..TRIES {
             let before = stat(path)?;
             let got = match mode {
+                _ if before.0 >= CHUNKED_MIN => self.ingest_chunked(path, batch, base)?,
                 LinkMode::Hardlink => self.ingest_by_link(path, batch)?,
                 _ => self.ingest_by_copy(path, mode, batch)?,
             };
@@ -270,7 +328,7 @@ impl Store {
         Ok(dir.join(format!("obj-{}-{n}", std::process::id())))
     }
 
-    fn temp_file(&self) -> Result<(PathBuf, File)> {
+    pub(super) fn temp_file(&self) -> Result<(PathBuf, File)> {
         let path = self.temp_path()?;
         // Created read-only: the open descriptor can still write, and no chmod is needed later.
         let file = OpenOptions::new()
@@ -284,70 +342,10 @@ impl Store {
             })?;
         Ok((path, file))
     }
-
-    /// Places object `id` at `dest` (which must not exist) as a file, by `mode`.
-    pub fn materialize(
-        &self,
-        id: &ObjectId,
-        dest: &Path,
-        mode: LinkMode,
-        exec: bool,
-    ) -> Result<()> {
-        let src = self.path(id);
-        if !src.is_file() {
-            return Err(Error::Missing { id: *id });
-        }
-        let write_err = |source| Error::Write {
-            path: dest.to_owned(),
-            source,
-        };
-        let perm = if exec { 0o755 } else { 0o644 };
-        if mode == LinkMode::Copy {
-            let mut from = self.open(id)?;
-            let mut out = OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .mode(perm)
-                .open(dest)
-                .map_err(write_err)?;
-            let len = from.metadata().map(|m| m.len()).unwrap_or(0);
-            let hashed = if len >= LARGE {
-                // Objects never change, so hashing the object beside the kernel's copy
-                // verifies the bytes copied, in the time of the slower of the two.
-                std::thread::scope(|s| {
-                    // One core hashes while the other copies.
-                    let hashing = s.spawn(|| hash_file_with(&src, false));
-                    let copied = io::copy(&mut from, &mut out).map_err(write_err);
-                    let hashed = hashing.join().expect("hashing does not panic");
-                    copied.and(hashed)
-                })
-            } else {
-                copy_hashing(from, &mut out, &src, dest)
-            };
-            let verified = hashed.and_then(|(hash, _)| {
-                let actual = ObjectId::from_hash(hash);
-                if actual == *id {
-                    Ok(())
-                } else {
-                    Err(Error::Mismatch { id: *id, actual })
-                }
-            });
-            if verified.is_err() {
-                let _ = fs::remove_file(dest);
-            }
-            return verified;
-        }
-        self.verify(id)?;
-        if mode == LinkMode::Hardlink && !exec {
-            return fs::hard_link(&src, dest).map_err(write_err);
-        }
-        reflink_copy::reflink_or_copy(&src, dest).map_err(write_err)?;
-        fs::set_permissions(dest, fs::Permissions::from_mode(perm)).map_err(write_err)
-    }
 }
 
 impl Batch {
-    fn has(&self, id: &ObjectId) -> bool {
+    pub(super) fn has(&self, id: &ObjectId) -> bool {
         self.pending
             .lock()
             .expect("no panics while locked")
@@ -355,8 +353,19 @@ impl Batch {
             .contains_key(id)
     }
 
+    /// Queues the temp file of a chunk index, made visible after every object.
+    pub(super) fn push_index(&self, tmp: PathBuf, id: ObjectId) {
+        let mut p = self.pending.lock().expect("no panics while locked");
+        if p.indexes.iter().any(|(_, i)| *i == id) {
+            drop(p);
+            let _ = fs::remove_file(tmp);
+        } else {
+            p.indexes.push((tmp, id));
+        }
+    }
+
     /// Queues a temp file; a second file with the same id is removed at once.
-    fn push(&self, tmp: PathBuf, id: ObjectId) {
+    pub(super) fn push(&self, tmp: PathBuf, id: ObjectId) {
         let mut p = self.pending.lock().expect("no panics while locked");
         if !p.ids.contains_key(&id) {
             let at = p.files.len();
@@ -394,16 +403,37 @@ impl Batch {
     }
 
     /// Makes every pending object durable and visible: sync, rename into place, sync.
+    ///
+    /// Chunk indexes move last, after a second sync: an index in `chunked/` always finds its
+    /// segments and chunks durable in `objects/`.
     pub fn finish(self, store: &Store) -> Result<()> {
-        let pending =
-            std::mem::take(&mut self.pending.lock().expect("no panics while locked").files);
-        if pending.is_empty() {
+        let (pending, indexes) = {
+            let mut p = self.pending.lock().expect("no panics while locked");
+            (std::mem::take(&mut p.files), std::mem::take(&mut p.indexes))
+        };
+        if pending.is_empty() && indexes.is_empty() {
             return Ok(());
         }
         sync_fs(&store.tmp)?;
+        store.rename_into(&pending, |id| store.path(id))?;
+        if !indexes.is_empty() {
+            sync_fs(&store.objects)?;
+            store.rename_into(&indexes, |id| store.index_path(id))?;
+        }
+        sync_fs(&store.objects)
+    }
+}
+
+impl Store {
+    /// Renames temp files to where `dest` says, making fan-out directories as needed.
+    fn rename_into(
+        &self,
+        files: &[(PathBuf, ObjectId)],
+        dest: impl Fn(&ObjectId) -> PathBuf,
+    ) -> Result<()> {
         let mut made = std::collections::HashSet::new();
-        for (tmp, id) in &pending {
-            let dest = store.path(id);
+        for (tmp, id) in files {
+            let dest = dest(id);
             let dir = dest
                 .parent()
                 .expect("object paths have a fan-out directory");
@@ -418,7 +448,7 @@ impl Batch {
                 source,
             })?;
         }
-        sync_fs(&store.objects)
+        Ok(())
     }
 }
 
@@ -426,7 +456,7 @@ impl Drop for Batch {
     fn drop(&mut self) {
         // An abandoned batch (error, ENOSPC) leaves no partial object behind.
         if let Ok(pending) = self.pending.get_mut() {
-            for (tmp, _) in pending.files.drain(..) {
+            for (tmp, _) in pending.files.drain(..).chain(pending.indexes.drain(..)) {
                 let _ = fs::remove_file(tmp);
             }
         }
@@ -434,10 +464,10 @@ impl Drop for Batch {
 }
 
 /// Removes a temp file unless disarmed.
-struct Guard(PathBuf);
+pub(super) struct Guard(pub(super) PathBuf);
 
 impl Guard {
-    fn disarm(self) -> PathBuf {
+    pub(super) fn disarm(self) -> PathBuf {
         let p = std::mem::ManuallyDrop::new(self);
         p.0.clone()
     }

@@ -3,10 +3,15 @@
 //! What lives here: object ids, the encoding of structured objects, and the loose-object
 //! directory with its crash-safe write protocol. What does not: refs and indexes (`db`).
 
+pub mod chunk;
+pub mod chunked;
+mod chunking;
 pub mod codec;
+mod first_pass;
 mod hash;
 pub mod id;
 pub mod loose;
+mod place;
 pub mod resize;
 
 pub use codec::{
@@ -44,6 +49,26 @@ pub enum Error {
         "`{path}` changed while it was being added (tried {tries} times); add it again when it is not being written"
     )]
     Unstable { path: PathBuf, tries: u32 },
+    #[error("object {id}: its chunk {chunk} (at byte {offset}) is missing from the store")]
+    ChunkMissing {
+        id: ObjectId,
+        chunk: ObjectId,
+        offset: u64,
+    },
+    #[error(
+        "object {id}: its chunk {chunk} (at byte {offset}) is corrupt: its content hashes to {actual}"
+    )]
+    ChunkCorrupt {
+        id: ObjectId,
+        chunk: ObjectId,
+        offset: u64,
+        actual: ObjectId,
+    },
+    #[error("object {id}: {source}")]
+    BadList {
+        id: ObjectId,
+        source: chunk::BadList,
+    },
     #[error("cannot flush the store to disk")]
     Sync { source: std::io::Error },
 }

@@ -12,6 +12,7 @@ use std::io;
 use std::os::unix::fs::{FileExt, MetadataExt, OpenOptionsExt};
 use std::path::Path;
 
+use super::chunked::Pieces;
 use super::loose::hash_mapped;
 use super::{Error, ObjectId, Result, Store};
 
@@ -66,20 +67,8 @@ impl Store {
         if !m.is_file() || m.nlink() != 1 {
             return Ok(Resized::Untouched);
         }
-        let object = File::open(&src).map_err(|source| match source.kind() {
-            io::ErrorKind::NotFound => Error::Missing { id: *id },
-            _ => Error::Read {
-                path: src.clone(),
-                source,
-            },
-        })?;
-        let size = object
-            .metadata()
-            .map_err(|source| Error::Read {
-                path: src.clone(),
-                source,
-            })?
-            .len();
+        let pieces = self.pieces(id)?;
+        let size = pieces.size;
         let have = m.len();
         let wanted = if size < have {
             Direction::Shrink
@@ -110,14 +99,15 @@ impl Store {
         if hasher.count() != have {
             return Ok(Resized::Untouched); // it changed under us
         }
-        hash_tail(&object, have, &mut hasher).map_err(|source| Error::Read {
+        let tail = tail_of(&pieces, have);
+        hash_tail(&tail, &mut hasher).map_err(|source| Error::Read {
             path: src.clone(),
             source,
         })?;
         if ObjectId::from_hash(hasher.finalize()) != *id {
             return Ok(Resized::Untouched);
         }
-        append_tail(&object, &file, have, size).map_err(|e| {
+        append_tail(&tail, &file, have).map_err(|e| {
             // Back to the committed version: a grow either completes or never happened.
             let _ = file.set_len(have);
             write_err(e)
@@ -126,37 +116,50 @@ impl Store {
     }
 }
 
-/// Appends the object's bytes from `have` to `size` to `file`, by the kernel.
-fn append_tail(object: &File, file: &File, have: u64, size: u64) -> io::Result<()> {
-    let (mut off_in, mut off_out) = (have, have);
-    while off_in < size {
-        let left = usize::try_from(size - off_in).unwrap_or(usize::MAX);
-        let n = rustix::fs::copy_file_range(
-            object,
-            Some(&mut off_in),
-            file,
-            Some(&mut off_out),
-            left.min(1 << 30),
-        )?;
-        if n == 0 {
-            return Err(io::ErrorKind::UnexpectedEof.into());
-        }
+/// The parts of the object from byte `from` on: (stored file, offset in it, length).
+fn tail_of(pieces: &Pieces, from: u64) -> Vec<(std::path::PathBuf, u64, u64)> {
+    pieces
+        .parts
+        .iter()
+        .filter(|p| p.offset + p.len > from)
+        .map(|p| {
+            let skip = from.saturating_sub(p.offset);
+            (p.path.clone(), skip, p.len - skip)
+        })
+        .collect()
+}
+
+/// Appends the tail's bytes to `file` at `have`, by the kernel.
+fn append_tail(tail: &[(std::path::PathBuf, u64, u64)], file: &File, have: u64) -> io::Result<()> {
+    let mut at = have;
+    for (path, off, len) in tail {
+        let object = File::open(path)?;
+        super::chunked::copy_range(&object, *off, file, at, *len)?;
+        at += len;
     }
     Ok(())
 }
 
-/// Feeds the object's bytes from `from` to its end into `hasher`.
-fn hash_tail(object: &File, from: u64, hasher: &mut blake3::Hasher) -> io::Result<()> {
+/// Feeds the tail's bytes into `hasher`.
+fn hash_tail(
+    tail: &[(std::path::PathBuf, u64, u64)],
+    hasher: &mut blake3::Hasher,
+) -> io::Result<()> {
     let mut buf = vec![0u8; 1 << 20];
-    let mut off = from;
-    loop {
-        let n = object.read_at(&mut buf, off)?;
-        if n == 0 {
-            return Ok(());
+    for (path, off, len) in tail {
+        let object = File::open(path)?;
+        let (mut at, end) = (*off, off + len);
+        while at < end {
+            let want = buf.len().min((end - at) as usize);
+            let n = object.read_at(&mut buf[..want], at)?;
+            if n == 0 {
+                return Err(io::ErrorKind::UnexpectedEof.into());
+            }
+            hasher.update(&buf[..n]);
+            at += n as u64;
         }
-        hasher.update(&buf[..n]);
-        off += n as u64;
     }
+    Ok(())
 }
 
 #[cfg(test)]

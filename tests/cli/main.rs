@@ -9,6 +9,7 @@ mod common;
 mod add;
 mod branch_tag;
 mod checkout;
+mod chunks;
 mod commit;
 mod diff;
 mod faults;

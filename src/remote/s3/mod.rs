@@ -181,15 +181,15 @@ fn http_allowed(endpoint: &str) -> Result<bool, String> {
 }
 
 impl Backend for S3Remote {
-    fn list_objects(&self) -> Result<HashSet<ObjectId>, Error> {
-        let prefix = self.key("objects");
+    fn list_ids(&self, dir: &str) -> Result<HashSet<ObjectId>, Error> {
+        let prefix = self.key(dir);
         self.rt.block_on(async {
             let metas: Vec<_> = self
                 .store
                 .list(Some(&prefix))
                 .try_collect()
                 .await
-                .map_err(|e| self.err("listing objects", e))?;
+                .map_err(|e| self.err(&format!("listing {dir}"), e))?;
             Ok(metas
                 .iter()
                 .filter_map(|m| {
@@ -215,6 +215,43 @@ impl Backend for S3Remote {
                 p.advance(done?);
             }
             Ok(())
+        })
+    }
+
+    fn put_files(&self, files: &[(String, Vec<u8>)]) -> Result<(), Error> {
+        self.rt.block_on(async {
+            futures::stream::iter(files.iter())
+                .map(|(rel, bytes)| async move {
+                    self.store
+                        .put(&self.key(rel), PutPayload::from(bytes.clone()))
+                        .await
+                        .map(drop)
+                        .map_err(|e| self.err(&format!("uploading `{rel}`"), e))
+                })
+                .buffer_unordered(CONCURRENCY)
+                .try_collect::<Vec<()>>()
+                .await
+                .map(drop)
+        })
+    }
+
+    fn get_files(&self, rels: &[String]) -> Result<Vec<Option<Vec<u8>>>, Error> {
+        self.rt.block_on(async {
+            futures::stream::iter(rels.iter())
+                .map(|rel| async move {
+                    match self.store.get(&self.key(rel)).await {
+                        Err(object_store::Error::NotFound { .. }) => Ok(None),
+                        Err(e) => Err(self.err(&format!("downloading `{rel}`"), e)),
+                        Ok(got) => got
+                            .bytes()
+                            .await
+                            .map(|b| Some(b.to_vec()))
+                            .map_err(|e| self.err(&format!("downloading `{rel}`"), e)),
+                    }
+                })
+                .buffered(CONCURRENCY)
+                .try_collect()
+                .await
         })
     }
 
