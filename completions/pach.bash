@@ -40,6 +40,9 @@ _pach() {
             pach,diff)
                 cmd="pach__subcmd__diff"
                 ;;
+            pach,du)
+                cmd="pach__subcmd__du"
+                ;;
             pach,fetch)
                 cmd="pach__subcmd__fetch"
                 ;;
@@ -132,6 +135,9 @@ _pach() {
                 ;;
             pach__subcmd__help,diff)
                 cmd="pach__subcmd__help__subcmd__diff"
+                ;;
+            pach__subcmd__help,du)
+                cmd="pach__subcmd__help__subcmd__du"
                 ;;
             pach__subcmd__help,fetch)
                 cmd="pach__subcmd__help__subcmd__fetch"
@@ -260,7 +266,7 @@ _pach() {
 
     case "${cmd}" in
         pach)
-            opts="-q -v -C -h -V --quiet --verbose --color --author-name --author-email --author-date --help --version init add rm status commit log branch tag checkout merge reflog reset restore revert mv diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help"
+            opts="-q -v -C -h -V --quiet --verbose --color --author-name --author-email --author-date --help --version init add rm status commit log branch tag checkout merge reflog reset restore revert mv diff ls cat show run logs provenance fsck du gc completions remote push fetch pull clone help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -581,6 +587,40 @@ _pach() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pach__subcmd__du)
+            opts="-q -v -C -h --json --quiet --verbose --color --author-name --author-email --author-date --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --author-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --author-email)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --author-date)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pach__subcmd__fetch)
             opts="-q -v -C -h --prune --force --json --quiet --verbose --color --author-name --author-email --author-date --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -696,7 +736,7 @@ _pach() {
             return 0
             ;;
         pach__subcmd__help)
-            opts="init add rm status commit log branch tag checkout merge reflog reset restore revert mv diff ls cat show run logs provenance fsck gc completions remote push fetch pull clone help"
+            opts="init add rm status commit log branch tag checkout merge reflog reset restore revert mv diff ls cat show run logs provenance fsck du gc completions remote push fetch pull clone help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -808,6 +848,20 @@ _pach() {
             return 0
             ;;
         pach__subcmd__help__subcmd__diff)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pach__subcmd__help__subcmd__du)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

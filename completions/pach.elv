@@ -54,6 +54,7 @@ set edit:completion:arg-completer[pach] = {|@words|
             cand logs 'Print the stored container logs of a stage'
             cand provenance 'Trace a file to its origins, or to everything derived from it'
             cand fsck 'Verify the store: re-hash every object and check every reference'
+            cand du 'Show how much space the data takes, and what deduplication and chunking saved'
             cand gc 'Delete objects that nothing refers to, and what killed runs left'
             cand completions 'Print a shell completion script'
             cand remote 'Add, list, rename or remove remotes, or change their URL'
@@ -439,6 +440,20 @@ set edit:completion:arg-completer[pach] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'pach;du'= {
+            cand -C 'Run as if pach was started in DIR'
+            cand --color 'When to colour output (NO_COLOR in the environment means never, for auto)'
+            cand --author-name 'Commit author name (default: git''s user.name, else the user name)'
+            cand --author-email 'Commit author email (default: git''s user.email, else user@host)'
+            cand --author-date 'Commit time as Unix seconds, for reproducible commits (default: now)'
+            cand --json 'Print the report as JSON'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Print more about what is happening (can be repeated)'
+            cand --verbose 'Print more about what is happening (can be repeated)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'pach;gc'= {
             cand --grace 'Keep unreachable objects younger than this (e.g. 30m, 2h, 7d; 0 keeps none)'
             cand --keep-failed 'Keep failed runs'' records and logs this long after they ended (default: `[gc] failed_runs` in .pach/config.toml, else 14d)'
@@ -667,6 +682,7 @@ set edit:completion:arg-completer[pach] = {|@words|
             cand logs 'Print the stored container logs of a stage'
             cand provenance 'Trace a file to its origins, or to everything derived from it'
             cand fsck 'Verify the store: re-hash every object and check every reference'
+            cand du 'Show how much space the data takes, and what deduplication and chunking saved'
             cand gc 'Delete objects that nothing refers to, and what killed runs left'
             cand completions 'Print a shell completion script'
             cand remote 'Add, list, rename or remove remotes, or change their URL'
@@ -721,6 +737,8 @@ set edit:completion:arg-completer[pach] = {|@words|
         &'pach;help;provenance'= {
         }
         &'pach;help;fsck'= {
+        }
+        &'pach;help;du'= {
         }
         &'pach;help;gc'= {
         }

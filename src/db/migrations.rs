@@ -8,7 +8,7 @@ use super::{Db, Error, IndexEntry, Result, Stat, sql_error};
 use crate::store::{EntryKind, ObjectId};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 7;
 
 /// Each step takes the schema from version `i` to `i + 1`: SQL, then Rust code, if any.
 const STEPS: &[(&str, Option<Convert>)] = &[
@@ -50,6 +50,10 @@ const STEPS: &[(&str, Option<Convert>)] = &[
         time_ms INTEGER NOT NULL, action TEXT NOT NULL);
      CREATE INDEX reflog_name ON reflog(name, seq);
      CREATE INDEX reflog_time ON reflog(time_ms);", None),
+    // 6 -> 7: no table changes. The store may now hold chunked files (`chunked/` and
+    // segments in `objects/`), which an older pach would take for missing blobs and
+    // unreachable objects (its gc would delete the chunks); the new version makes it refuse.
+    ("INSERT OR REPLACE INTO meta(key, value) VALUES ('store', 'chunked');", None),
 ];
 
 /// Rust code run inside a migration step's transaction.
@@ -284,8 +288,10 @@ mod tests {
         let mut db = Db::open(&p).unwrap();
         assert_eq!(
             db.queries().meta("schema_version").unwrap(),
-            Some("6".to_string())
+            Some(SCHEMA_VERSION.to_string())
         );
+        // And on to 7, which marks the store as one that may hold chunked files.
+        assert_eq!(db.queries().meta("store").unwrap(), Some("chunked".into()));
         assert_eq!(db.queries().get_ref("refs/heads/main").unwrap(), Some(a));
         assert!(db.queries().reflog("refs/heads/main").unwrap().is_empty());
         db.transaction(|tx| tx.set_ref("refs/heads/main", &"b".repeat(64), "reset"))

@@ -98,6 +98,9 @@ fn closure(repo: &Repo, tips: &[ObjectId]) -> Result<HashSet<ObjectId>> {
     Ok(seen)
 }
 
+/// Small files for a remote: (key relative to its root, bytes).
+pub(crate) type Files = Vec<(String, Vec<u8>)>;
+
 /// Splits what a push needs into object files to upload (whole blobs, trees, run records,
 /// and the segments and chunks of chunked files the remote lacks) and chunk indexes to
 /// upload after them.
@@ -105,7 +108,7 @@ pub(crate) fn expand(
     repo: &Repo,
     need: Vec<ObjectId>,
     have: &Have,
-) -> Result<(Vec<ObjectId>, Vec<(String, Vec<u8>)>)> {
+) -> Result<(Vec<ObjectId>, Files)> {
     let store = repo.store();
     let chunked: Vec<ObjectId> = need
         .iter()
@@ -190,7 +193,7 @@ pub(crate) fn fetch_chunked(
         .collect();
     let mut segments: HashMap<ObjectId, Vec<u8>> =
         backend.get_small(&wanted)?.into_iter().collect();
-    for (_, bytes) in &segments {
+    for bytes in segments.values() {
         store.put_bytes(bytes, batch)?;
     }
     let mut lists = Vec::new();

@@ -76,10 +76,19 @@ pub fn check(
         })
         .collect();
     let corrupt: HashSet<ObjectId> = damaged.iter().map(|d| d.0).collect();
-    let reachable = walk(repo, remote, backend, &listed, &corrupt, &mut problems)?;
+    let indexes = backend.list_ids("chunked")?;
+    let reachable = walk(
+        repo,
+        remote,
+        backend,
+        &listed,
+        &indexes,
+        &corrupt,
+        &mut problems,
+    )?;
     let mut out = RemoteFsckOutcome {
         remote: remote.into(),
-        objects: listed.len(),
+        objects: listed.len() + indexes.len(),
         reachable,
         problems,
         repaired: Vec::new(),
@@ -98,6 +107,7 @@ fn walk(
     remote: &str,
     backend: &dyn Backend,
     listed: &HashSet<ObjectId>,
+    indexes: &HashSet<ObjectId>,
     corrupt: &HashSet<ObjectId>,
     problems: &mut Vec<Problem>,
 ) -> Result<usize> {
@@ -124,6 +134,10 @@ fn walk(
         frontier.retain(|(id, _, _)| seen.insert(*id));
         let mut readable = Vec::new();
         for (id, kind, at) in &frontier {
+            if *kind == Kind::Blob && indexes.contains(id) {
+                chunked_pieces(repo, id, at, listed, problems);
+                continue;
+            }
             if !listed.contains(id) {
                 problems.push(Problem {
                     kind: "missing",
@@ -181,6 +195,30 @@ fn walk(
         frontier = next;
     }
     Ok(seen.len())
+}
+
+/// Reports the segments and chunks of a chunked file (as the local index lists them: a
+/// file's index is the same wherever it was made) that the remote lacks.
+fn chunked_pieces(
+    repo: &Repo,
+    id: &ObjectId,
+    at: &str,
+    listed: &HashSet<ObjectId>,
+    problems: &mut Vec<Problem>,
+) {
+    let Ok(index) = repo.store().chunk_index(id) else {
+        return; // not here: the remote's index cannot be checked against anything
+    };
+    let chunks = repo.store().chunks_in(&index).unwrap_or_default();
+    let pieces = index.segments.iter().chain(&chunks).map(|c| c.id);
+    for piece in pieces.filter(|p| !listed.contains(p)) {
+        problems.push(Problem {
+            kind: "missing",
+            id: Some(piece),
+            at: at.to_string(),
+            detail: format!("a chunk or segment of {id} is not on the remote"),
+        });
+    }
 }
 
 /// Uploads a verified local copy of each damaged or missing object, replacing the remote's.

@@ -425,6 +425,30 @@ mod tests {
         (id, n)
     }
 
+    /// A big object stored whole (as every pach before chunks stored it) stays readable, and
+    /// its next version is chunked.
+    #[test]
+    fn a_whole_big_object_of_an_older_store_reads_and_its_next_version_is_chunked() {
+        let (d, s) = store();
+        let v1 = noise(20 << 20, 5);
+        let batch = Batch::default();
+        let a = s.put_bytes(&v1, &batch).unwrap();
+        batch.finish(&s).unwrap();
+        assert!(!s.is_chunked(&a) && s.contains(&a));
+        s.verify(&a).unwrap();
+        let out = d.path().join("out");
+        s.materialize(&a, &out, LinkMode::Copy, false).unwrap();
+        assert_eq!(fs::read(&out).unwrap(), v1);
+        let mut v2 = v1.clone();
+        v2.extend(noise(1 << 20, 6));
+        let f = d.path().join("f");
+        fs::write(&f, &v2).unwrap();
+        let (b, _) = add(&s, &f, Some(&a));
+        assert!(s.is_chunked(&b));
+        assert_eq!(s.read(&b).unwrap(), v2);
+        assert_eq!(s.read(&a).unwrap(), v1);
+    }
+
     /// Every way a file can change gives the chunks a fresh chunking gives, while writing
     /// only a few new objects.
     #[test]

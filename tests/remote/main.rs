@@ -7,6 +7,7 @@
 mod common;
 
 mod bad_trees;
+mod chunks;
 mod dir;
 mod faults;
 mod gc;
@@ -72,12 +73,34 @@ pub fn assert_closure(root: &Path, commit: &str) {
                 if e["kind"] == "dir" {
                     trees.push(id.into());
                 } else {
-                    assert!(remote_obj(root, id).is_file(), "blob {id} missing");
+                    assert_blob(root, id);
                 }
             }
         }
         for p in v["parents"].as_array().unwrap() {
             commits.push(p.as_str().unwrap().into());
+        }
+    }
+}
+
+/// Checks that a blob is on the remote: whole, or as a chunk index whose segments and
+/// chunks are all there.
+pub fn assert_blob(root: &Path, id: &str) {
+    if remote_obj(root, id).is_file() {
+        return;
+    }
+    let index = root.join("chunked").join(&id[..2]).join(&id[2..]);
+    let text = std::fs::read_to_string(&index).unwrap_or_else(|e| panic!("blob {id} missing: {e}"));
+    for line in text.lines().skip(2) {
+        let seg = line.split(' ').next().unwrap();
+        let seg_text = std::fs::read_to_string(remote_obj(root, seg))
+            .unwrap_or_else(|e| panic!("segment {seg} of {id} missing: {e}"));
+        for c in seg_text.lines().skip(1) {
+            let chunk = c.split(' ').next().unwrap();
+            assert!(
+                remote_obj(root, chunk).is_file(),
+                "chunk {chunk} of {id} missing"
+            );
         }
     }
 }

@@ -389,3 +389,41 @@ fn tags_and_deletes_through_a_local_s3_server() {
     };
     assert_eq!(j["pruned"], serde_json::json!(["origin/old"]));
 }
+
+#[test]
+fn a_chunked_file_through_s3_sends_only_new_chunks_and_marks_the_layout() {
+    let Some(srv) = S3Server::start("bkt") else {
+        return;
+    };
+    let ep = srv.endpoint();
+    let a = TestRepo::init();
+    let v1: Vec<u8> = (0..40u32 << 20)
+        .map(|i| (i.wrapping_mul(2654435761) >> 11) as u8)
+        .collect();
+    a.write("data/big.bin", &v1);
+    a.pach(["add", "data"]).assert().success();
+    a.commit("v1");
+    run(&a, &ep, &["remote", "add", "origin", "s3://bkt/c"]).success();
+    run(&a, &ep, &["push"]).success();
+    let mut v2 = v1.clone();
+    v2.extend_from_slice(&v1[..1 << 20]);
+    v2[5] ^= 1;
+    a.write("data/big.bin", &v2);
+    a.pach(["add", "data"]).assert().success();
+    a.commit("v2");
+    let out = run(&a, &ep, &["push", "--json"]).success();
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert!(v["bytes"].as_u64().unwrap() <= 8 << 20, "{v}");
+    let b = TestRepo::new();
+    run(&b, &ep, &["clone", "s3://bkt/c", "c"]).success();
+    let c = TestRepo::at(&b.path().join("c"));
+    assert_eq!(c.read("data/big.bin"), v2);
+    c.pach(["fsck"]).assert().success();
+    run(&c, &ep, &["fsck", "--remote", "origin"]).success();
+    if let Some(dir) = srv.bucket_dir("bkt") {
+        assert_eq!(
+            std::fs::read_to_string(dir.join("c/pach-remote")).unwrap(),
+            "pach-remote 3\n"
+        );
+    }
+}
