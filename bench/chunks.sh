@@ -130,7 +130,7 @@ add_commit() {
 db_bytes() { du -cb .pach/pach.db* | awk 'END { print $1 }'; }
 store_bytes() {
   find .pach -mindepth 1 -maxdepth 1 -type d ! -name tmp ! -name work -exec du -sb {} + |
-    awk '{ s += $1 } END { print s + 0 }'
+    awk '{ s += $1 } END { printf "%.0f\n", s }'  # mawk prints big sums as 8.6e+09
 }
 
 # Directory remote: a file counts as written when it is new or its inode, size or mtime
@@ -140,7 +140,7 @@ push_dir() {
   dir_snap "$W/before"
   rec_t "$1.dir.t" "$PACH" push -q d
   dir_snap "$W/after"
-  read -r n b < <(comm -13 "$W/before" "$W/after" | awk '{ n++; b += $2 } END { print n + 0, b + 0 }')
+  read -r n b < <(comm -13 "$W/before" "$W/after" | awk '{ n++; b += $2 } END { printf "%d %.0f\n", n, b }')
   rec "$1.dir.files" "$n"
   rec "$1.dir.bytes" "$b"
 }
@@ -156,7 +156,7 @@ push_s3() {
     NR == FNR { r[$1] = $2; y[$1] = $3; next }
     { dr = $2 - r[$1]; dy = $3 - y[$1]
       if ($1 == "total") { n = dr; b = dy } else if (dr) m = m sprintf("%s%s %d", m == "" ? "" : ",", $1, dr) }
-    END { gsub(/ /, ":", m); print n, b, (m == "" ? "-" : m) }' "$W/before" "$W/after")
+    END { gsub(/ /, ":", m); printf "%d %.0f %s\n", n, b, (m == "" ? "-" : m) }' "$W/before" "$W/after")
   rec "$1.s3.req" "$n"
   rec "$1.s3.bytes" "$b"
   echo "$m" > "$W/res/$B.$1.s3.methods"

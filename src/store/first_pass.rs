@@ -51,7 +51,17 @@ impl Writer<'_> {
         let (job_tx, job_rx) = sync_channel::<Job>(1);
         std::thread::scope(|s| {
             s.spawn(move || read_ahead(file, len, &free_rx, &read_tx));
-            let storing = s.spawn(move || store_jobs(store, batch, &job_rx, &free_tx));
+            // Its own two threads: behind the global pool's queue (an `add` hashing
+            // thousands of small files at the same time) the pipeline would stall.
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(2)
+                .thread_name(|i| format!("pach-chunks-{i}"))
+                .build()
+                .ok();
+            let storing = s.spawn(move || match &pool {
+                Some(pool) => pool.install(move || store_jobs(store, batch, &job_rx, &free_tx)),
+                None => store_jobs(store, batch, &job_rx, &free_tx),
+            });
             let cut = self.cut_windows(&read_rx, &job_tx);
             drop(job_tx);
             drop(read_rx);
