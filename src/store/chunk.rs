@@ -238,19 +238,8 @@ fn subtree(cvs: &[ChainingValue], len: u64) -> ChainingValue {
 
 #[cfg(test)]
 mod tests {
+    use super::super::testutil::noise as data;
     use super::*;
-
-    fn data(n: usize, seed: u64) -> Vec<u8> {
-        let mut x = seed | 1;
-        (0..n)
-            .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                x as u8
-            })
-            .collect()
-    }
 
     #[test]
     fn block_chaining_values_combine_into_the_files_hash() {

@@ -394,28 +394,9 @@ fn changed_ranges(prior: &Prior, cvs: &[ChainingValue], len: u64) -> Vec<(u64, u
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Batch, LinkMode, Store};
+    use super::super::testutil::{noise, store};
+    use super::super::{Batch, LinkMode};
     use super::*;
-
-    fn noise(n: usize, seed: u64) -> Vec<u8> {
-        let mut x = seed | 1;
-        (0..n)
-            .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                (x >> 24) as u8
-            })
-            .collect()
-    }
-
-    fn store() -> (tempfile::TempDir, Store) {
-        let d = tempfile::tempdir().unwrap();
-        fs::create_dir_all(d.path().join("objects")).unwrap();
-        fs::create_dir_all(d.path().join("tmp")).unwrap();
-        let s = Store::new(d.path());
-        (d, s)
-    }
 
     fn add(s: &Store, path: &Path, base: Option<&ObjectId>) -> (ObjectId, usize) {
         let batch = Batch::default();

@@ -535,6 +535,7 @@ pub fn sync_fs(dir: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::super::hash::CHUNK;
+    use super::super::testutil::store;
     use super::*;
 
     fn temp_files(d: &tempfile::TempDir) -> usize {
@@ -542,14 +543,6 @@ mod tests {
             .into_iter()
             .filter(|e| e.as_ref().unwrap().file_type().is_file())
             .count()
-    }
-
-    fn store() -> (tempfile::TempDir, Store) {
-        let d = tempfile::tempdir().unwrap();
-        fs::create_dir_all(d.path().join("objects")).unwrap();
-        fs::create_dir_all(d.path().join("tmp")).unwrap();
-        let s = Store::new(d.path());
-        (d, s)
     }
 
     #[test]

@@ -13,6 +13,8 @@ pub mod id;
 pub mod loose;
 mod place;
 pub mod resize;
+#[cfg(test)]
+mod testutil;
 
 pub use codec::{
     Author, CodeVersion, Commit, EntryKind, ImageRef, RunInput, RunOutput, RunRecord, Runner,

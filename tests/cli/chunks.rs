@@ -6,20 +6,7 @@ use std::path::{Path, PathBuf};
 use predicates::prelude::*;
 use predicates::str::contains;
 
-use crate::common::{TestRepo, stderr_of};
-
-/// Bytes that do not repeat (so every chunk differs), `n` MiB of them.
-fn noise(n: usize, seed: u64) -> Vec<u8> {
-    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    (0..n << 20)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x >> 32) as u8
-        })
-        .collect()
-}
+use crate::common::{TestRepo, commit_big, noise, stderr_of};
 
 fn b3(bytes: &[u8]) -> String {
     blake3::hash(bytes).to_hex().to_string()
@@ -54,12 +41,6 @@ fn chunks(r: &TestRepo, id: &str) -> Vec<String> {
         );
     }
     out
-}
-
-fn commit_big(r: &TestRepo, bytes: &[u8], msg: &str) {
-    r.write("data/big.bin", bytes);
-    r.pach(["add", "data"]).assert().success();
-    r.pach(["commit", "-m", msg]).assert().success();
 }
 
 #[test]

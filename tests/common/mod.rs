@@ -456,3 +456,23 @@ pub fn fill_but(dir: &Path, free: u64) -> PathBuf {
         .unwrap();
     filler
 }
+
+/// `n` MiB of bytes that do not repeat (so every content-defined chunk differs).
+pub fn noise(n: usize, seed: u64) -> Vec<u8> {
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    (0..n << 20)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 32) as u8
+        })
+        .collect()
+}
+
+/// Writes `data/big.bin` and commits it.
+pub fn commit_big(r: &TestRepo, bytes: &[u8], msg: &str) {
+    r.write("data/big.bin", bytes);
+    r.pach(["add", "data"]).assert().success();
+    r.pach(["commit", "-m", msg]).assert().success();
+}

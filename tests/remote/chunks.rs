@@ -5,19 +5,16 @@ use std::path::Path;
 
 use predicates::str::contains;
 
-use super::common::{TestRepo, stderr_of};
+use super::common::{TestRepo, commit_big, noise, stderr_of};
 use super::remote_fsck;
 
-fn noise(n: usize, seed: u64) -> Vec<u8> {
-    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    (0..n << 20)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x >> 32) as u8
-        })
-        .collect()
+/// Bytes of every file under `dir`.
+fn bytes_under(dir: &Path) -> u64 {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.metadata().ok().filter(|m| m.is_file()).map(|m| m.len()))
+        .sum()
 }
 
 /// Files under `root` modified after `mark`, with their total size.
@@ -31,12 +28,6 @@ fn written_since(root: &Path, mark: std::time::SystemTime) -> (usize, u64) {
         }
     }
     n
-}
-
-fn commit_big(r: &TestRepo, bytes: &[u8], msg: &str) {
-    r.write("data/big.bin", bytes);
-    r.pach(["add", "data"]).assert().success();
-    r.pach(["commit", "-m", msg]).assert().success();
 }
 
 #[test]
@@ -71,19 +62,11 @@ fn a_small_edit_to_a_big_file_pushes_and_fetches_only_its_new_chunks() {
     let (n, bad) = remote_fsck(&remote);
     assert!(n > 0 && bad.is_empty(), "{bad:?}");
 
-    let before: u64 = walkdir::WalkDir::new(b.pach_dir().join("objects"))
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e.metadata().ok().filter(|m| m.is_file()).map(|m| m.len()))
-        .sum();
+    let before = bytes_under(&b.pach_dir().join("objects"));
     let pulled = b.pach(["pull"]).assert().success();
     let _ = pulled;
     assert_eq!(b.read("data/big.bin"), v2);
-    let after: u64 = walkdir::WalkDir::new(b.pach_dir().join("objects"))
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e.metadata().ok().filter(|m| m.is_file()).map(|m| m.len()))
-        .sum();
+    let after = bytes_under(&b.pach_dir().join("objects"));
     assert!(
         after - before <= 8 << 20,
         "the pull stored {} bytes",
