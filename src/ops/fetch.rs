@@ -115,6 +115,7 @@ pub fn fetch_from(
     opts: FetchOptions,
     p: &dyn Progress,
 ) -> Result<FetchOutcome> {
+    super::chunk_sync::layout(remote, backend)?;
     let mut tips = backend.branches()?;
     if let Some(want) = branches {
         for b in want {

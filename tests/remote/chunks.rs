@@ -122,3 +122,24 @@ fn a_remote_chunk_whose_bytes_do_not_match_is_refused_and_nothing_is_stored() {
         .code(4)
         .stdout(contains(chunk));
 }
+
+#[test]
+fn a_remote_of_a_newer_layout_is_refused_by_push_and_fetch() {
+    let a = TestRepo::init();
+    a.commit_files("one", &[("a", "1\n")]);
+    let remote = a.base().join("remote");
+    a.pach(["remote", "add", "origin", remote.to_str().unwrap()])
+        .assert()
+        .success();
+    a.pach(["push"]).assert().success();
+    std::fs::write(remote.join("pach-remote"), "pach-remote 9\n").unwrap();
+    a.commit_files("two", &[("b", "2\n")]);
+    for cmd in ["push", "fetch"] {
+        let out = a.pach([cmd]).assert().failure();
+        let err = stderr_of(&out);
+        assert!(
+            err.contains("newer pach") && err.contains("pach-remote 9"),
+            "{cmd}: {err}"
+        );
+    }
+}
