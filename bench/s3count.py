@@ -61,24 +61,21 @@ class Proxy(BaseHTTPRequestHandler):
                         up.send(t)
                         if t in (b"\r\n", b"\n", b""):
                             return total
-                left = size
-                while left:
-                    buf = self.rfile.read(min(PIECE, left))
-                    if not buf:
-                        raise ConnectionError("client closed mid-chunk")
-                    up.send(buf)
-                    left -= len(buf)
+                self._copy(up, size)
                 total += size
                 up.send(self.rfile.readline())  # CRLF after the chunk
-        left = int(self.headers.get("Content-Length") or 0)
-        total = left
+        total = int(self.headers.get("Content-Length") or 0)
+        self._copy(up, total)
+        return total
+
+    def _copy(self, up, left):
+        """Send the next `left` bytes of the request upstream, a piece at a time."""
         while left:
             buf = self.rfile.read(min(PIECE, left))
             if not buf:
                 raise ConnectionError("client closed mid-body")
             up.send(buf)
             left -= len(buf)
-        return total
 
     def _forward(self):
         if self.command == "GET" and self.path == COUNT_PATH:

@@ -30,16 +30,23 @@ fn written_since(root: &Path, mark: std::time::SystemTime) -> (usize, u64) {
     n
 }
 
-#[test]
-fn a_small_edit_to_a_big_file_pushes_and_fetches_only_its_new_chunks() {
+/// A project with `data/big.bin` of `mib` MiB committed and pushed to a directory remote:
+/// (project, remote, the file's bytes).
+fn pushed_big(mib: usize, seed: u64) -> (TestRepo, std::path::PathBuf, Vec<u8>) {
     let a = TestRepo::init();
-    let v1 = noise(40, 1);
+    let v1 = noise(mib, seed);
     commit_big(&a, &v1, "v1");
     let remote = a.base().join("remote");
     a.pach(["remote", "add", "origin", remote.to_str().unwrap()])
         .assert()
         .success();
     a.pach(["push"]).assert().success();
+    (a, remote, v1)
+}
+
+#[test]
+fn a_small_edit_to_a_big_file_pushes_and_fetches_only_its_new_chunks() {
+    let (a, remote, v1) = pushed_big(40, 1);
     assert_eq!(
         std::fs::read_to_string(remote.join("pach-remote")).unwrap(),
         "pach-remote 3\n"
@@ -78,14 +85,7 @@ fn a_small_edit_to_a_big_file_pushes_and_fetches_only_its_new_chunks() {
 
 #[test]
 fn a_remote_chunk_whose_bytes_do_not_match_is_refused_and_nothing_is_stored() {
-    let a = TestRepo::init();
-    let v1 = noise(24, 3);
-    commit_big(&a, &v1, "v1");
-    let remote = a.base().join("remote");
-    a.pach(["remote", "add", "origin", remote.to_str().unwrap()])
-        .assert()
-        .success();
-    a.pach(["push"]).assert().success();
+    let (a, remote, v1) = pushed_big(24, 3);
     // Swap one chunk's bytes on the remote for other bytes of the same length.
     let id = blake3::hash(&v1).to_hex().to_string();
     let index =
