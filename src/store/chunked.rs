@@ -10,8 +10,6 @@ use std::io::{self, Read};
 use std::os::unix::fs::{FileExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-
 use super::chunk::{ChunkIndex, ChunkRef, decode_segment};
 use super::{Error, ObjectId, Result, Store};
 
@@ -350,9 +348,4 @@ impl Read for PieceReader {
             self.current = Some((f, part.len));
         }
     }
-}
-
-/// Hashes many chunks on every core: used where chunks arrive in bulk (fetches).
-pub fn ids_of(chunks: &[&[u8]]) -> Vec<ObjectId> {
-    chunks.par_iter().map(|c| ObjectId::of(c)).collect()
 }

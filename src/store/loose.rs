@@ -8,7 +8,7 @@
 //! cost little more than copying them.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
+use std::io;
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -182,15 +182,8 @@ impl Store {
     /// Writes `bytes` as an object into `batch` unless it is already stored.
     pub fn put_bytes(&self, bytes: &[u8], batch: &Batch) -> Result<ObjectId> {
         let id = ObjectId::of(bytes);
-        if !self.contains(&id) && !batch.has(&id) {
-            let (tmp, mut file) = self.temp_file()?;
-            let written = file.write_all(bytes);
-            let tmp = Guard(tmp);
-            written.map_err(|source| Error::Write {
-                path: tmp.0.clone(),
-                source,
-            })?;
-            batch.push(tmp.disarm(), id);
+        if !self.contains(&id) {
+            self.put_known(&id, bytes, batch)?;
         }
         Ok(id)
     }
