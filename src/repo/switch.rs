@@ -26,7 +26,7 @@ use crate::error::{Error, Result};
 use crate::snapshot::FileEntry;
 use crate::store::loose::{LARGE, temp_beside};
 use crate::store::resize::{Direction, Resized};
-use crate::store::{EntryKind, LinkMode};
+use crate::store::{EntryKind, LinkMode, ObjectId};
 
 /// One file made ready by the prepare phase.
 #[derive(Clone)]
@@ -35,8 +35,9 @@ enum Ready {
     Temp(PathBuf),
     /// Grown in place already; undone by truncating back to the old length.
     Grown(u64),
-    /// To be truncated in place when switching (a shrink needs no space).
-    Shrink,
+    /// To be truncated in place when switching (a shrink needs no space); holds the id of
+    /// the version there now.
+    Shrink(ObjectId),
 }
 
 /// What the switch did to one path, to put it back if a later step fails.
@@ -167,12 +168,12 @@ impl Repo {
             if e.size > o.size {
                 let r = self
                     .store()
-                    .resize_in_place(&e.id, &full, Direction::Grow)?;
+                    .resize_in_place(&e.id, &o.id, &full, Direction::Grow)?;
                 if r == Resized::Done {
                     return Ok(Ready::Grown(o.size));
                 }
             } else {
-                return Ok(Ready::Shrink);
+                return Ok(Ready::Shrink(o.id));
             }
         }
         // Beside the file when its directory is there: creating 10^4 files in a few
@@ -346,10 +347,10 @@ impl Repo {
                 }
             }
             Ready::Grown(_) => {}
-            Ready::Shrink => {
+            Ready::Shrink(was) => {
                 let r = self
                     .store()
-                    .resize_in_place(&e.id, full, Direction::Shrink)?;
+                    .resize_in_place(&e.id, was, full, Direction::Shrink)?;
                 if r != Resized::Done {
                     // The truncated file freed the space the full copy needs.
                     remove_any(full)?;

@@ -146,7 +146,9 @@ impl Store {
     pub(super) fn verify_chunked(&self, id: &ObjectId) -> Result<()> {
         let pieces = self.pieces(id)?;
         let mut file = blake3::Hasher::new();
-        for part in &pieces.parts {
+        let mut ahead = ReadAhead::default();
+        for (i, part) in pieces.parts.iter().enumerate() {
+            ahead.past(&pieces, i);
             let bytes = read_piece(&pieces, part)?;
             // The file's hash and the chunk's, one on each core.
             let (_, chunk) = rayon::join(|| file.update(&bytes), || ObjectId::of(&bytes));
@@ -199,7 +201,9 @@ impl Store {
 fn hash_pieces(pieces: &Pieces) -> Result<ObjectId> {
     let mut h = blake3::Hasher::new();
     let mut buf = vec![0u8; super::chunk::MAX];
-    for part in &pieces.parts {
+    let mut ahead = ReadAhead::default();
+    for (i, part) in pieces.parts.iter().enumerate() {
+        ahead.past(pieces, i);
         let f = open_piece(pieces, part)?;
         let n = part.len as usize;
         if buf.len() < n {
@@ -215,7 +219,9 @@ fn hash_pieces(pieces: &Pieces) -> Result<ObjectId> {
 /// Appends every piece to `out` by `copy_file_range`.
 fn copy_pieces(pieces: &Pieces, out: &File, dest: &Path) -> Result<()> {
     let mut at = 0u64;
-    for part in &pieces.parts {
+    let mut ahead = ReadAhead::default();
+    for (i, part) in pieces.parts.iter().enumerate() {
+        ahead.past(pieces, i);
         let f = open_piece(pieces, part)?;
         copy_range(&f, 0, out, at, part.len).map_err(|source| Error::Write {
             path: dest.to_owned(),
@@ -263,6 +269,20 @@ fn read_piece(pieces: &Pieces, part: &Piece) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// Reads one piece whole and checks it against its id.
+pub(super) fn read_checked(pieces: &Pieces, part: &Piece) -> Result<Vec<u8>> {
+    let bytes = read_piece(pieces, part)?;
+    let actual = ObjectId::of(&bytes);
+    match actual == part.id {
+        true => Ok(bytes),
+        false if pieces.chunked => Err(chunk_corrupt(pieces, part, actual)),
+        false => Err(Error::Mismatch {
+            id: part.id,
+            actual,
+        }),
+    }
+}
+
 fn short_piece(pieces: &Pieces, part: &Piece, e: io::Error) -> Error {
     match e.kind() {
         io::ErrorKind::UnexpectedEof if pieces.chunked => chunk_corrupt(
@@ -304,12 +324,40 @@ fn part_error(e: Error, file: &ObjectId, seg: &ChunkRef, offset: u64) -> Error {
     }
 }
 
+/// Asks the kernel to read the chunks just ahead of the one being read: read one small file
+/// after another, a cold object came off the disk at half its speed (4 GiB: 11.7 s to `cat`
+/// against 3.2 s for the same bytes as one file).
+#[derive(Default)]
+pub(super) struct ReadAhead {
+    next: usize,
+}
+
+impl ReadAhead {
+    /// How far ahead, in bytes of the object.
+    const AHEAD: u64 = 32 << 20;
+
+    /// Hints the chunks starting less than [`Self::AHEAD`] past the start of part `i`.
+    pub(super) fn past(&mut self, pieces: &Pieces, i: usize) {
+        if !pieces.chunked {
+            return; // a whole object is one file: the kernel reads ahead in it already
+        }
+        let until = pieces.parts[i].offset + Self::AHEAD;
+        while let Some(part) = pieces.parts.get(self.next).filter(|p| p.offset < until) {
+            if let Ok(f) = File::open(&part.path) {
+                let _ = rustix::fs::fadvise(&f, 0, None, rustix::fs::Advice::WillNeed);
+            }
+            self.next += 1;
+        }
+    }
+}
+
 /// Streams an object's pieces in order (unverified: call [`Store::verify`] first where it
 /// matters).
 pub struct PieceReader {
     pieces: Pieces,
     next: usize,
     current: Option<(File, u64)>,
+    ahead: ReadAhead,
 }
 
 impl PieceReader {
@@ -318,6 +366,7 @@ impl PieceReader {
             pieces,
             next: 0,
             current: None,
+            ahead: ReadAhead::default(),
         }
     }
 }
@@ -343,6 +392,7 @@ impl Read for PieceReader {
             let Some(part) = self.pieces.parts.get(self.next) else {
                 return Ok(0);
             };
+            self.ahead.past(&self.pieces, self.next);
             self.next += 1;
             let f = open_piece(&self.pieces, part).map_err(io::Error::other)?;
             self.current = Some((f, part.len));

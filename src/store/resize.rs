@@ -12,7 +12,7 @@ use std::io;
 use std::os::unix::fs::{FileExt, MetadataExt, OpenOptionsExt};
 use std::path::Path;
 
-use super::chunked::Pieces;
+use super::chunked::{Pieces, read_checked};
 use super::loose::hash_mapped;
 use super::{Error, ObjectId, Result, Store};
 
@@ -47,7 +47,17 @@ impl Store {
     ///
     /// Only resizes in direction `way`; a grow that fails part-way (a full disk) truncates
     /// the file back to its old length before returning the error.
-    pub fn resize_in_place(&self, id: &ObjectId, dest: &Path, way: Direction) -> Result<Resized> {
+    ///
+    /// `was` is the object `dest` holds. When both are chunked, their chunk lists show where
+    /// they part, and only the bytes from there on are compared (a chunk or two for an
+    /// append; an early mismatch for an insert), instead of hashing the whole file.
+    pub fn resize_in_place(
+        &self,
+        id: &ObjectId,
+        was: &ObjectId,
+        dest: &Path,
+        way: Direction,
+    ) -> Result<Resized> {
         let src = self.path(id);
         let write_err = |source| Error::Write {
             path: dest.to_owned(),
@@ -75,8 +85,15 @@ impl Store {
         } else {
             Direction::Grow
         };
-        if wanted != way {
+        if wanted != way || size == have {
             return Ok(Resized::Untouched);
+        }
+        if pieces.chunked && self.is_chunked(was) {
+            let was = self.pieces(was)?;
+            if was.size != have {
+                return Ok(Resized::Untouched); // not the version the caller saw
+            }
+            return self.resize_by_chunks(&was, &pieces, &file, dest);
         }
         if size < have {
             // Truncate, then check what is left; the file is committed, so nothing is lost
@@ -88,9 +105,6 @@ impl Store {
             } else {
                 Resized::Spoiled
             });
-        }
-        if size == have {
-            return Ok(Resized::Untouched);
         }
         // Growing: the file's bytes followed by the object's tail must hash to the id;
         // only then is the tail appended (by the kernel, from the object just hashed).
@@ -110,6 +124,55 @@ impl Store {
         append_tail(&tail, &file, have).map_err(|e| {
             // Back to the committed version: a grow either completes or never happened.
             let _ = file.set_len(have);
+            write_err(e)
+        })?;
+        Ok(Resized::Done)
+    }
+}
+
+impl Store {
+    /// Resizes `file`, holding chunked object `was`, into chunked object `to`, if one is a
+    /// prefix of the other; the bytes after their common chunks are compared, and the
+    /// object's chunks read are checked against their ids.
+    fn resize_by_chunks(
+        &self,
+        was: &Pieces,
+        to: &Pieces,
+        file: &File,
+        dest: &Path,
+    ) -> Result<Resized> {
+        let write_err = |source| Error::Write {
+            path: dest.to_owned(),
+            source,
+        };
+        let short = was.size.min(to.size);
+        let same = was
+            .parts
+            .iter()
+            .zip(&to.parts)
+            .take_while(|(a, b)| a.id == b.id && a.offset == b.offset && a.len == b.len)
+            .count();
+        let mut ours = Vec::new();
+        for part in to.parts[same..].iter().take_while(|p| p.offset < short) {
+            let theirs = read_checked(to, part)?;
+            let n = (short - part.offset).min(part.len) as usize;
+            ours.resize(n, 0);
+            file.read_exact_at(&mut ours, part.offset)
+                .map_err(write_err)?;
+            if ours[..] != theirs[..n] {
+                return Ok(Resized::Untouched);
+            }
+        }
+        if to.size < was.size {
+            file.set_len(to.size).map_err(write_err)?;
+            return Ok(Resized::Done);
+        }
+        let tail = tail_of(to, was.size);
+        for part in to.parts.iter().filter(|p| p.offset + p.len > was.size) {
+            read_checked(to, part)?;
+        }
+        append_tail(&tail, file, was.size).map_err(|e| {
+            let _ = file.set_len(was.size);
             write_err(e)
         })?;
         Ok(Resized::Done)
@@ -197,20 +260,20 @@ mod tests {
         std::fs::write(&w, &short).unwrap();
         let ino = std::fs::metadata(&w).unwrap().ino();
         assert_eq!(
-            s.resize_in_place(&b, &w, Direction::Shrink).unwrap(),
+            s.resize_in_place(&b, &a, &w, Direction::Shrink).unwrap(),
             Resized::Untouched
         );
         assert_eq!(
-            s.resize_in_place(&b, &w, Direction::Grow).unwrap(),
+            s.resize_in_place(&b, &a, &w, Direction::Grow).unwrap(),
             Resized::Done
         );
         assert_eq!(std::fs::read(&w).unwrap(), s.read(&b).unwrap());
         assert_eq!(
-            s.resize_in_place(&a, &w, Direction::Grow).unwrap(),
+            s.resize_in_place(&a, &b, &w, Direction::Grow).unwrap(),
             Resized::Untouched
         );
         assert_eq!(
-            s.resize_in_place(&a, &w, Direction::Shrink).unwrap(),
+            s.resize_in_place(&a, &b, &w, Direction::Shrink).unwrap(),
             Resized::Done
         );
         assert_eq!(std::fs::read(&w).unwrap(), short);
@@ -226,7 +289,7 @@ mod tests {
         // Not a prefix of the longer object: untouched.
         std::fs::write(&w, &other).unwrap();
         assert_eq!(
-            s.resize_in_place(&b, &w, Direction::Grow).unwrap(),
+            s.resize_in_place(&b, &b, &w, Direction::Grow).unwrap(),
             Resized::Untouched
         );
         assert_eq!(std::fs::read(&w).unwrap(), other);
@@ -236,7 +299,7 @@ mod tests {
         longer.extend_from_slice(b"more");
         let c = stored(&s, d.path(), "c", &longer);
         assert_eq!(
-            s.resize_in_place(&c, &w, Direction::Grow).unwrap(),
+            s.resize_in_place(&c, &b, &w, Direction::Grow).unwrap(),
             Resized::Untouched
         );
         assert_eq!(std::fs::read(d.path().join("w2")).unwrap(), other);
@@ -247,8 +310,79 @@ mod tests {
         std::fs::write(&v, &changed).unwrap();
         let a = stored(&s, d.path(), "a2", &short);
         assert_eq!(
-            s.resize_in_place(&a, &v, Direction::Shrink).unwrap(),
+            s.resize_in_place(&a, &b, &v, Direction::Shrink).unwrap(),
             Resized::Spoiled
         );
+    }
+
+    #[test]
+    fn chunked_versions_resize_by_their_chunk_lists() {
+        let (d, s) = crate::store::testutil::store();
+        let put = |name: &str, bytes: &[u8]| {
+            let p = d.path().join(name);
+            std::fs::write(&p, bytes).unwrap();
+            let batch = Batch::default();
+            let (id, _) = s.ingest(&p, LinkMode::Copy, &batch).unwrap();
+            batch.finish(&s).unwrap();
+            assert!(s.is_chunked(&id), "{name} is chunked");
+            id
+        };
+        let v1 = crate::store::testutil::noise(20 << 20, 1);
+        let mut appended = v1.clone();
+        appended.extend(crate::store::testutil::noise(1 << 20, 2));
+        let mut inserted = v1.clone();
+        inserted.splice(8 << 20..8 << 20, [7u8; 100]);
+        let (a, b, c) = (put("a", &v1), put("b", &appended), put("c", &inserted));
+        let w = d.path().join("w");
+        std::fs::write(&w, &v1).unwrap();
+        let ino = std::fs::metadata(&w).unwrap().ino();
+        assert_eq!(
+            s.resize_in_place(&b, &a, &w, Direction::Grow).unwrap(),
+            Resized::Done
+        );
+        assert_eq!(std::fs::read(&w).unwrap(), appended);
+        assert_eq!(
+            s.resize_in_place(&a, &b, &w, Direction::Shrink).unwrap(),
+            Resized::Done
+        );
+        assert_eq!(std::fs::read(&w).unwrap(), v1);
+        assert_eq!(
+            std::fs::metadata(&w).unwrap().ino(),
+            ino,
+            "resized in place"
+        );
+        // An insert shifts what follows: neither a prefix of the other, and untouched both
+        // ways (never truncated first).
+        assert_eq!(
+            s.resize_in_place(&c, &a, &w, Direction::Grow).unwrap(),
+            Resized::Untouched
+        );
+        assert_eq!(std::fs::read(&w).unwrap(), v1);
+        std::fs::write(&w, &inserted).unwrap();
+        assert_eq!(
+            s.resize_in_place(&a, &c, &w, Direction::Shrink).unwrap(),
+            Resized::Untouched
+        );
+        assert_eq!(std::fs::read(&w).unwrap(), inserted);
+        // A working file that is not the version it claims to be, where the lists part: the
+        // bytes there are compared, so it is left alone.
+        let mut claimed = v1.clone();
+        let last = s.pieces(&a).unwrap().parts.last().unwrap().offset as usize;
+        claimed[last + 5] ^= 1;
+        std::fs::write(&w, &claimed).unwrap();
+        assert_eq!(
+            s.resize_in_place(&b, &a, &w, Direction::Grow).unwrap(),
+            Resized::Untouched
+        );
+        // A corrupt chunk of the tail: an error naming it, and the file as it was.
+        std::fs::write(&w, &v1).unwrap();
+        let tail = s.pieces(&b).unwrap().parts.last().unwrap().clone();
+        let mut bad = std::fs::read(&tail.path).unwrap();
+        bad[0] ^= 1;
+        std::fs::remove_file(&tail.path).unwrap();
+        std::fs::write(&tail.path, &bad).unwrap();
+        let err = s.resize_in_place(&b, &a, &w, Direction::Grow).unwrap_err();
+        assert!(err.to_string().contains(&tail.id.to_string()), "{err}");
+        assert_eq!(std::fs::read(&w).unwrap(), v1);
     }
 }

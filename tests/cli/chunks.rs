@@ -62,13 +62,29 @@ fn a_big_file_is_chunked_its_id_is_its_b3sum_and_it_round_trips() {
     let mut v2 = v1.clone();
     v2.extend(noise(1, 2));
     commit_big(&r, &v2, "v2");
+    let inode = || {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(r.path().join("data/big.bin"))
+            .unwrap()
+            .ino()
+    };
+    let ino = inode();
     r.pach(["checkout", "HEAD~1"]).assert().success();
     assert_eq!(b3(&r.read("data/big.bin")), id);
     r.pach(["checkout", "main"]).assert().success();
     assert_eq!(r.read("data/big.bin"), v2);
+    assert_eq!(inode(), ino, "an append is undone and redone in place");
+    // An insertion is no prefix: both ways are whole copies, right ones.
+    let mut v3 = v2.clone();
+    v3.splice(8 << 20..8 << 20, noise(1, 3)[..100].to_vec());
+    commit_big(&r, &v3, "v3");
+    r.pach(["checkout", "HEAD~1"]).assert().success();
+    assert_eq!(r.read("data/big.bin"), v2);
+    r.pach(["checkout", "main"]).assert().success();
+    assert_eq!(r.read("data/big.bin"), v3);
     std::fs::remove_file(r.path().join("data/big.bin")).unwrap();
     r.pach(["restore", "data/big.bin"]).assert().success();
-    assert_eq!(r.read("data/big.bin"), v2);
+    assert_eq!(r.read("data/big.bin"), v3);
     r.pach(["fsck"]).assert().success();
     let st = r.json(["status", "--json"]);
     assert_eq!(st["unstaged"], serde_json::json!([]), "{st}");
