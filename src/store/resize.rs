@@ -319,11 +319,7 @@ mod tests {
     fn chunked_versions_resize_by_their_chunk_lists() {
         let (d, s) = crate::store::testutil::store();
         let put = |name: &str, bytes: &[u8]| {
-            let p = d.path().join(name);
-            std::fs::write(&p, bytes).unwrap();
-            let batch = Batch::default();
-            let (id, _) = s.ingest(&p, LinkMode::Copy, &batch).unwrap();
-            batch.finish(&s).unwrap();
+            let id = stored(&s, d.path(), name, bytes);
             assert!(s.is_chunked(&id), "{name} is chunked");
             id
         };
