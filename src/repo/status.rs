@@ -146,6 +146,39 @@ pub(crate) fn racy_margin(mtime_ns: i64) -> i64 {
     }
 }
 
+/// Dates the verification of files a checkout just wrote past their racy margin, waiting
+/// for it (20 ms at most; never on a filesystem that keeps whole seconds), so the next
+/// command trusts their stat instead of re-hashing them: after a checkout that wrote or
+/// resized a 4 GiB file, the next `status` spent 4.4 s hashing it again.
+///
+/// Git stays racy here; pach waits, because it wrote these files itself: a write by another
+/// process within the same clock tick as the checkout's own last write to a file goes unseen,
+/// and such a writer races the checkout anyway. A later write has a later mtime.
+pub(crate) fn settle(entries: &mut [(String, IndexEntry)]) {
+    let fine = |e: &IndexEntry| racy_margin(e.stat.mtime_ns) < 1_000_000_000;
+    let Some(until) = entries
+        .iter()
+        .filter(|(_, e)| fine(e))
+        .map(|(_, e)| e.stat.mtime_ns + racy_margin(e.stat.mtime_ns))
+        .max()
+    else {
+        return;
+    };
+    let wait = until + 1 - now_ns();
+    if wait > 25_000_000 {
+        return; // an mtime in the future: leave the entries racy
+    }
+    if wait > 0 {
+        std::thread::sleep(std::time::Duration::from_nanos(wait as u64));
+    }
+    let now = now_ns();
+    for (_, e) in entries.iter_mut() {
+        if fine(e) && e.stat.mtime_ns + racy_margin(e.stat.mtime_ns) < now {
+            e.verified_ns = now;
+        }
+    }
+}
+
 impl Repo {
     /// Compares the working tree at `path` with its index entry.
     pub(crate) fn check_entry(

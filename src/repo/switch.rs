@@ -105,7 +105,10 @@ impl Repo {
             &deleting,
             &mut undo,
         ) {
-            Ok(entries) => Ok(entries),
+            Ok(mut entries) => {
+                super::status::settle(&mut entries);
+                Ok(entries)
+            }
             Err(e) => {
                 self.put_back(undo);
                 for (r, (p, _)) in ready.into_iter().zip(write) {
