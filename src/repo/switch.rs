@@ -206,6 +206,8 @@ impl Repo {
             && full.symlink_metadata().is_ok_and(|m| {
                 m.is_file() && m.nlink() == 1 && super::status::stat_of(&m) == o.stat
             })
+            // A racy stat does not prove the bytes (under --force nothing else checked them).
+            && o.stat.mtime_ns + super::status::racy_margin(o.stat.mtime_ns) < o.verified_ns
     }
 
     /// Writes `e` at `dest` (which must not exist): a file from the store, or a symlink.
