@@ -168,7 +168,8 @@ impl Store {
             return Ok(Resized::Done);
         }
         let tail = tail_of(to, was.size);
-        for part in to.parts.iter().filter(|p| p.offset + p.len > was.size) {
+        // The chunk across the old end was checked by the comparison above.
+        for part in to.parts.iter().filter(|p| p.offset >= was.size) {
             read_checked(to, part)?;
         }
         append_tail(&tail, file, was.size).map_err(|e| {
