@@ -321,12 +321,12 @@ fn big(seed: u8) -> Vec<u8> {
 fn checkout_appends_or_truncates_a_large_file_in_place_when_one_version_extends_the_other() {
     let repo = TestRepo::init();
     let v1 = big(0);
-    repo.write("data/log.bin", &v1);
+    repo.write_settled("data/log.bin", &v1);
     repo.pach(["add", "data"]).assert().success();
     repo.commit("v1");
     let mut v2 = v1.clone();
     v2.extend_from_slice(b"one more day of data\n");
-    repo.write("data/log.bin", &v2);
+    repo.write_settled("data/log.bin", &v2);
     repo.pach(["add", "data"]).assert().success();
     repo.commit("v2");
     let ino = stat(&repo, "data/log.bin").0;

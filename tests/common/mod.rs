@@ -174,6 +174,15 @@ impl TestRepo {
         std::fs::write(&p, content).unwrap_or_else(|e| panic!("write {}: {e}", p.display()));
     }
 
+    /// Writes a file and waits out pach's racy margin (20 ms), as a file written by hand
+    /// would be: an `add` within the margin of the write leaves the entry racily clean, and a
+    /// checkout then rightly copies the file whole instead of resizing it in place, which is
+    /// what the tests asserting the in-place path look at.
+    pub fn write_settled(&self, rel: impl AsRef<Path>, content: impl AsRef<[u8]>) {
+        self.write(rel, content);
+        std::thread::sleep(std::time::Duration::from_millis(30));
+    }
+
     /// Reads a file of the working tree.
     pub fn read(&self, rel: impl AsRef<Path>) -> Vec<u8> {
         let p = self.dir.join(rel);
@@ -472,7 +481,7 @@ pub fn noise(n: usize, seed: u64) -> Vec<u8> {
 
 /// Writes `data/big.bin` and commits it.
 pub fn commit_big(r: &TestRepo, bytes: &[u8], msg: &str) {
-    r.write("data/big.bin", bytes);
+    r.write_settled("data/big.bin", bytes);
     r.pach(["add", "data"]).assert().success();
     r.pach(["commit", "-m", msg]).assert().success();
 }
