@@ -250,7 +250,7 @@ fn remote_hint(e: &crate::remote::Error) -> Option<String> {
         R::Denied { .. } => "check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or the web identity, container or instance credentials pach found)".into(),
         R::Unreachable { .. } => "check the endpoint (AWS_ENDPOINT_URL or `endpoint` in `[remote.<name>]`) and that the server runs".into(),
         R::NoBucket { .. } => "create the bucket first; pach does not create buckets".into(),
-        R::Corrupt { remote, .. } | R::Missing { remote, .. } => format!(
+        R::Corrupt { remote, .. } | R::Missing { remote, .. } | R::BadPack { remote, .. } => format!(
             "the remote copy is damaged or gone: in a clone that has a good copy, run `pach fsck --remote {remote} --repair` (with that clone's name for this remote)"
         ),
         R::LocalCorrupt { .. } => "run `pach fsck` to list every damaged object in this store, and push from a clone that has a good copy".into(),

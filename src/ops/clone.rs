@@ -111,6 +111,7 @@ fn clone_into(
         name: "origin".into(),
         url: url.into(),
         s3: Default::default(),
+        layout: None,
     };
     let backend = remote::open(&spec, repo.root())?;
     let branches = backend.branches()?;

@@ -28,6 +28,16 @@ pub fn spec(repo: &Repo, name: Option<&str>) -> Result<Spec> {
     let r = remotes
         .get(&name)
         .ok_or_else(|| RemoteError::Unknown { name: name.clone() })?;
+    if let Some(l) = r.layout.filter(|l| !(3..=remote::LAYOUT).contains(l)) {
+        return Err(RemoteError::BadUrl {
+            url: r.url.clone(),
+            reason: format!(
+                "`layout = {l}` in [remote.{name}] of .pach/config.toml: this pach writes layout 3 or {}",
+                remote::LAYOUT
+            ),
+        }
+        .into());
+    }
     Ok(spec_of(&name, r))
 }
 
@@ -41,6 +51,7 @@ fn spec_of(name: &str, r: &RemoteConfig) -> Spec {
             region: r.region.clone(),
             allow_http: r.allow_http,
         },
+        layout: r.layout,
     }
 }
 

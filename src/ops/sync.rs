@@ -209,11 +209,21 @@ pub(crate) fn send(
         need.extend(x);
     }
     let (others, mut files) = super::chunk_sync::expand(repo, need, &have)?;
-    if !files.is_empty() && layout < crate::remote::LAYOUT {
-        let marker = format!("{} {}\n", crate::remote::MARKER, crate::remote::LAYOUT);
-        files.push((crate::remote::MARKER.to_string(), marker.into_bytes()));
+    let writes = backend.writes_layout();
+    if writes >= 4 && layout < writes && !(commits.is_empty() && others.is_empty()) {
+        // Packs: the marker goes first, so a pach that cannot read packs refuses the remote
+        // by its layout instead of calling packed objects missing.
+        backend.put_files(&[marker(writes)])?;
+    } else if !files.is_empty() && layout < 3 {
+        files.push(marker(3));
     }
     upload(repo, backend, &commits, &others, &files, p)
+}
+
+/// The marker file naming layout `v`.
+fn marker(v: u32) -> (String, Vec<u8>) {
+    let text = format!("{} {v}\n", crate::remote::MARKER);
+    (crate::remote::MARKER.to_string(), text.into_bytes())
 }
 
 /// Uploads `others` (blobs, chunks, segments, trees, run records) concurrently, then
@@ -238,19 +248,25 @@ fn upload(
             })
             .collect()
     };
-    let others = sized(others)?;
-    let commits = sized(commits)?;
+    let mut others = sized(others)?;
+    let mut commits = sized(commits)?;
     let objects = others.len() + commits.len();
     let bytes = others.iter().chain(&commits).map(|o| o.2).sum();
     p.begin("pushing", objects as u64, bytes);
+    if backend.writes_layout() >= 4 && files.is_empty() {
+        // Packing, and no chunk index to place between: the commits go in the last pack,
+        // visible with (or after) everything they need, and a small push is one pack.
+        let big = |o: &(ObjectId, PathBuf, u64)| o.2 > crate::remote::packs::PACKED_MAX;
+        let (large, small): (Vec<_>, Vec<_>) = others.drain(..).partition(big);
+        backend.put_objects(&large, p)?;
+        (others, commits) = (Vec::new(), [small, commits].concat());
+    }
     backend.put_objects(&others, p)?;
     if !files.is_empty() {
         backend.put_files(files)?;
     }
-    // Oldest first, one at a time: a commit is never on the remote before its parents.
-    for c in &commits {
-        backend.put_objects(std::slice::from_ref(c), p)?;
-    }
+    // Oldest first: a commit is never on the remote before its parents.
+    backend.put_ordered(&commits, p)?;
     p.end();
     Ok((objects, bytes))
 }
@@ -282,7 +298,9 @@ pub(crate) fn plan_push(
         }
         objs.insert(id, c);
     }
-    let mut need = Vec::new();
+    // Blobs, then trees and run records: packed in that order, a fetch finds the trees of
+    // one level side by side in a few packs and reads them with a few ranged reads.
+    let (mut need, mut meta) = (Vec::new(), Vec::new());
     let mut visited = HashSet::new();
     for id in &order {
         let c = &objs[id];
@@ -292,7 +310,7 @@ pub(crate) fn plan_push(
                 continue;
             }
             if !have.contains(&t) {
-                need.push(t);
+                meta.push(t);
             }
             let tree: Tree = repo.store().get(&t)?;
             for e in tree.entries {
@@ -308,7 +326,7 @@ pub(crate) fn plan_push(
                 continue;
             }
             if !have.contains(r) {
-                need.push(*r);
+                meta.push(*r);
             }
             let rec: RunRecord = repo.store().get(r)?;
             let blobs = std::iter::once(rec.log).chain(rec.outputs.iter().map(|o| o.id));
@@ -319,6 +337,7 @@ pub(crate) fn plan_push(
             }
         }
     }
+    need.append(&mut meta);
     Ok((order, need))
 }
 

@@ -9,6 +9,7 @@
 use std::collections::HashSet;
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -262,6 +263,51 @@ impl Backend for DirRemote {
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
                     Err(e) => Err(self.io(&path)(e)),
                 }
+            })
+            .collect()
+    }
+
+    fn list_names(&self, dir: &str) -> Result<Vec<String>, Error> {
+        let path = self.root.join(dir);
+        let rd = match fs::read_dir(&path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            r => r.map_err(self.io(&path))?,
+        };
+        let mut out = Vec::new();
+        for e in rd {
+            let e = e.map_err(self.io(&path))?;
+            out.push(e.file_name().to_string_lossy().into_owned());
+        }
+        Ok(out)
+    }
+
+    fn get_ranges(&self, rel: &str, ranges: &[Range<u64>]) -> Result<Vec<Vec<u8>>, Error> {
+        use std::os::unix::fs::FileExt;
+        let path = self.root.join(rel);
+        let f = match File::open(&path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Error::NoKey {
+                    remote: self.name.clone(),
+                    key: rel.into(),
+                });
+            }
+            r => r.map_err(self.io(&path))?,
+        };
+        ranges
+            .iter()
+            .map(|r| {
+                let mut buf = vec![0u8; (r.end - r.start) as usize];
+                let mut got = 0;
+                while got < buf.len() {
+                    match f.read_at(&mut buf[got..], r.start + got as u64) {
+                        Ok(0) => break, // past the end: short, the caller sees it
+                        Ok(n) => got += n,
+                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                        Err(e) => return Err(self.io(&path)(e)),
+                    }
+                }
+                buf.truncate(got);
+                Ok(buf)
             })
             .collect()
     }

@@ -10,9 +10,12 @@
 //! transport reads the environment (the `AWS_*` variables, through `object_store`).
 
 pub mod dir;
+pub mod packed;
+pub mod packs;
 pub mod s3;
 
 use std::collections::HashSet;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use crate::progress::Progress;
@@ -54,6 +57,14 @@ pub enum Error {
         remote: String,
         op: String,
         cause: String,
+    },
+    #[error("remote `{remote}`: `{key}` is missing on the remote")]
+    NoKey { remote: String, key: String },
+    #[error("remote `{remote}`: pack {pack}: {reason}; nothing was stored")]
+    BadPack {
+        remote: String,
+        pack: String,
+        reason: String,
     },
     #[error("remote `{remote}`: object {id} is missing on the remote")]
     Missing { remote: String, id: ObjectId },
@@ -173,6 +184,9 @@ pub struct Spec {
     pub name: String,
     pub url: String,
     pub s3: S3Settings,
+    /// The layout pushes write (`layout` in `[remote.<name>]`): 3 keeps every object loose,
+    /// for readers from before packs; unset or 4, small objects go up in packs.
+    pub layout: Option<u32>,
 }
 
 /// The project's S3 settings (`[remote.<name>]` keys): each overrides what the `AWS_*`
@@ -244,6 +258,11 @@ pub trait Backend: Send + Sync {
     fn put_files(&self, files: &[(String, Vec<u8>)]) -> Result<(), Error>;
     /// Reads small files; `None` for each one that is absent.
     fn get_files(&self, rels: &[String]) -> Result<Vec<Option<Vec<u8>>>, Error>;
+    /// Lists the names of the files directly under `dir` (none when it does not exist).
+    fn list_names(&self, dir: &str) -> Result<Vec<String>, Error>;
+    /// Reads byte ranges of file `rel`, concurrently; [`Error::NoKey`] when it is missing. A
+    /// range past the file's end comes back short (the caller checks lengths).
+    fn get_ranges(&self, rel: &str, ranges: &[Range<u64>]) -> Result<Vec<Vec<u8>>, Error>;
     /// Uploads local objects (id, local path, size), replacing any remote copy; returns once
     /// all are durable on the remote. The bytes are hashed as they are uploaded: a local
     /// object that does not match its id fails with [`Error::LocalCorrupt`] and is not stored.
@@ -252,6 +271,23 @@ pub trait Backend: Send + Sync {
         items: &[(ObjectId, PathBuf, u64)],
         p: &dyn Progress,
     ) -> Result<(), Error>;
+    /// Uploads objects so that each becomes visible no earlier than those before it (commits,
+    /// oldest first: a commit on the remote implies its parents are). Transports upload them
+    /// one at a time; packing remotes pack them and write the indexes in order.
+    fn put_ordered(
+        &self,
+        items: &[(ObjectId, PathBuf, u64)],
+        p: &dyn Progress,
+    ) -> Result<(), Error> {
+        for item in items {
+            self.put_objects(std::slice::from_ref(item), p)?;
+        }
+        Ok(())
+    }
+    /// The layout pushes write: [`LAYOUT`] when they pack small objects, else 3.
+    fn writes_layout(&self) -> u32 {
+        3
+    }
     /// Re-hashes remote objects; returns those that are missing or do not match their ids.
     fn check_objects(
         &self,
@@ -371,14 +407,18 @@ impl RefSpace {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RefVersion(pub Option<String>);
 
-/// Opens the backend a spec names; `base` resolves relative directory paths.
+/// Opens the backend a spec names; `base` resolves relative directory paths. Objects in
+/// packs are read through [`packed::Packed`]; pushes pack unless the remote's settings ask
+/// for layout 3.
 pub fn open(spec: &Spec, base: &Path) -> Result<Box<dyn Backend>, Error> {
-    match parse_url(&spec.url, base)? {
-        Location::Dir(path) => Ok(Box::new(dir::DirRemote::new(&spec.name, path))),
-        Location::S3 { bucket, prefix } => Ok(Box::new(s3::S3Remote::new(
-            &spec.name, &bucket, &prefix, &spec.s3,
-        )?)),
-    }
+    let transport: Box<dyn Backend> = match parse_url(&spec.url, base)? {
+        Location::Dir(path) => Box::new(dir::DirRemote::new(&spec.name, path)),
+        Location::S3 { bucket, prefix } => {
+            Box::new(s3::S3Remote::new(&spec.name, &bucket, &prefix, &spec.s3)?)
+        }
+    };
+    let pack = spec.layout.is_none_or(|l| l >= 4);
+    Ok(Box::new(packed::Packed::new(&spec.name, transport, pack)))
 }
 
 /// Checks downloaded bytes against the id they were asked for.
@@ -405,9 +445,9 @@ pub fn parse_ref(remote: &str, name: &str, text: &[u8]) -> Result<ObjectId, Erro
     })
 }
 
-/// The layout this pach writes: 3 adds chunked files (`chunked/`). Recorded in the
-/// [`MARKER`] file of every remote a chunked file was pushed to.
-pub const LAYOUT: u32 = 3;
+/// The layout this pach writes: 3 adds chunked files (`chunked/`), 4 packs (`packs/`).
+/// Recorded in the [`MARKER`] file of every remote a chunked file or a pack was pushed to.
+pub const LAYOUT: u32 = 4;
 /// The marker file (key) at a remote's root: `pach-remote <layout>\n`.
 pub const MARKER: &str = "pach-remote";
 

@@ -60,6 +60,8 @@ pub struct RemoteConfig {
     pub region: Option<String>,
     /// Allow plain `http://` endpoints (default: only on loopback).
     pub allow_http: Option<bool>,
+    /// The layout pushes write: 3 keeps objects loose (for pach before packs), 4 packs.
+    pub layout: Option<u32>,
 }
 
 impl Config {

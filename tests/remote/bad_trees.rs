@@ -2,7 +2,7 @@
 //! commit and the path of the bad entry, and stores nothing.
 
 use super::common::{TestRepo, stderr_of};
-use super::remote_obj;
+use super::{remote_obj, remote_read};
 
 /// Writes an object into a directory remote; returns its id.
 fn put(remote: &std::path::Path, bytes: &[u8]) -> String {
@@ -46,7 +46,7 @@ fn serve(root: impl Fn(&std::path::Path) -> String) -> (TestRepo, String, String
     a.pach(["remote", "add", "origin", &url]).assert().success();
     a.pach(["push"]).assert().success();
     let good = a.head();
-    let text = std::fs::read_to_string(remote_obj(&remote, &good)).unwrap();
+    let text = String::from_utf8(remote_read(&remote, &good).unwrap()).unwrap();
     let c: serde_json::Value =
         serde_json::from_str(text.strip_prefix("pach-commit 1\n").unwrap()).unwrap();
     let old_tree = c["tree"].as_str().unwrap();

@@ -49,7 +49,7 @@ fn a_small_edit_to_a_big_file_pushes_and_fetches_only_its_new_chunks() {
     let (a, remote, v1) = pushed_big(40, 1);
     assert_eq!(
         std::fs::read_to_string(remote.join("pach-remote")).unwrap(),
-        "pach-remote 3\n"
+        "pach-remote 4\n"
     );
     let b = TestRepo::new();
     b.pach(["clone", remote.to_str().unwrap(), "."])
@@ -91,14 +91,9 @@ fn a_remote_chunk_whose_bytes_do_not_match_is_refused_and_nothing_is_stored() {
     let index =
         std::fs::read_to_string(remote.join("chunked").join(&id[..2]).join(&id[2..])).unwrap();
     let seg = index.lines().nth(2).unwrap().split(' ').next().unwrap();
-    let seg_text =
-        std::fs::read_to_string(remote.join("objects").join(&seg[..2]).join(&seg[2..])).unwrap();
+    let seg_text = String::from_utf8(super::remote_read(&remote, seg).unwrap()).unwrap();
     let chunk = seg_text.lines().nth(2).unwrap().split(' ').next().unwrap();
-    let obj = remote.join("objects").join(&chunk[..2]).join(&chunk[2..]);
-    let mut bytes = std::fs::read(&obj).unwrap();
-    bytes[7] ^= 0xff;
-    let _ = std::fs::remove_file(&obj);
-    std::fs::write(&obj, &bytes).unwrap();
+    super::corrupt_remote_object(&remote, chunk);
 
     let b = TestRepo::init();
     b.pach(["remote", "add", "origin", remote.to_str().unwrap()])

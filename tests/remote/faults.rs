@@ -5,7 +5,7 @@ use std::time::Duration;
 use predicates::str::contains;
 
 use super::common::{Lcg, TestRepo, stderr_of};
-use super::{assert_closure, remote_fsck, remote_obj, remote_ref};
+use super::{assert_closure, corrupt_remote_object, loose_remote, remote_fsck, remote_ref};
 
 fn big_project() -> TestRepo {
     let r = TestRepo::init();
@@ -74,19 +74,26 @@ fn killed_push_and_pull_complete_when_rerun() {
 
 #[test]
 fn corrupt_object_on_the_remote_is_named_and_not_stored() {
+    corrupt_object_is_refused(false);
+}
+
+#[test]
+fn corrupt_loose_object_on_a_layout_3_remote_is_named_and_not_stored() {
+    corrupt_object_is_refused(true);
+}
+
+fn corrupt_object_is_refused(loose: bool) {
     let a = TestRepo::init();
     a.commit_files("one", &[("d/x.txt", "precious\n")]);
     let remote = a.base().join("remote");
     let url = remote.to_str().unwrap();
     a.pach(["remote", "add", "origin", url]).assert().success();
+    if loose {
+        loose_remote(&a, "origin");
+    }
     a.pach(["push"]).assert().success();
     let blob = blake3::hash(b"precious\n").to_hex().to_string();
-    let p = remote_obj(&remote, &blob);
-    let mut perm = std::fs::metadata(&p).unwrap().permissions();
-    #[allow(clippy::permissions_set_readonly_false)]
-    perm.set_readonly(false);
-    std::fs::set_permissions(&p, perm).unwrap();
-    std::fs::write(&p, "tampered\n").unwrap();
+    corrupt_remote_object(&remote, &blob);
 
     let b = TestRepo::init();
     b.pach(["remote", "add", "origin", url]).assert().success();

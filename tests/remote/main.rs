@@ -12,13 +12,16 @@ mod dir;
 mod faults;
 mod gc;
 mod hints;
+mod packs;
 mod refs;
 mod repair;
 mod s3;
 
 use std::path::{Path, PathBuf};
 
-/// Re-hashes every object under a remote directory; returns the names that do not match.
+/// Re-hashes every object of a remote directory, loose and packed; returns how many there
+/// are and the names of those that do not match (a packed object cut off by a truncated pack
+/// counts as not matching).
 pub fn remote_fsck(root: &Path) -> (usize, Vec<String>) {
     let mut bad = Vec::new();
     let mut n = 0;
@@ -43,7 +46,123 @@ pub fn remote_fsck(root: &Path) -> (usize, Vec<String>) {
             bad.push(name);
         }
     }
+    // A packed object is bad when no copy of it is good (a repair adds a good copy in a new
+    // pack and leaves the damaged one where it was).
+    let mut packed: std::collections::BTreeMap<String, bool> = Default::default();
+    for (id, bytes) in packed_objects(root) {
+        let good = bytes.is_some_and(|b| blake3::hash(&b).to_hex().as_str() == id);
+        *packed.entry(id).or_default() |= good;
+    }
+    let loose: std::collections::HashSet<String> = bad.iter().cloned().collect();
+    for (id, good) in packed {
+        n += 1;
+        if !good && !loose.contains(&id) {
+            bad.push(id);
+        }
+    }
     (n, bad)
+}
+
+/// One pack index of a directory remote, read independently of pach's own reader (the
+/// format of docs/REMOTES.md): (pack id, entries of (object id, offset, length)).
+pub fn pack_index(path: &Path) -> (String, Vec<(String, u64, u64)>) {
+    let b = std::fs::read(path).unwrap();
+    let body = b.strip_prefix(b"pach-pack-index 1\n".as_slice()).unwrap();
+    let (body, sum) = body.split_at(body.len() - 32);
+    assert_eq!(
+        blake3::hash(&b[..b.len() - 32]).as_bytes(),
+        sum,
+        "checksum of {path:?}"
+    );
+    let hex = |x: &[u8]| {
+        blake3::Hash::from_bytes(x.try_into().unwrap())
+            .to_hex()
+            .to_string()
+    };
+    let u = |x: &[u8]| u64::from_le_bytes(x.try_into().unwrap());
+    let count = u(&body[40..48]) as usize;
+    let rows = &body[48..];
+    assert_eq!(rows.len(), count * 48);
+    let entries = rows
+        .chunks_exact(48)
+        .map(|r| (hex(&r[..32]), u(&r[32..40]), u(&r[40..48])))
+        .collect();
+    (hex(&body[..32]), entries)
+}
+
+/// The index files of a directory remote's packs.
+pub fn pack_indexes(root: &Path) -> Vec<PathBuf> {
+    let Ok(rd) = std::fs::read_dir(root.join("packs")) else {
+        return Vec::new();
+    };
+    let mut out: Vec<PathBuf> = rd
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "idx"))
+        .collect();
+    out.sort();
+    out
+}
+
+/// Every object the packs of a directory remote hold: id and bytes (`None` when its pack is
+/// missing or too short).
+pub fn packed_objects(root: &Path) -> Vec<(String, Option<Vec<u8>>)> {
+    let mut out = Vec::new();
+    for idx in pack_indexes(root) {
+        let (pack, entries) = pack_index(&idx);
+        let bytes = std::fs::read(root.join("packs").join(format!("{pack}.pack"))).ok();
+        for (id, off, len) in entries {
+            let obj = bytes
+                .as_ref()
+                .and_then(|b| b.get(off as usize..(off + len) as usize))
+                .map(|b| b.to_vec());
+            out.push((id, obj));
+        }
+    }
+    out
+}
+
+/// Reads an object of a directory remote, loose or packed.
+pub fn remote_read(root: &Path, id: &str) -> Option<Vec<u8>> {
+    if let Ok(b) = std::fs::read(remote_obj(root, id)) {
+        return Some(b);
+    }
+    packed_objects(root)
+        .into_iter()
+        .find(|(i, _)| i == id)
+        .and_then(|(_, b)| b)
+}
+
+/// Makes pushes to remote `name` of `repo` keep every object loose (layout 3), for the tests
+/// of what older remotes hold.
+pub fn loose_remote(repo: &common::TestRepo, name: &str) {
+    let path = repo.pach_dir().join("config.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let table = format!("[remote.{name}]\n");
+    assert!(text.contains(&table), "{text}");
+    std::fs::write(&path, text.replace(&table, &format!("{table}layout = 3\n"))).unwrap();
+}
+
+/// Damages an object of a directory remote where it is (its loose file, else its copy in
+/// a pack): one byte flipped, so its length stays and only its hash tells.
+pub fn corrupt_remote_object(root: &Path, id: &str) {
+    let loose = remote_obj(root, id);
+    let (path, at) = if loose.is_file() {
+        (loose, 0)
+    } else {
+        let (pack, off) = pack_indexes(root)
+            .iter()
+            .find_map(|idx| {
+                let (pack, entries) = pack_index(idx);
+                let e = entries.iter().find(|e| e.0 == id)?;
+                Some((pack, e.1))
+            })
+            .unwrap_or_else(|| panic!("object {id} is not on the remote"));
+        (root.join("packs").join(format!("{pack}.pack")), off)
+    };
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes[at as usize] ^= 0xff;
+    let _ = std::fs::remove_file(&path);
+    std::fs::write(&path, bytes).unwrap();
 }
 
 /// Returns the path of an object in a remote directory.
@@ -54,8 +173,7 @@ pub fn remote_obj(root: &Path, id: &str) -> PathBuf {
 /// Checks that everything reachable from `commit` is present in the remote directory.
 pub fn assert_closure(root: &Path, commit: &str) {
     let json = |id: &str| -> serde_json::Value {
-        let p = remote_obj(root, id);
-        let b = std::fs::read(&p).unwrap_or_else(|e| panic!("object {id} missing: {e}"));
+        let b = remote_read(root, id).unwrap_or_else(|| panic!("object {id} missing"));
         let body = b.splitn(2, |c| *c == b'\n').nth(1).unwrap();
         serde_json::from_slice(body).unwrap()
     };
@@ -86,19 +204,21 @@ pub fn assert_closure(root: &Path, commit: &str) {
 /// Checks that a blob is on the remote: whole, or as a chunk index whose segments and
 /// chunks are all there.
 pub fn assert_blob(root: &Path, id: &str) {
-    if remote_obj(root, id).is_file() {
+    if remote_read(root, id).is_some() {
         return;
     }
     let index = root.join("chunked").join(&id[..2]).join(&id[2..]);
     let text = std::fs::read_to_string(&index).unwrap_or_else(|e| panic!("blob {id} missing: {e}"));
     for line in text.lines().skip(2) {
         let seg = line.split(' ').next().unwrap();
-        let seg_text = std::fs::read_to_string(remote_obj(root, seg))
-            .unwrap_or_else(|e| panic!("segment {seg} of {id} missing: {e}"));
+        let seg_text = String::from_utf8(
+            remote_read(root, seg).unwrap_or_else(|| panic!("segment {seg} of {id} missing")),
+        )
+        .unwrap();
         for c in seg_text.lines().skip(1) {
             let chunk = c.split(' ').next().unwrap();
             assert!(
-                remote_obj(root, chunk).is_file(),
+                remote_read(root, chunk).is_some(),
                 "chunk {chunk} of {id} missing"
             );
         }

@@ -4,7 +4,9 @@
 use predicates::str::contains;
 
 use super::common::{TestRepo, stderr_of, stdout_of};
-use super::{remote_fsck, remote_obj, remote_ref};
+use super::{
+    corrupt_remote_object, loose_remote, remote_fsck, remote_obj, remote_read, remote_ref,
+};
 
 /// Overwrites a file that may be read-only.
 pub fn tamper(p: &std::path::Path, bytes: &str) {
@@ -33,7 +35,7 @@ fn a_corrupt_local_object_is_not_pushed_and_the_remote_ref_stays() {
     );
     assert_eq!(remote_ref(&remote, "main"), None, "the remote ref moved");
     assert!(
-        !remote_obj(&remote, &blob).exists(),
+        remote_read(&remote, &blob).is_none(),
         "a damaged object went up"
     );
     assert!(remote_fsck(&remote).1.is_empty());
@@ -52,7 +54,7 @@ fn fsck_remote_names_a_corrupt_object_and_repair_from_a_good_clone_fixes_it() {
     a.pach(["push"]).assert().success();
     a.pach(["fsck", "--remote", "origin"]).assert().success();
     let blob = blake3::hash(b"precious\n").to_hex().to_string();
-    tamper(&remote_obj(&remote, &blob), "tampered\n");
+    corrupt_remote_object(&remote, &blob);
     let (_, bad) = remote_fsck(&remote);
     assert_eq!(bad, vec![blob.clone()]);
 
@@ -100,6 +102,7 @@ fn fsck_remote_finds_a_missing_object_and_repair_needs_a_good_copy() {
     let remote = a.base().join("remote");
     let url = remote.to_str().unwrap();
     a.pach(["remote", "add", "origin", url]).assert().success();
+    loose_remote(&a, "origin");
     a.pach(["push"]).assert().success();
     let blob = blake3::hash(b"ex\n").to_hex().to_string();
     std::fs::remove_file(remote_obj(&remote, &blob)).unwrap();

@@ -11,6 +11,7 @@ mod errors;
 mod transfer;
 
 use std::collections::HashSet;
+use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -247,6 +248,51 @@ impl Backend for S3Remote {
                             .await
                             .map(|b| Some(b.to_vec()))
                             .map_err(|e| self.err(&format!("downloading `{rel}`"), e)),
+                    }
+                })
+                .buffered(CONCURRENCY)
+                .try_collect()
+                .await
+        })
+    }
+
+    fn list_names(&self, dir: &str) -> Result<Vec<String>, Error> {
+        let prefix = self.key(dir);
+        self.rt.block_on(async {
+            let metas: Vec<_> = self
+                .store
+                .list(Some(&prefix))
+                .try_collect()
+                .await
+                .map_err(|e| self.err(&format!("listing {dir}"), e))?;
+            Ok(metas
+                .iter()
+                .filter_map(|m| {
+                    let mut parts = m.location.parts().collect::<Vec<_>>().into_iter().rev();
+                    let name = parts.next()?;
+                    // Only files directly under `dir`.
+                    (parts.next()?.as_ref() == dir.rsplit('/').next()?)
+                        .then(|| name.as_ref().to_string())
+                })
+                .collect())
+        })
+    }
+
+    fn get_ranges(&self, rel: &str, ranges: &[Range<u64>]) -> Result<Vec<Vec<u8>>, Error> {
+        let key = self.key(rel);
+        self.rt.block_on(async {
+            futures::stream::iter(ranges.iter().cloned())
+                .map(|r| {
+                    let key = &key;
+                    async move {
+                        match self.store.get_range(key, r).await {
+                            Ok(b) => Ok(b.to_vec()),
+                            Err(object_store::Error::NotFound { .. }) => Err(Error::NoKey {
+                                remote: self.name.clone(),
+                                key: rel.into(),
+                            }),
+                            Err(e) => Err(self.err(&format!("reading `{rel}`"), e)),
+                        }
                     }
                 })
                 .buffered(CONCURRENCY)
