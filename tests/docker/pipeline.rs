@@ -352,10 +352,31 @@ fn run_watch_runs_new_commits_and_stops_cleanly_on_sigterm() {
     wait_for("the first run", &|| {
         total(&repo).is_some_and(|t| t.trim() == "6")
     });
-    // A new commit while watching: the watcher runs what it made stale.
+    // A new commit while watching: the watcher runs what it made stale. The watcher holds
+    // the repository's lock while it finishes a run (its outputs appear before its commit),
+    // and a command meanwhile is refused as locked, so try again until it is idle.
     repo.write("data/text/d.txt", "seven eight nine ten\n");
-    repo.ok(["add", "data"]);
-    repo.ok(["commit", "-m", "more text"]);
+    let when_idle = |args: &[&str]| {
+        let start = std::time::Instant::now();
+        loop {
+            let out = repo.pach(args).output().unwrap();
+            if out.status.success() {
+                return;
+            }
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                out.status.code() == Some(3) && err.contains("locked"),
+                "{args:?}: {err}"
+            );
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(30),
+                "{err}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    };
+    when_idle(&["add", "data"]);
+    when_idle(&["commit", "-m", "more text"]);
     wait_for("the second run", &|| {
         total(&repo).is_some_and(|t| t.trim() == "10")
     });
