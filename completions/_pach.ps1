@@ -485,6 +485,7 @@ Register-ArgumentCompleter -Native -CommandName 'pach' -ScriptBlock {
         'pach;gc' {
             [CompletionResult]::new('--grace', '--grace', [CompletionResultType]::ParameterName, 'Keep unreachable objects younger than this (e.g. 30m, 2h, 7d; 0 keeps none)')
             [CompletionResult]::new('--keep-failed', '--keep-failed', [CompletionResultType]::ParameterName, 'Keep failed runs'' records and logs this long after they ended (default: `[gc] failed_runs` in .pach/config.toml, else 14d)')
+            [CompletionResult]::new('--remote', '--remote', [CompletionResultType]::ParameterName, 'Collect remote NAME instead: condemn what its branches and tags do not reach, and delete what was condemned more than --grace ago (which must outlast any push)')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if pach was started in DIR')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR in the environment means never, for auto)')
             [CompletionResult]::new('--author-name', '--author-name', [CompletionResultType]::ParameterName, 'Commit author name (default: git''s user.name, else the user name)')

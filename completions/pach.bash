@@ -694,7 +694,7 @@ _pach() {
             return 0
             ;;
         pach__subcmd__gc)
-            opts="-q -v -C -h --grace --keep-failed --json --quiet --verbose --color --author-name --author-email --author-date --help"
+            opts="-q -v -C -h --grace --keep-failed --remote --json --quiet --verbose --color --author-name --author-email --author-date --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -705,6 +705,10 @@ _pach() {
                     return 0
                     ;;
                 --keep-failed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --remote)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -457,6 +457,7 @@ set edit:completion:arg-completer[pach] = {|@words|
         &'pach;gc'= {
             cand --grace 'Keep unreachable objects younger than this (e.g. 30m, 2h, 7d; 0 keeps none)'
             cand --keep-failed 'Keep failed runs'' records and logs this long after they ended (default: `[gc] failed_runs` in .pach/config.toml, else 14d)'
+            cand --remote 'Collect remote NAME instead: condemn what its branches and tags do not reach, and delete what was condemned more than --grace ago (which must outlast any push)'
             cand -C 'Run as if pach was started in DIR'
             cand --color 'When to colour output (NO_COLOR in the environment means never, for auto)'
             cand --author-name 'Commit author name (default: git''s user.name, else the user name)'

@@ -384,6 +384,7 @@ complete -c pach -n "__fish_pach_using_subcommand du" -s v -l verbose -d 'Print 
 complete -c pach -n "__fish_pach_using_subcommand du" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pach -n "__fish_pach_using_subcommand gc" -l grace -d 'Keep unreachable objects younger than this (e.g. 30m, 2h, 7d; 0 keeps none)' -r
 complete -c pach -n "__fish_pach_using_subcommand gc" -l keep-failed -d 'Keep failed runs\' records and logs this long after they ended (default: `[gc] failed_runs` in .pach/config.toml, else 14d)' -r
+complete -c pach -n "__fish_pach_using_subcommand gc" -l remote -d 'Collect remote NAME instead: condemn what its branches and tags do not reach, and delete what was condemned more than --grace ago (which must outlast any push)' -r
 complete -c pach -n "__fish_pach_using_subcommand gc" -s C -d 'Run as if pach was started in DIR' -r -F
 complete -c pach -n "__fish_pach_using_subcommand gc" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
 always\t''

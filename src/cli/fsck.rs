@@ -120,7 +120,7 @@ fn fsck_remote(cx: &Context, name: &str, repair: bool, json: bool) -> Result<()>
 /// kept for --keep-failed, else `[gc] failed_runs` in .pach/config.toml, else 14 days.
 #[derive(clap::Args, Debug)]
 #[command(
-    after_help = "Examples:\n  pach gc\n  pach gc --grace 0   # only when no other pach command runs\n  pach gc --keep-failed 2d\n  pach gc --json"
+    after_help = "Examples:\n  pach gc\n  pach gc --grace 0   # only when no other pach command runs\n  pach gc --keep-failed 2d\n  pach gc --json\n  pach gc --remote origin --grace 2d"
 )]
 pub struct GcArgs {
     /// Keep unreachable objects younger than this (e.g. 30m, 2h, 7d; 0 keeps none)
@@ -130,6 +130,10 @@ pub struct GcArgs {
     /// failed_runs` in .pach/config.toml, else 14d)
     #[arg(long, value_name = "DURATION")]
     keep_failed: Option<String>,
+    /// Collect remote NAME instead: condemn what its branches and tags do not reach, and
+    /// delete what was condemned more than --grace ago (which must outlast any push)
+    #[arg(long, value_name = "NAME", conflicts_with = "keep_failed")]
+    remote: Option<String>,
     /// Print what was removed and kept as JSON
     #[arg(long)]
     json: bool,
@@ -137,6 +141,27 @@ pub struct GcArgs {
 
 pub fn gc(cx: &Context, a: &GcArgs) -> Result<()> {
     let grace = parse_duration(&a.grace)?;
+    if let Some(name) = &a.remote {
+        let repo = cx.repo(Access::Read)?;
+        let p = cx.ui.progress(a.json);
+        let out = crate::ops::remote_gc::gc_remote(&repo, name, grace, &*p)?;
+        if a.json {
+            return cx.ui.json(&out);
+        }
+        cx.ui.note(format!(
+            "remote `{}`: {} object(s) reachable; condemned {} file(s) ({} reachable object(s) repacked); deleted {} pack(s) ({}) and {} other file(s); {} file(s) wait for the grace period ({})",
+            out.remote,
+            out.reachable,
+            out.condemned,
+            out.repacked,
+            out.deleted_packs,
+            human_bytes(out.deleted_bytes),
+            out.deleted_files,
+            out.pending,
+            a.grace
+        ));
+        return Ok(());
+    }
     let mut repo = cx.repo(Access::Write)?;
     let keep_text = a
         .keep_failed

@@ -11,6 +11,7 @@ pub mod gc;
 pub mod merge;
 pub mod push_refs;
 pub mod remote_fsck;
+pub mod remote_gc;
 pub mod remotes;
 pub mod run;
 pub mod sweep;

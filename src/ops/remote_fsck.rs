@@ -85,7 +85,8 @@ pub fn check(
         &indexes,
         &corrupt,
         &mut problems,
-    )?;
+    )?
+    .len();
     let mut out = RemoteFsckOutcome {
         remote: remote.into(),
         objects: listed.len() + indexes.len(),
@@ -101,8 +102,9 @@ pub fn check(
 
 /// Walks the remote's branches: commits, trees and run records are read from the local
 /// store when it has them (verified), else from the remote; what is reachable but not
-/// listed becomes a `missing` problem. Returns how many objects are reachable.
-fn walk(
+/// listed becomes a `missing` problem. Returns every object reached (a chunked file's id,
+/// not its pieces).
+pub(crate) fn walk(
     repo: &Repo,
     remote: &str,
     backend: &dyn Backend,
@@ -110,7 +112,7 @@ fn walk(
     indexes: &HashSet<ObjectId>,
     corrupt: &HashSet<ObjectId>,
     problems: &mut Vec<Problem>,
-) -> Result<usize> {
+) -> Result<HashSet<ObjectId>> {
     #[derive(Clone, Copy, PartialEq)]
     enum Kind {
         Commit,
@@ -194,7 +196,7 @@ fn walk(
         }
         frontier = next;
     }
-    Ok(seen.len())
+    Ok(seen)
 }
 
 /// Reports the segments and chunks of a chunked file (as the local index lists them: a

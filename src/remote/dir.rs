@@ -267,6 +267,19 @@ impl Backend for DirRemote {
             .collect()
     }
 
+    fn delete_files(&self, rels: &[String]) -> Result<(), Error> {
+        for rel in rels {
+            let path = self.root.join(rel);
+            match fs::remove_file(&path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(self.io(&path)(e));
+                }
+                _ => {}
+            }
+        }
+        self.sync()
+    }
+
     fn list_names(&self, dir: &str) -> Result<Vec<String>, Error> {
         let path = self.root.join(dir);
         let rd = match fs::read_dir(&path) {

@@ -258,6 +258,17 @@ pub trait Backend: Send + Sync {
     fn put_files(&self, files: &[(String, Vec<u8>)]) -> Result<(), Error>;
     /// Reads small files; `None` for each one that is absent.
     fn get_files(&self, rels: &[String]) -> Result<Vec<Option<Vec<u8>>>, Error>;
+    /// Deletes files (`rel` to the remote's root); one already gone is no error.
+    fn delete_files(&self, rels: &[String]) -> Result<(), Error>;
+    /// What a remote gc needs to see: every pack, loose object, chunk index and pending
+    /// gc list, whatever the lists condemn. Only a packing remote answers.
+    fn gc_view(&self) -> Result<packed::GcView, Error> {
+        Err(Error::Store {
+            remote: String::new(),
+            op: "remote gc".into(),
+            cause: "this transport has no gc view".into(),
+        })
+    }
     /// Lists the names of the files directly under `dir` (none when it does not exist).
     fn list_names(&self, dir: &str) -> Result<Vec<String>, Error>;
     /// Reads byte ranges of file `rel`, concurrently; [`Error::NoKey`] when it is missing. A

@@ -2,9 +2,8 @@
 //! immutable index beside it.
 //!
 //! `packs/<pack id>.pack` is `pach-pack 1\n` followed by the objects' bytes, one after
-//! another (the same bytes as the local store's files); its id is the BLAKE3 hash of the
-//! whole file, so two pushers that make the same pack write the same bytes under the same
-//! name. `packs/<pack id>.idx` lists the pack's objects as (id, offset, length), sorted by id,
+//! another (the same bytes as the local store's files); its id is the BLAKE3 hash of its
+//! bytes and a nonce, so no two packs, even of the same objects, share a name. `packs/<pack id>.idx` lists the pack's objects as (id, offset, length), sorted by id,
 //! in a binary form closed by a BLAKE3 checksum of everything before it (see
 //! [`PackIndex::encode`]). A pack is written first, its index after it: an object is on the
 //! remote once the index naming it is, so a killed push leaves at most a pack that nothing
@@ -98,13 +97,26 @@ impl Builder {
         self.entries.is_empty()
     }
 
-    /// Seals the pack: its bytes and its index (an id added twice is listed once).
+    /// Seals the pack: its bytes and its index (an id added twice is listed once). Its id
+    /// hashes its bytes and a nonce (the time, the process, a counter), so no two packs
+    /// share a name: a remote gc deletes only packs it condemned by name, never one that a
+    /// later push wrote with the same objects.
     pub fn seal(self) -> (Vec<u8>, PackIndex) {
+        static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let mut entries = self.entries;
         entries.sort_by_key(|e| e.id);
         entries.dedup_by_key(|e| e.id);
+        let mut h = blake3::Hasher::new();
+        h.update(&self.bytes);
+        let nonce = format!(
+            "{:?} {} {}",
+            std::time::SystemTime::now(),
+            std::process::id(),
+            SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        );
+        h.update(nonce.as_bytes());
         let index = PackIndex {
-            pack: ObjectId::of(&self.bytes),
+            pack: ObjectId::from_hash(h.finalize()),
             size: self.bytes.len() as u64,
             entries,
         };
@@ -197,6 +209,105 @@ impl PackIndex {
     }
 }
 
+/// The directory of remote gc's lists of condemned files.
+pub const GC_DIR: &str = "gc";
+const GC_HEADER: &str = "pach-gc 1\n";
+
+/// One list a remote gc wrote: the files it condemned at `time` (seconds since the epoch),
+/// to delete once a grace period has passed and they are still unreachable.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GcList {
+    /// Its key: `gc/<time, 12 digits>-<nonce>.list`.
+    pub key: String,
+    pub time: u64,
+    pub keys: Vec<String>,
+}
+
+impl GcList {
+    /// A new list of `keys` condemned at `time`; `nonce` keeps two gcs' lists apart.
+    pub fn new(time: u64, nonce: &str, keys: Vec<String>) -> Self {
+        GcList {
+            key: format!("{GC_DIR}/{time:012}-{nonce}.list"),
+            time,
+            keys,
+        }
+    }
+
+    /// `pach-gc 1\n`, then one condemned key per line.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = GC_HEADER.to_string();
+        for k in &self.keys {
+            out.push_str(k);
+            out.push('\n');
+        }
+        out.into_bytes()
+    }
+
+    /// Reads the list named `name` (under [`GC_DIR`]); every key must be one a gc condemns.
+    pub fn decode(name: &str, bytes: &[u8]) -> Result<GcList, String> {
+        let time = name
+            .strip_suffix(".list")
+            .and_then(|n| n.split_once('-'))
+            .and_then(|(t, _)| t.parse().ok())
+            .ok_or("its name is not `<time>-<nonce>.list`")?;
+        let text = std::str::from_utf8(bytes).map_err(|_| "it is not UTF-8")?;
+        let body = text
+            .strip_prefix(GC_HEADER)
+            .ok_or("it does not start with `pach-gc 1`")?;
+        let keys: Vec<String> = body.lines().map(String::from).collect();
+        if let Some(k) = keys.iter().find(|k| Condemned::default().add(k).is_none()) {
+            return Err(format!("it names `{k}`, which no gc condemns"));
+        }
+        Ok(GcList {
+            key: format!("{GC_DIR}/{name}"),
+            time,
+            keys,
+        })
+    }
+}
+
+/// What a kind of condemned file is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// `packs/<id>.pack` (its index goes with it).
+    Pack,
+    /// `objects/ab/cdef…`.
+    Loose,
+    /// `chunked/ab/cdef…`.
+    Chunked,
+}
+
+/// The files gc lists condemn, by kind.
+#[derive(Default, Debug)]
+pub struct Condemned {
+    pub packs: std::collections::HashSet<ObjectId>,
+    pub objects: std::collections::HashSet<ObjectId>,
+    pub chunked: std::collections::HashSet<ObjectId>,
+}
+
+impl Condemned {
+    /// Adds a condemned key; `None` when it is not one a gc condemns.
+    pub fn add(&mut self, key: &str) -> Option<(Kind, ObjectId)> {
+        let fanned = |rest: &str| {
+            let (fan, tail) = rest.split_once('/')?;
+            super::id_from_parts(fan, tail)
+        };
+        let (kind, id) = if let Some(rest) = key.strip_prefix("packs/") {
+            (Kind::Pack, rest.strip_suffix(".pack")?.parse().ok()?)
+        } else if let Some(rest) = key.strip_prefix("objects/") {
+            (Kind::Loose, fanned(rest)?)
+        } else {
+            (Kind::Chunked, fanned(key.strip_prefix("chunked/")?)?)
+        };
+        match kind {
+            Kind::Pack => self.packs.insert(id),
+            Kind::Loose => self.objects.insert(id),
+            Kind::Chunked => self.chunked.insert(id),
+        };
+        Some((kind, id))
+    }
+}
+
 /// Groups byte ranges of one pack (sorted by offset) into spans to read at once: ranges less
 /// than `gap` apart join, up to `max` bytes a span. Returns (start, end, indexes of the ranges).
 pub fn spans(ranges: &[(u64, u64)], gap: u64, max: u64) -> Vec<(u64, u64, Vec<usize>)> {
@@ -229,7 +340,11 @@ mod tests {
     #[test]
     fn an_index_round_trips_and_finds_each_object_in_the_pack() {
         let (bytes, idx) = pack_of(&[b"one", b"two", b"three", b"two"]);
-        assert_eq!(idx.pack, ObjectId::of(&bytes));
+        assert_ne!(
+            idx.pack,
+            pack_of(&[b"one", b"two", b"three", b"two"]).1.pack,
+            "unique"
+        );
         assert_eq!(idx.entries.len(), 3, "an object added twice is listed once");
         let back = PackIndex::decode(&idx.pack, &idx.encode()).unwrap();
         assert_eq!(back, idx);
@@ -267,6 +382,26 @@ mod tests {
         big.size = TARGET as u64;
         big.entries[0].len = PACKED_MAX + 1;
         assert!(why(&big.encode()).contains("bigger than a packed object"));
+    }
+
+    #[test]
+    fn a_gc_list_round_trips_and_names_only_what_a_gc_condemns() {
+        let pack = ObjectId::of(b"p");
+        let obj = ObjectId::of(b"o");
+        let keys = vec![pack_key(&pack), super::super::object_key(&obj)];
+        let list = GcList::new(1_700_000_000, "ab12", keys);
+        assert_eq!(list.key, "gc/001700000000-ab12.list");
+        let name = list.key.strip_prefix("gc/").unwrap();
+        assert_eq!(GcList::decode(name, &list.encode()).unwrap(), list);
+        let mut c = Condemned::default();
+        for k in &list.keys {
+            c.add(k).unwrap();
+        }
+        assert!(c.packs.contains(&pack) && c.objects.contains(&obj));
+        let bad = b"pach-gc 1\nrefs/heads/main\n";
+        let e = GcList::decode(name, bad).unwrap_err();
+        assert!(e.contains("refs/heads/main"), "{e}");
+        assert!(GcList::decode("later.list", &list.encode()).is_err());
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod chunks;
 mod dir;
 mod faults;
 mod gc;
+mod gc_remote;
 mod hints;
 mod packs;
 mod refs;

@@ -425,3 +425,37 @@ fn a_chunked_file_through_s3_sends_only_new_chunks_and_marks_the_layout() {
         );
     }
 }
+
+#[test]
+fn gc_remote_on_s3_deletes_a_deleted_branchs_pack_and_keeps_main() {
+    let Some(srv) = S3Server::start("bkt") else {
+        return;
+    };
+    let ep = srv.endpoint();
+    let a = TestRepo::init();
+    a.commit_files("main", &[("m.txt", "kept\n")]);
+    run(&a, &ep, &["remote", "add", "origin", "s3://bkt/g"]).success();
+    run(&a, &ep, &["push"]).success();
+    a.ok(["checkout", "-b", "exp"]);
+    a.commit_files("exp", &[("e.txt", "dropped\n")]);
+    run(&a, &ep, &["push", "origin", "exp"]).success();
+    run(&a, &ep, &["push", "origin", "--delete", "exp"]).success();
+    let json = |out: assert_cmd::assert::Assert| -> serde_json::Value {
+        serde_json::from_slice(&out.get_output().stdout).unwrap()
+    };
+    let gc = ["gc", "--remote", "origin", "--json", "--grace"];
+    let first = json(run(&a, &ep, &[&gc[..], &["1h"]].concat()).success());
+    assert!(first["condemned"].as_u64().unwrap() >= 1, "{first}");
+    assert_eq!(first["deleted_packs"], 0, "{first}");
+    let out = json(run(&a, &ep, &[&gc[..], &["0"]].concat()).success());
+    assert!(out["deleted_packs"].as_u64().unwrap() >= 1, "{out}");
+    if let Some(dir) = srv.bucket_dir("bkt") {
+        let packs = std::fs::read_dir(dir.join("g/packs")).unwrap().count();
+        assert_eq!(packs, 2, "main's pack and index are left");
+    }
+    let b = TestRepo::new();
+    run(&b, &ep, &["clone", "s3://bkt/g", "c"]).success();
+    let c = TestRepo::at(&b.path().join("c"));
+    assert_eq!(c.read_str("m.txt"), "kept\n");
+    run(&c, &ep, &["fsck", "--remote", "origin"]).success();
+}

@@ -256,6 +256,22 @@ impl Backend for S3Remote {
         })
     }
 
+    fn delete_files(&self, rels: &[String]) -> Result<(), Error> {
+        self.rt.block_on(async {
+            futures::stream::iter(rels.iter())
+                .map(|rel| async move {
+                    match self.store.delete(&self.key(rel)).await {
+                        Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+                        Err(e) => Err(self.err(&format!("deleting `{rel}`"), e)),
+                    }
+                })
+                .buffer_unordered(CONCURRENCY)
+                .try_collect::<Vec<()>>()
+                .await
+                .map(drop)
+        })
+    }
+
     fn list_names(&self, dir: &str) -> Result<Vec<String>, Error> {
         let prefix = self.key(dir);
         self.rt.block_on(async {

@@ -19,6 +19,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use rayon::prelude::*;
 
+mod gc;
+pub use gc::GcView;
+
 use super::packs::{self, Builder, PACKED_MAX, PackIndex};
 use super::{Backend, Damage, Error, LAYOUT, RefSpace, RefVersion, local_check};
 use crate::progress::Progress;
@@ -374,12 +377,36 @@ fn reason_of(e: &Error) -> String {
 }
 
 impl Backend for Packed {
+    /// What a pusher may count on: files a remote gc condemned are left out (see
+    /// [`gc`]), and a packed object counts when a pack not condemned holds it.
     fn list_ids(&self, dir: &str) -> Result<HashSet<ObjectId>, Error> {
         let mut ids = self.inner.list_ids(dir)?;
-        if dir == "objects" {
-            ids.extend(self.map()?.locs.keys().copied());
+        let c = self.condemned()?;
+        match dir {
+            "objects" => {
+                ids.retain(|id| !c.objects.contains(id));
+                let m = self.map()?;
+                let kept = |l: &Loc| !c.packs.contains(&m.packs[l.pack as usize]);
+                for (id, loc) in &m.locs {
+                    if kept(loc) || m.dups.get(id).is_some_and(|d| d.iter().any(kept)) {
+                        ids.insert(*id);
+                    }
+                }
+            }
+            "chunked" => ids.retain(|id| !c.chunked.contains(id)),
+            _ => {}
         }
         Ok(ids)
+    }
+
+    fn gc_view(&self) -> Result<GcView, Error> {
+        self.view()
+    }
+
+    fn delete_files(&self, rels: &[String]) -> Result<(), Error> {
+        let r = self.inner.delete_files(rels);
+        *self.map.lock().unwrap_or_else(PoisonError::into_inner) = None;
+        r
     }
 
     fn put_files(&self, files: &[(String, Vec<u8>)]) -> Result<(), Error> {

@@ -1,0 +1,103 @@
+//! What a remote gc sees of a packing remote, and the lists of files it condemned.
+//!
+//! A remote gc never deletes a file the moment it finds it unreachable: a pusher may have
+//! listed the remote a moment before and be about to point a ref at it. It writes the keys
+//! into a list under `gc/` first. Pushers read those lists and count nothing they condemn
+//! as on the remote (so they upload it again if they need it); a later gc deletes what a
+//! list condemned once the list is older than the grace period and the file is still
+//! unreachable. So a push that takes less than the grace period never loses an object. See
+//! docs/REMOTES.md, "Remote gc".
+
+use std::collections::HashSet;
+
+use super::super::Error;
+use super::super::packs::{self, Condemned, GcList, PackIndex};
+use super::Packed;
+use crate::store::ObjectId;
+
+/// Everything on a packing remote that a gc weighs, condemned or not.
+#[derive(Debug, Default)]
+pub struct GcView {
+    /// Every pack with an index.
+    pub packs: Vec<PackIndex>,
+    /// Packs without an index (a push in progress, or killed).
+    pub orphans: Vec<ObjectId>,
+    pub loose: HashSet<ObjectId>,
+    /// Files stored as chunks (their indexes under `chunked/`).
+    pub chunked: HashSet<ObjectId>,
+    /// Lists of condemned files, oldest first.
+    pub lists: Vec<GcList>,
+}
+
+impl Packed {
+    /// Reads every gc list; a bad one fails naming it.
+    pub(super) fn lists(&self) -> Result<Vec<GcList>, Error> {
+        let mut names: Vec<String> = self
+            .inner
+            .list_names(packs::GC_DIR)?
+            .into_iter()
+            .filter(|n| n.ends_with(".list"))
+            .collect();
+        names.sort();
+        if names.is_empty() {
+            return Ok(Vec::new());
+        }
+        let keys: Vec<String> = names
+            .iter()
+            .map(|n| format!("{}/{n}", packs::GC_DIR))
+            .collect();
+        let mut out = Vec::new();
+        for (name, bytes) in names.iter().zip(self.inner.get_files(&keys)?) {
+            let Some(bytes) = bytes else { continue }; // a gc finished it meanwhile
+            let list = GcList::decode(name, &bytes).map_err(|reason| Error::Store {
+                remote: self.name.clone(),
+                op: format!("reading the gc list `{}/{name}`", packs::GC_DIR),
+                cause: reason,
+            })?;
+            out.push(list);
+        }
+        Ok(out)
+    }
+
+    /// Everything the gc lists condemn.
+    pub(super) fn condemned(&self) -> Result<Condemned, Error> {
+        let mut c = Condemned::default();
+        for list in self.lists()? {
+            for k in &list.keys {
+                c.add(k);
+            }
+        }
+        Ok(c)
+    }
+
+    pub(super) fn view(&self) -> Result<GcView, Error> {
+        let names = self.inner.list_names(packs::DIR)?;
+        let with_index: HashSet<ObjectId> =
+            names.iter().filter_map(|n| packs::index_name(n)).collect();
+        let mut orphans: Vec<ObjectId> = names
+            .iter()
+            .filter_map(|n| n.strip_suffix(".pack")?.parse().ok())
+            .filter(|id| !with_index.contains(id))
+            .collect();
+        orphans.sort();
+        let mut ids: Vec<ObjectId> = with_index.into_iter().collect();
+        ids.sort();
+        let keys: Vec<String> = ids.iter().map(packs::index_key).collect();
+        let mut packs_found = Vec::new();
+        if !keys.is_empty() {
+            for (id, bytes) in ids.iter().zip(self.inner.get_files(&keys)?) {
+                let Some(bytes) = bytes else { continue };
+                let idx = PackIndex::decode(id, &bytes)
+                    .map_err(|r| self.bad_pack(id, format!("its index is bad: {r}")))?;
+                packs_found.push(idx);
+            }
+        }
+        Ok(GcView {
+            packs: packs_found,
+            orphans,
+            loose: self.inner.list_ids("objects")?,
+            chunked: self.inner.list_ids("chunked")?,
+            lists: self.lists()?,
+        })
+    }
+}
