@@ -45,6 +45,9 @@ pub struct Store {
     chunked: PathBuf,
     /// Chaining values of big files' blocks (a cache: losing it costs time, never data).
     blocks: PathBuf,
+    /// The `tmp/` shards this process has seen exist (bit n: shard n), so a temp file
+    /// costs no `stat` of its directory: that was one of ten per file of an `add`.
+    shards: std::sync::Arc<AtomicU64>,
 }
 
 /// Objects written to `tmp/` and not yet durable; see the module docs.
@@ -70,6 +73,7 @@ impl Store {
             tmp: pach_dir.join("tmp"),
             chunked: pach_dir.join("chunked"),
             blocks: pach_dir.join("cache").join("blocks"),
+            shards: Default::default(),
         }
     }
 
@@ -182,7 +186,8 @@ impl Store {
     /// Writes `bytes` as an object into `batch` unless it is already stored.
     pub fn put_bytes(&self, bytes: &[u8], batch: &Batch) -> Result<ObjectId> {
         let id = ObjectId::of(bytes);
-        if !self.contains(&id) {
+        // Only a big file can be stored as chunks; `put_known` looks for a whole copy.
+        if (bytes.len() as u64) < CHUNKED_MIN || !self.contains(&id) {
             self.put_known(&id, bytes, batch)?;
         }
         Ok(id)
@@ -311,14 +316,20 @@ impl Store {
     pub(crate) fn temp_path(&self) -> Result<PathBuf> {
         static SEQ: AtomicU64 = AtomicU64::new(0);
         let n = SEQ.fetch_add(1, Ordering::Relaxed);
-        let dir = self.tmp.join(format!("{:02x}", n % 64));
-        if !dir.is_dir() {
-            fs::create_dir_all(&dir).map_err(|source| Error::Write {
-                path: dir.clone(),
-                source,
-            })?;
+        static PID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+        let shard = n % 64;
+        let dir = self.tmp.join(format!("{shard:02x}"));
+        if self.shards.load(Ordering::Relaxed) & (1 << shard) == 0 {
+            if !dir.is_dir() {
+                fs::create_dir_all(&dir).map_err(|source| Error::Write {
+                    path: dir.clone(),
+                    source,
+                })?;
+            }
+            self.shards.fetch_or(1 << shard, Ordering::Relaxed);
         }
-        Ok(dir.join(format!("obj-{}-{n}", std::process::id())))
+        let pid = PID.get_or_init(std::process::id);
+        Ok(dir.join(format!("obj-{pid}-{n}")))
     }
 
     pub(super) fn temp_file(&self) -> Result<(PathBuf, File)> {

@@ -143,6 +143,27 @@ impl S3Remote {
         }
     }
 
+    /// Lists every key under `dir`, as its last two parts (parent, name).
+    fn list_tails(&self, dir: &str) -> Result<Vec<(String, String)>, Error> {
+        let prefix = self.key(dir);
+        self.rt.block_on(async {
+            let metas: Vec<_> = self
+                .store
+                .list(Some(&prefix))
+                .try_collect()
+                .await
+                .map_err(|e| self.err(&format!("listing {dir}"), e))?;
+            Ok(metas
+                .iter()
+                .filter_map(|m| {
+                    let mut parts = m.location.parts().collect::<Vec<_>>().into_iter().rev();
+                    let name = parts.next()?.as_ref().to_string();
+                    Some((parts.next()?.as_ref().to_string(), name))
+                })
+                .collect())
+        })
+    }
+
     /// Turns a client error into one that names the remote and the likely cause.
     fn err(&self, op: &str, e: object_store::Error) -> Error {
         classify(&self.name, &self.bucket, &self.endpoint, op, &e)
@@ -183,24 +204,11 @@ fn http_allowed(endpoint: &str) -> Result<bool, String> {
 
 impl Backend for S3Remote {
     fn list_ids(&self, dir: &str) -> Result<HashSet<ObjectId>, Error> {
-        let prefix = self.key(dir);
-        self.rt.block_on(async {
-            let metas: Vec<_> = self
-                .store
-                .list(Some(&prefix))
-                .try_collect()
-                .await
-                .map_err(|e| self.err(&format!("listing {dir}"), e))?;
-            Ok(metas
-                .iter()
-                .filter_map(|m| {
-                    let mut parts = m.location.parts().collect::<Vec<_>>().into_iter().rev();
-                    let rest = parts.next()?;
-                    let fan = parts.next()?;
-                    id_from_parts(fan.as_ref(), rest.as_ref())
-                })
-                .collect())
-        })
+        Ok(self
+            .list_tails(dir)?
+            .into_iter()
+            .filter_map(|(fan, rest)| id_from_parts(&fan, &rest))
+            .collect())
     }
 
     fn put_objects(
@@ -273,25 +281,13 @@ impl Backend for S3Remote {
     }
 
     fn list_names(&self, dir: &str) -> Result<Vec<String>, Error> {
-        let prefix = self.key(dir);
-        self.rt.block_on(async {
-            let metas: Vec<_> = self
-                .store
-                .list(Some(&prefix))
-                .try_collect()
-                .await
-                .map_err(|e| self.err(&format!("listing {dir}"), e))?;
-            Ok(metas
-                .iter()
-                .filter_map(|m| {
-                    let mut parts = m.location.parts().collect::<Vec<_>>().into_iter().rev();
-                    let name = parts.next()?;
-                    // Only files directly under `dir`.
-                    (parts.next()?.as_ref() == dir.rsplit('/').next()?)
-                        .then(|| name.as_ref().to_string())
-                })
-                .collect())
-        })
+        let parent = dir.rsplit('/').next().unwrap_or(dir);
+        Ok(self
+            .list_tails(dir)?
+            .into_iter()
+            .filter(|(p, _)| p == parent) // only files directly under `dir`
+            .map(|(_, name)| name)
+            .collect())
     }
 
     fn get_ranges(&self, rel: &str, ranges: &[Range<u64>]) -> Result<Vec<Vec<u8>>, Error> {
