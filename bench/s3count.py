@@ -11,6 +11,12 @@ Bodies are streamed, never held whole, so a multi-GiB PUT costs no memory.
 `GET /__s3count__` is answered here, not forwarded: lines of `KEY REQUESTS BYTES`, the
 requests and request-body bytes seen so far, first `total`, then one line per method.
 Counters only grow; the caller takes the difference of two readings.
+
+`GET /__s3count__/ops` (bench/smallfiles.sh) is answered here too: lines of
+`KIND REQUESTS BYTES_SENT BYTES_RECEIVED`, first `total`, then one line per kind of request:
+the method, except `LIST` (a GET of a bucket), `PUT-part` (a multipart part),
+`POST-create` / `POST-complete` (start and end of a multipart upload) and `POST-delete`;
+BYTES_SENT counts request bodies, BYTES_RECEIVED response bodies.
 """
 import http.client
 import sys
@@ -18,9 +24,11 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 COUNT_PATH = "/__s3count__"
+OPS_PATH = "/__s3count__/ops"
 PIECE = 1 << 20
 lock = threading.Lock()
 counts = {"requests": 0, "bytes": 0, "methods": {}}
+ops = {}  # kind -> [requests, request-body bytes, response-body bytes], total included
 
 
 def count(method, nbytes):
@@ -30,6 +38,31 @@ def count(method, nbytes):
         m = counts["methods"].setdefault(method, {"requests": 0, "bytes": 0})
         m["requests"] += 1
         m["bytes"] += nbytes
+
+
+def kind(method, path):
+    """What a request does, for the ops view: its method, or a finer kind (see above)."""
+    p, _, q = path.partition("?")
+    keys = {a.partition("=")[0] for a in q.split("&") if a}
+    if method == "GET" and ("list-type" in keys or "/" not in p.strip("/")):
+        return "LIST"
+    if method == "PUT" and "partNumber" in keys:
+        return "PUT-part"
+    if method == "POST":
+        for k, name in (("uploads", "POST-create"), ("uploadId", "POST-complete"),
+                        ("delete", "POST-delete")):
+            if k in keys:
+                return name
+    return method
+
+
+def count_op(k, sent, received):
+    with lock:
+        for key in ("total", k):
+            o = ops.setdefault(key, [0, 0, 0])
+            o[0] += 1
+            o[1] += sent
+            o[2] += received
 
 
 class Proxy(BaseHTTPRequestHandler):
@@ -90,6 +123,17 @@ class Proxy(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(body)
             return
+        if self.command == "GET" and self.path == OPS_PATH:
+            with lock:
+                lines = ["%s %d %d %d" % (k, *ops[k]) for k in
+                         ["total"] + sorted(k for k in ops if k != "total") if k in ops]
+            body = ("\n".join(lines or ["total 0 0 0"]) + "\n").encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
         for attempt in (0, 1):
             up = self._conn()
             try:
@@ -115,11 +159,13 @@ class Proxy(BaseHTTPRequestHandler):
                 chunked = True  # http.client de-chunks; we chunk again below
             self.send_header(k, v)
         self.end_headers()
+        received = 0
         if self.command != "HEAD" and resp.status not in (204, 304):
             while True:
                 buf = resp.read1(PIECE) if chunked else resp.read(PIECE)
                 if not buf:
                     break
+                received += len(buf)
                 if chunked:
                     self.wfile.write(b"%x\r\n%s\r\n" % (len(buf), buf))
                 else:
@@ -127,6 +173,7 @@ class Proxy(BaseHTTPRequestHandler):
             if chunked:
                 self.wfile.write(b"0\r\n\r\n")
         resp.close()
+        count_op(kind(self.command, self.path), nbytes, received)
         if resp.will_close:
             up.close()
             self._up = None
