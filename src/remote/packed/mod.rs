@@ -251,15 +251,22 @@ impl Packed {
         for loc in m.dups.get(id).into_iter().flatten() {
             let key = packs::pack_key(&m.packs[loc.pack as usize]);
             let range = loc.offset..loc.offset + loc.len;
-            if let Ok(mut got) = self.inner.get_ranges(&key, &[range])
-                && ObjectId::of(&got[0]) == *id
-            {
-                return Got::Bytes(got.remove(0));
+            let got = self
+                .inner
+                .get_ranges(&key, &[range])
+                .ok()
+                .and_then(|mut g| g.pop());
+            if let Some(bytes) = got.filter(|b| ObjectId::of(b) == *id) {
+                return Got::Bytes(bytes);
             }
         }
-        match self.inner.get_small(std::slice::from_ref(id)) {
-            Ok(mut got) => Got::Bytes(got.remove(0).1),
-            Err(_) => Got::Bad(damage, err),
+        match self
+            .inner
+            .get_small(std::slice::from_ref(id))
+            .map(|mut g| g.pop())
+        {
+            Ok(Some((_, bytes))) => Got::Bytes(bytes),
+            _ => Got::Bad(damage, err),
         }
     }
 
