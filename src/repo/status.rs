@@ -92,7 +92,7 @@ pub(crate) struct Observed {
 }
 
 impl Observed {
-    fn of_metadata(m: &fs::Metadata) -> Observed {
+    pub(crate) fn of_metadata(m: &fs::Metadata) -> Observed {
         Observed::of_mode(m.permissions().mode(), stat_of(m))
     }
 
@@ -197,7 +197,7 @@ impl Repo {
 
     /// Decides from what the working tree holds whether an index entry changed, reading the
     /// file only when its stat data cannot tell (changed mtime, same size) or it is racy.
-    fn judge(
+    pub(crate) fn judge(
         &self,
         path: &str,
         e: &IndexEntry,
