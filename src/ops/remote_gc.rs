@@ -207,7 +207,7 @@ pub fn collect(
     stays.extend(repack.iter().map(|r| r.0));
     let (mut index_files, mut pack_files, mut others) = (Vec::new(), Vec::new(), Vec::new());
     for key in due.iter().flat_map(|l| &l.keys) {
-        let Some((kind, id)) = Condemned::default().add(key) else {
+        let Some((kind, id)) = Condemned::parse(key) else {
             continue;
         };
         let gone = |o: &ObjectId| !reachable.contains(o) || stays.contains(o);

@@ -28,13 +28,11 @@ pub fn spec(repo: &Repo, name: Option<&str>) -> Result<Spec> {
     let r = remotes
         .get(&name)
         .ok_or_else(|| RemoteError::Unknown { name: name.clone() })?;
-    if let Some(l) = r.layout.filter(|l| !(3..=remote::LAYOUT).contains(l)) {
-        return Err(RemoteError::BadUrl {
-            url: r.url.clone(),
-            reason: format!(
-                "`layout = {l}` in [remote.{name}] of .pach/config.toml: this pach writes layout 3 or {}",
-                remote::LAYOUT
-            ),
+    if let Some(layout) = r.layout.filter(|l| !(3..=remote::LAYOUT).contains(l)) {
+        return Err(RemoteError::BadLayout {
+            remote: name,
+            layout,
+            supported: remote::LAYOUT,
         }
         .into());
     }

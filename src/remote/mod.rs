@@ -84,6 +84,14 @@ pub enum Error {
         marker: String,
         supported: u32,
     },
+    #[error(
+        "remote `{remote}`: `layout = {layout}` in its [remote.{remote}] table of .pach/config.toml: this pach writes layout 3 or {supported}"
+    )]
+    BadLayout {
+        remote: String,
+        layout: u32,
+        supported: u32,
+    },
     #[error("remote `{remote}`: the chunk index of {id} is bad: {reason}; nothing was stored")]
     BadIndex {
         remote: String,

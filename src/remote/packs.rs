@@ -255,7 +255,7 @@ impl GcList {
             .strip_prefix(GC_HEADER)
             .ok_or("it does not start with `pach-gc 1`")?;
         let keys: Vec<String> = body.lines().map(String::from).collect();
-        if let Some(k) = keys.iter().find(|k| Condemned::default().add(k).is_none()) {
+        if let Some(k) = keys.iter().find(|k| Condemned::parse(k).is_none()) {
             return Err(format!("it names `{k}`, which no gc condemns"));
         }
         Ok(GcList {
@@ -286,19 +286,24 @@ pub struct Condemned {
 }
 
 impl Condemned {
-    /// Adds a condemned key; `None` when it is not one a gc condemns.
-    pub fn add(&mut self, key: &str) -> Option<(Kind, ObjectId)> {
+    /// What a condemned key names; `None` when it is not one a gc condemns.
+    pub fn parse(key: &str) -> Option<(Kind, ObjectId)> {
         let fanned = |rest: &str| {
             let (fan, tail) = rest.split_once('/')?;
             super::id_from_parts(fan, tail)
         };
-        let (kind, id) = if let Some(rest) = key.strip_prefix("packs/") {
+        Some(if let Some(rest) = key.strip_prefix("packs/") {
             (Kind::Pack, rest.strip_suffix(".pack")?.parse().ok()?)
         } else if let Some(rest) = key.strip_prefix("objects/") {
             (Kind::Loose, fanned(rest)?)
         } else {
             (Kind::Chunked, fanned(key.strip_prefix("chunked/")?)?)
-        };
+        })
+    }
+
+    /// Adds a condemned key; `None` when it is not one a gc condemns.
+    pub fn add(&mut self, key: &str) -> Option<(Kind, ObjectId)> {
+        let (kind, id) = Self::parse(key)?;
         match kind {
             Kind::Pack => self.packs.insert(id),
             Kind::Loose => self.objects.insert(id),

@@ -227,3 +227,26 @@ fn two_pushers_at_once_both_land_and_neither_loses_objects() {
     let (_, bad) = remote_fsck(&remote);
     assert!(bad.is_empty(), "{bad:?}");
 }
+
+#[test]
+fn a_layout_this_pach_cannot_write_is_refused_naming_it_and_nothing_moves() {
+    let a = TestRepo::init();
+    a.commit_files("one", &[("x.txt", "x\n")]);
+    let remote = a.base().join("remote");
+    a.pach(["remote", "add", "origin", remote.to_str().unwrap()])
+        .assert()
+        .success();
+    let path = a.pach_dir().join("config.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let text = text.replace("[remote.origin]\n", "[remote.origin]\nlayout = 7\n");
+    std::fs::write(&path, text).unwrap();
+    let before = a.snapshot();
+    let out = a.pach(["push"]).assert().code(1);
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("`layout = 7`") && err.contains("[remote.origin]"),
+        "{err}"
+    );
+    a.assert_unchanged(&before);
+    assert!(!remote.exists(), "nothing was written to the remote");
+}

@@ -80,18 +80,7 @@ impl Packed {
             .filter(|id| !with_index.contains(id))
             .collect();
         orphans.sort();
-        let mut ids: Vec<ObjectId> = with_index.into_iter().collect();
-        ids.sort();
-        let keys: Vec<String> = ids.iter().map(packs::index_key).collect();
-        let mut packs_found = Vec::new();
-        if !keys.is_empty() {
-            for (id, bytes) in ids.iter().zip(self.inner.get_files(&keys)?) {
-                let Some(bytes) = bytes else { continue };
-                let idx = PackIndex::decode(id, &bytes)
-                    .map_err(|r| self.bad_pack(id, format!("its index is bad: {r}")))?;
-                packs_found.push(idx);
-            }
-        }
+        let packs_found = self.read_indexes(&names)?;
         Ok(GcView {
             packs: packs_found,
             orphans,

@@ -108,29 +108,36 @@ impl Packed {
         }
     }
 
+    /// Reads and checks the index of every pack `names` (a listing of `packs/`) has one
+    /// for, in pack id order; a bad index fails naming its pack, one gone since the listing
+    /// (a remote gc removed it) is skipped.
+    fn read_indexes(&self, names: &[String]) -> Result<Vec<PackIndex>, Error> {
+        let mut ids: Vec<ObjectId> = names.iter().filter_map(|n| packs::index_name(n)).collect();
+        ids.sort();
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let keys: Vec<String> = ids.iter().map(packs::index_key).collect();
+        let mut out = Vec::new();
+        for (id, bytes) in ids.iter().zip(self.inner.get_files(&keys)?) {
+            let Some(bytes) = bytes else { continue };
+            let idx = PackIndex::decode(id, &bytes)
+                .map_err(|r| self.bad_pack(id, format!("its index is bad: {r}")))?;
+            out.push(idx);
+        }
+        Ok(out)
+    }
+
     /// The pack indexes, read on first use: a bad index fails the command naming its pack.
     fn map(&self) -> Result<Arc<Map>, Error> {
         let mut held = self.map.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(m) = &*held {
             return Ok(m.clone());
         }
-        let mut ids: Vec<ObjectId> = self
-            .inner
-            .list_names(packs::DIR)?
-            .iter()
-            .filter_map(|n| packs::index_name(n))
-            .collect();
-        ids.sort();
+        let names = self.inner.list_names(packs::DIR)?;
         let mut m = Map::default();
-        if !ids.is_empty() {
-            let keys: Vec<String> = ids.iter().map(packs::index_key).collect();
-            for (id, bytes) in ids.iter().zip(self.inner.get_files(&keys)?) {
-                // Listed, then gone: a remote gc removed the pack since.
-                let Some(bytes) = bytes else { continue };
-                let idx = PackIndex::decode(id, &bytes)
-                    .map_err(|r| self.bad_pack(id, format!("its index is bad: {r}")))?;
-                m.add(&idx);
-            }
+        for idx in self.read_indexes(&names)? {
+            m.add(&idx);
         }
         let m = Arc::new(m);
         *held = Some(m.clone());
