@@ -8,7 +8,7 @@ use super::{Db, Error, IndexEntry, Result, Stat, sql_error};
 use crate::store::{EntryKind, ObjectId};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 7;
+pub const SCHEMA_VERSION: i64 = 8;
 
 /// Each step takes the schema from version `i` to `i + 1`: SQL, then Rust code, if any.
 const STEPS: &[(&str, Option<Convert>)] = &[
@@ -54,6 +54,9 @@ const STEPS: &[(&str, Option<Convert>)] = &[
     // segments in `objects/`), which an older pach would take for missing blobs and
     // unreachable objects (its gc would delete the chunks); the new version makes it refuse.
     ("INSERT OR REPLACE INTO meta(key, value) VALUES ('store', 'chunked');", None),
+    // 7 -> 8: the tree of every directory of the staging index (`db::index_trees`), all
+    // stored objects. Starts empty: the next write of the index fills it.
+    ("CREATE TABLE index_trees(dir TEXT PRIMARY KEY, id BLOB NOT NULL, size INTEGER NOT NULL) WITHOUT ROWID;", None),
 ];
 
 /// Rust code run inside a migration step's transaction.
@@ -268,6 +271,34 @@ mod tests {
     }
 
     #[test]
+    fn a_version_7_database_gains_an_empty_tree_cache_that_is_not_trusted() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("pach.db");
+        {
+            let db = Db::open(&p).unwrap();
+            // As a pach of schema 7 left it: an index tree but no cache of the trees.
+            db.conn
+                .execute_batch(
+                    "DROP TABLE index_trees;
+                     INSERT OR REPLACE INTO meta VALUES ('index_tree', 'ab');
+                     UPDATE meta SET value = '7' WHERE key = 'schema_version';",
+                )
+                .unwrap();
+        }
+        let db = Db::open(&p).unwrap();
+        assert_eq!(
+            db.queries().meta("schema_version").unwrap(),
+            Some(SCHEMA_VERSION.to_string())
+        );
+        assert_eq!(db.queries().index_trees().unwrap(), None);
+        let n: i64 = db
+            .conn
+            .query_row("SELECT COUNT(*) FROM index_trees", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 0);
+    }
+
+    #[test]
     fn a_version_5_database_gains_an_empty_reflog_and_keeps_its_refs() {
         let d = tempfile::tempdir().unwrap();
         let p = d.path().join("pach.db");
@@ -278,7 +309,8 @@ mod tests {
             // Back to version 5 as a pach of that version left it: no reflog table.
             db.conn
                 .execute_batch(
-                    "DROP TABLE reflog; UPDATE meta SET value = '5' WHERE key = 'schema_version';",
+                    "DROP TABLE reflog; DROP TABLE index_trees;
+                     UPDATE meta SET value = '5' WHERE key = 'schema_version';",
                 )
                 .unwrap();
             db.conn

@@ -5,6 +5,7 @@
 //! (`Db::rebuild_commits`); refs and the index are state of their own.
 
 mod index;
+mod index_trees;
 mod migrations;
 mod reflog;
 mod runs;
@@ -16,6 +17,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::store::{EntryKind, ObjectId};
 
+pub use index_trees::{IndexWrite, TreeRow};
 pub use migrations::SCHEMA_VERSION;
 pub use reflog::ReflogEntry;
 
@@ -191,53 +193,44 @@ impl Queries<'_> {
             .tx
             .prepare_cached("SELECT first, data FROM index_chunks ORDER BY first")
             .map_err(self.err())?;
-        let mut rows = st.query([]).map_err(self.err())?;
-        let mut entries = Vec::new();
-        while let Some(r) = rows.next().map_err(self.err())? {
-            let data = r.get_ref(1).map_err(self.err())?;
-            let data = data.as_blob().map_err(|e| self.err()(e.into()))?;
-            index::decode_into(data, &mut entries).map_err(|why| {
-                let first: String = r.get(0).unwrap_or_default();
-                self.bad("the staging index", &format!("chunk `{first}`: {why}"))
-            })?;
+        let rows: Vec<(String, Vec<u8>)> = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(self.err())?
+            .collect::<rusqlite::Result<_>>()
+            .map_err(self.err())?;
+        // Chunks decode on all cores (a million entries are a million strings); each is in
+        // path order by itself, and the chunks follow each other (checked below).
+        use rayon::prelude::*;
+        let decoded: Vec<Vec<(String, IndexEntry)>> = rows
+            .par_iter()
+            .map(|(first, data)| {
+                let mut entries = Vec::new();
+                index::decode_into(data, &mut entries)
+                    .map_err(|why| format!("chunk `{first}`: {why}"))?;
+                Ok(entries)
+            })
+            .collect::<std::result::Result<_, String>>()
+            .map_err(|why| self.bad("the staging index", &why))?;
+        drop(rows);
+        let mut last: Option<&String> = None;
+        for chunk in &decoded {
+            if let (Some(prev), Some((next, _))) = (last, chunk.first())
+                && prev >= next
+            {
+                return Err(self.bad(
+                    "the staging index",
+                    &format!("chunk `{next}`: `{next}` is out of order"),
+                ));
+            }
+            last = chunk.last().map(|(p, _)| p).or(last);
         }
         // In path order already: the map is bulk-built, not grown insert by insert.
-        Ok(entries.into_iter().collect())
+        Ok(decoded.into_iter().flatten().collect())
     }
 
     /// Replaces the whole staging index, writing only the chunks that changed.
     pub fn set_index(&self, index: &BTreeMap<String, IndexEntry>) -> Result<()> {
-        let mut old: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-        {
-            let mut st = self
-                .tx
-                .prepare_cached("SELECT first, data FROM index_chunks")
-                .map_err(self.err())?;
-            let rows = st
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-                .map_err(self.err())?;
-            for row in rows {
-                let (first, data) = row.map_err(self.err())?;
-                old.insert(first, data);
-            }
-        }
-        let mut put = self
-            .tx
-            .prepare_cached("INSERT OR REPLACE INTO index_chunks(first, data) VALUES (?1, ?2)")
-            .map_err(self.err())?;
-        for (first, data) in index::chunks(index) {
-            if old.remove(&first).as_ref() != Some(&data) {
-                put.execute(params![first, data]).map_err(self.err())?;
-            }
-        }
-        let mut delete = self
-            .tx
-            .prepare_cached("DELETE FROM index_chunks WHERE first = ?1")
-            .map_err(self.err())?;
-        for first in old.keys() {
-            delete.execute([first]).map_err(self.err())?;
-        }
-        Ok(())
+        self.apply_index(&self.plan_index(index, false)?)
     }
 
     /// Reads a `meta` value.

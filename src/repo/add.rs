@@ -13,8 +13,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::Repo;
-use super::ignore::{walk, walk_error};
-use super::status::{Seen, rel_of, stat_of};
+use super::ignore::{Ignores, walk, walk_error};
+use super::status::{ChangeKind, Seen, rel_of, stat_of};
 use crate::db::IndexEntry;
 use crate::error::{Error, Result};
 use crate::paths::is_safe_link_target;
@@ -47,14 +47,56 @@ pub struct RmOutcome {
     pub deleted_files: usize,
 }
 
-/// A file found on disk that may need staging.
+/// A file found on disk that may need staging (its path is the key it is found under).
 struct Candidate {
-    path: String,
     kind: EntryKind,
     size: u64,
     /// The stat data the walk read: judged against the index entry without a second
     /// `stat` (at 10^6 files, a second one per file was a million system calls per `add`).
     seen: super::status::Observed,
+    /// Already judged changed against its index entry (by the scan): not judged again,
+    /// which would read a same-size file a second time.
+    judged: bool,
+}
+
+impl Candidate {
+    fn of(m: &fs::Metadata, kind: EntryKind, judged: bool) -> Candidate {
+        Candidate {
+            kind,
+            size: m.len(),
+            seen: super::status::Observed::of_metadata(m),
+            judged,
+        }
+    }
+}
+
+/// What an add found to do.
+#[derive(Default)]
+struct Found {
+    /// Files and symlinks to stage, by path.
+    files: BTreeMap<String, Candidate>,
+    /// Tracked paths gone from the working tree.
+    gone: Vec<String>,
+    /// Tracked entries seen unchanged with new stat data: (path, stat, verified at).
+    refresh: Vec<(String, crate::db::Stat, i64)>,
+    /// Tracked files the scan saw unchanged.
+    unchanged: u64,
+}
+
+/// The index entries at or under project path `p`, in path order, found by range (the
+/// entries under `p/` are contiguous) instead of a pass over the whole index.
+fn tracked_under<'a>(
+    index: &'a BTreeMap<String, IndexEntry>,
+    p: &'a str,
+) -> Box<dyn Iterator<Item = (&'a String, &'a IndexEntry)> + 'a> {
+    if p.is_empty() {
+        return Box::new(index.iter());
+    }
+    let dir = format!("{p}/");
+    let inside = index
+        .range(dir.clone()..)
+        .take_while(move |(k, _)| k.starts_with(&dir));
+    Box::new(index.get_key_value(p).into_iter().chain(inside))
 }
 
 impl Repo {
@@ -62,41 +104,46 @@ impl Repo {
     pub fn add(&mut self, paths: &[String], progress: &dyn Progress) -> Result<AddOutcome> {
         let mut index = self.db().queries().index()?;
         let mut out = AddOutcome::default();
-        let mut found = BTreeMap::new();
-        let mut gone = Vec::new();
+        let mut found = Found::default();
         for p in paths {
-            let before = found.len();
-            self.collect(p, &mut found, &mut out.skipped)?;
-            let tracked_here: Vec<String> =
-                index.keys().filter(|k| is_under(k, p)).cloned().collect();
-            if found.len() == before && tracked_here.is_empty() && !self.root().join(p).exists() {
+            let before = found.files.len();
+            let tracked = tracked_under(&index, p).next().is_some();
+            let full = self.root().join(p);
+            let is_dir = full.symlink_metadata().is_ok_and(|m| m.is_dir());
+            if tracked && is_dir {
+                self.find_changes(p, &index, &mut found, &mut out.skipped)?;
+                continue;
+            }
+            self.collect(p, &mut found.files, &mut out.skipped)?;
+            if found.files.len() == before && !tracked && !full.exists() {
                 return Err(Error::NoSuchPath { path: p.clone() });
             }
-            for k in tracked_here {
-                if found.contains_key(&k) {
+            for (k, e) in tracked_under(&index, p) {
+                if found.files.contains_key(k) {
                     continue;
                 }
-                match self.root().join(&k).symlink_metadata() {
+                match self.root().join(k).symlink_metadata() {
                     // A tracked file stays tracked when a `.pachignore` now matches it, as in git.
                     Ok(m) if kind_of(&m).is_some() => {
                         let kind = kind_of(&m).expect("just checked");
-                        found.insert(
-                            k.clone(),
-                            Candidate {
-                                path: k,
-                                kind,
-                                size: m.len(),
-                                seen: super::status::Observed::of_metadata(&m),
-                            },
-                        );
+                        found
+                            .files
+                            .insert(k.clone(), Candidate::of(&m, kind, false));
                     }
                     // Absent (not fetched) and still not here: it stays known.
-                    Err(_) if index[&k].absent => {}
+                    Err(_) if e.absent => {}
                     // Gone, or now a directory (its files were collected above).
-                    _ => gone.push(k),
+                    _ => found.gone.push(k.clone()),
                 }
             }
         }
+        let Found {
+            files: found,
+            mut gone,
+            refresh,
+            unchanged,
+        } = found;
+        out.unchanged = unchanged;
         // A file staged where a tracked file was a parent directory replaces that file.
         for path in found.keys() {
             let mut d = path.as_str();
@@ -110,43 +157,43 @@ impl Repo {
         let mode = self.link_mode();
         let batch = Batch::default();
         let hashed = AtomicU64::new(0);
-        let todo: Vec<&Candidate> = found.values().collect();
-        let bytes: u64 = todo.iter().map(|c| c.size).sum();
+        let todo: Vec<(&String, &Candidate)> = found.iter().collect();
+        let bytes: u64 = todo.iter().map(|(_, c)| c.size).sum();
         progress.begin("adding", todo.len() as u64, bytes);
-        let results: Vec<Option<(String, IndexEntry)>> = todo
+        let results: Vec<Option<IndexEntry>> = todo
             .par_iter()
-            .map(|c| {
-                let r = self.stage_one(c, index.get(&c.path), mode, &batch, &hashed);
+            .map(|(p, c)| {
+                let r = self.stage_one(p, c, index.get(*p), mode, &batch, &hashed);
                 progress.advance(c.size);
                 r
             })
             .collect::<Result<_>>()?;
         progress.end();
+        drop(todo);
         out.objects_written = batch.len();
-        let mut changed = Vec::new();
-        for (c, r) in todo.iter().zip(results) {
-            match r {
-                Some((p, e)) => {
-                    if index.get(&p).is_none_or(|old| {
-                        old.id != e.id || old.kind != e.kind || old.exec != e.exec
-                    }) {
-                        out.staged.push(p.clone());
-                    } else {
-                        out.unchanged += 1;
-                    }
-                    changed.push((p, e));
-                }
-                None => {
-                    let _ = c;
-                    out.unchanged += 1;
-                }
+        for (p, r) in found.into_keys().zip(results) {
+            let Some(e) = r else {
+                out.unchanged += 1;
+                continue;
+            };
+            if index
+                .get(&p)
+                .is_none_or(|old| old.id != e.id || old.kind != e.kind || old.exec != e.exec)
+            {
+                out.staged.push(p.clone());
+            } else {
+                out.unchanged += 1;
+            }
+            index.insert(p, e);
+        }
+        for (p, stat, at) in refresh {
+            if let Some(e) = index.get_mut(&p) {
+                e.stat = stat;
+                e.verified_ns = at;
             }
         }
         gone.sort();
         gone.dedup();
-        for (p, e) in &changed {
-            index.insert(p.clone(), e.clone());
-        }
         for p in &gone {
             index.remove(p);
         }
@@ -202,15 +249,7 @@ impl Repo {
         if !meta.is_dir() {
             return match kind_of(&meta) {
                 Some(kind) => {
-                    found.insert(
-                        p.to_string(),
-                        Candidate {
-                            path: p.to_string(),
-                            kind,
-                            size: meta.len(),
-                            seen: super::status::Observed::of_metadata(&meta),
-                        },
-                    );
+                    found.insert(p.to_string(), Candidate::of(&meta, kind, false));
                     Ok(())
                 }
                 None => Err(Error::BadPath {
@@ -246,12 +285,7 @@ impl Repo {
             // that directory on another system, and every clone would refuse the tree.
             let name = rel.rsplit('/').next().unwrap_or(rel);
             if let Err(why) = crate::paths::validate_name(name) {
-                return Err(Error::BadPath {
-                    path: rel.to_string(),
-                    reason: format!(
-                        "has a name pach refuses ({why}); rename it or list it in `.pachignore`"
-                    ),
-                });
+                return Err(refused_name(rel, &why));
             }
             if ft.is_dir() {
                 continue;
@@ -274,15 +308,82 @@ impl Repo {
                     return Err(Error::Io { path, source });
                 }
             };
-            found.insert(
-                rel.to_string(),
-                Candidate {
-                    path: rel.to_string(),
-                    kind,
-                    size: meta.len(),
-                    seen: super::status::Observed::of_metadata(&meta),
+            found.insert(rel.to_string(), Candidate::of(&meta, kind, false));
+        }
+        Ok(())
+    }
+
+    /// Finds what changed at or under tracked directory `p` with the scan `status` uses
+    /// (one open per directory, an `fstatat` per tracked name, the listing for untracked
+    /// names): changed and new files become candidates, tracked files no longer here are
+    /// gone, and an unchanged file costs one stat and nothing kept. Untracked directories
+    /// are walked with their `.pachignore` rules, as a first add walks them.
+    fn find_changes(
+        &self,
+        p: &str,
+        index: &BTreeMap<String, IndexEntry>,
+        found: &mut Found,
+        skipped: &mut Vec<String>,
+    ) -> Result<()> {
+        let counter = AtomicU64::new(0);
+        let (changes, refresh, candidates) =
+            self.scan(tracked_under(index, p), Some(p), &counter)?;
+        found.unchanged += (tracked_under(index, p).count() - changes.len()) as u64;
+        found.refresh.extend(refresh);
+        for c in changes {
+            if c.kind == ChangeKind::Deleted {
+                found.gone.push(c.path);
+                continue;
+            }
+            let full = self.root().join(&c.path);
+            match full.symlink_metadata() {
+                Ok(m) => match kind_of(&m) {
+                    Some(kind) => {
+                        found.files.insert(c.path, Candidate::of(&m, kind, true));
+                    }
+                    None => {
+                        // Now a directory (its files are new), or neither file nor link.
+                        if m.is_dir() {
+                            self.collect(&c.path, &mut found.files, skipped)?;
+                        } else {
+                            skipped.push(c.path.clone());
+                        }
+                        found.gone.push(c.path);
+                    }
                 },
-            );
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => found.gone.push(c.path),
+                Err(source) => return Err(Error::Io { path: full, source }),
+            }
+        }
+        let mut rules = Ignores::new(self.root());
+        for (rel, is_dir) in candidates {
+            if !is_under(&rel, p) || rules.is_ignored(&rel, is_dir) {
+                continue;
+            }
+            let full = self.root().join(&rel);
+            let meta = match full.symlink_metadata() {
+                Ok(m) => m,
+                // The scan spells a name that is not UTF-8 lossily: no file has that name.
+                Err(_) if rel.contains('\u{FFFD}') => {
+                    return Err(Error::BadPath {
+                        path: rel,
+                        reason: "name is not valid UTF-8; pach stores UTF-8 names only".into(),
+                    });
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(source) => return Err(Error::Io { path: full, source }),
+            };
+            let name = rel.rsplit('/').next().unwrap_or(&rel);
+            if let Err(why) = crate::paths::validate_name(name) {
+                return Err(refused_name(&rel, &why));
+            }
+            match kind_of(&meta) {
+                Some(kind) => {
+                    found.files.insert(rel, Candidate::of(&meta, kind, false));
+                }
+                None if meta.is_dir() => self.collect(&rel, &mut found.files, skipped)?,
+                None => skipped.push(rel),
+            }
         }
         Ok(())
     }
@@ -290,19 +391,22 @@ impl Repo {
     /// Stages one file: `None` when the cached stat data proves it unchanged.
     fn stage_one(
         &self,
+        path: &str,
         c: &Candidate,
         old: Option<&IndexEntry>,
         mode: crate::store::LinkMode,
         batch: &Batch,
         hashed: &AtomicU64,
-    ) -> Result<Option<(String, IndexEntry)>> {
-        if let Some(old) = old {
+    ) -> Result<Option<IndexEntry>> {
+        if let Some(old) = old
+            && !c.judged
+        {
             let counter = AtomicU64::new(0);
-            if matches!(self.judge(&c.path, old, &c.seen, &counter)?, Seen::Same) {
+            if matches!(self.judge(path, old, &c.seen, &counter)?, Seen::Same) {
                 return Ok(None);
             }
         }
-        let full = self.root().join(&c.path);
+        let full = self.root().join(path);
         let verified_ns = now_ns();
         let io = |source| Error::Io {
             path: full.clone(),
@@ -312,12 +416,12 @@ impl Repo {
             EntryKind::Symlink => {
                 let target = fs::read_link(&full).map_err(io)?;
                 let text = target.to_str().ok_or_else(|| Error::BadPath {
-                    path: c.path.clone(),
+                    path: path.to_string(),
                     reason: "is a symlink whose target is not valid UTF-8".into(),
                 })?;
-                if !is_safe_link_target(&c.path, text) {
+                if !is_safe_link_target(path, text) {
                     return Err(Error::BadPath {
-                        path: c.path.clone(),
+                        path: path.to_string(),
                         reason: format!(
                             "is a symlink to `{text}`, outside the project or inside `.git/` or `.pach/`; pach stores only links that stay inside it"
                         ),
@@ -344,7 +448,7 @@ impl Repo {
             verified_ns,
             absent: false,
         };
-        Ok(Some((c.path.clone(), entry)))
+        Ok(Some(entry))
     }
 
     /// Stops tracking the given paths; without `cached`, deletes the files too.
@@ -424,6 +528,15 @@ impl Repo {
             }
         }
         None
+    }
+}
+
+/// The error for a name that would be `.git` or `.pach` on another system, or that no
+/// system can hold.
+fn refused_name(rel: &str, why: &impl std::fmt::Display) -> Error {
+    Error::BadPath {
+        path: rel.to_string(),
+        reason: format!("has a name pach refuses ({why}); rename it or list it in `.pachignore`"),
     }
 }
 

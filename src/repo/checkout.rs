@@ -15,7 +15,7 @@ use crate::db::IndexEntry;
 use crate::error::{Error, Result};
 use crate::paths::is_under;
 use crate::snapshot::{FileEntry, FlatTree};
-use crate::store::{EntryKind, ObjectId};
+use crate::store::{Batch, EntryKind, ObjectId};
 
 /// How refs move together with an index update.
 pub enum Move {
@@ -332,14 +332,17 @@ impl Repo {
         index: &BTreeMap<String, IndexEntry>,
         mv: &Move,
     ) -> Result<()> {
-        let snapshot = Self::index_snapshot(index);
-        let (tree, _) = super::tree::build(
-            self.store(),
-            snapshot.iter().map(|(k, v)| (k.as_str(), v)),
-            None,
-        )?;
+        // The chunks that change say which directories' trees must be built again.
+        let cache = self.stored_index_trees()?;
+        let plan = self.db().queries().plan_index(index, cache.is_some())?;
+        let batch = Batch::default();
+        let trees =
+            super::index_trees::build(self.store(), index, cache.as_ref(), &plan.touched, &batch)?;
+        batch.finish(self.store())?;
+        let tree = trees.root;
         self.db_mut().transaction(|tx| {
-            tx.set_index(index)?;
+            tx.apply_index(&plan)?;
+            tx.set_index_trees(trees.whole, &trees.rows)?;
             match mv {
                 Move::None => {}
                 Move::Head(h) => tx.set_ref("HEAD", h, "checkout")?,

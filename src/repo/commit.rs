@@ -58,13 +58,23 @@ impl Repo {
             return Err(Error::NothingToCommit);
         }
         self.check_index_links(&index, None)?;
-        let snapshot = Self::index_snapshot(&index);
+        // The index's trees are stored as the index is written; a cache that is not the
+        // index's (a database from before schema 8) or lost a tree is built again whole.
         let batch = Batch::default();
-        let (tree, _) = super::tree::build(
-            self.store(),
-            snapshot.iter().map(|(k, v)| (k.as_str(), v)),
-            Some(&batch),
-        )?;
+        let rebuilt = match self.stored_index_trees()? {
+            Some(trees) => {
+                let root = trees.get("").map(|(id, _)| *id);
+                root.map(|r| (r, None)).ok_or(())
+            }
+            None => Err(()),
+        };
+        let (tree, rows) = match rebuilt {
+            Ok(found) => found,
+            Err(()) => {
+                let built = super::index_trees::build(self.store(), &index, None, &[], &batch)?;
+                (built.root, Some(built.rows))
+            }
+        };
         let commit = Commit {
             tree,
             parents: head
@@ -94,6 +104,9 @@ impl Repo {
             move_to_commit(tx, branch.as_deref(), &id, opts.time, &versions, action)?;
             if merging.is_some() {
                 super::merge::end_merge(tx)?;
+            }
+            if let Some(rows) = &rows {
+                tx.set_index_trees(true, rows)?;
             }
             tx.set_meta("index_tree", &tree.hex())
         })?;

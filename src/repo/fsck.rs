@@ -222,6 +222,10 @@ impl Repo {
                 });
             }
         }
+        // The index's trees, stored as it was written: the next commit points to them.
+        let trees = self.db().queries().index_trees()?.unwrap_or_default();
+        r.seen
+            .extend(trees.values().map(|(id, _)| *id).filter(|id| present(id)));
         Ok(r)
     }
 
@@ -548,16 +552,6 @@ impl Repo {
             }
         }
         Ok(out)
-    }
-
-    /// Returns the remote-tracking refs (`refs/remotes/<remote>/<branch>`) as roots: what
-    /// `pach fetch` brought is history users still read (`pach log <id>`, a later pull).
-    fn remote_tracking_roots(&self) -> Result<Vec<(String, ObjectId)>> {
-        let refs = self.db().queries().refs("refs/remotes/")?;
-        Ok(refs
-            .into_iter()
-            .filter_map(|(name, target)| Some((name, target.parse().ok()?)))
-            .collect())
     }
 
     /// After `gc`: rebuilds the commit index from the commits kept and drops every database

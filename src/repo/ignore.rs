@@ -1,8 +1,12 @@
 //! `.pachignore`: gitignore syntax, one file per directory, deeper files taking precedence.
 //! `.git` and `.pach` (anywhere: the project's own, or a nested repository or project) and
 //! pach's own temp files (`.pach-tmp-*`) are never tracked, whatever the rules say.
+//! The rules decide which untracked names `status` lists ([`Repo::filter_untracked`]).
 
 use std::path::{Path, PathBuf};
+
+use super::status::rel_of;
+use crate::error::{Error, Result};
 
 /// Tells whether a walk must never enter or list this project path.
 pub(crate) fn is_special(rel: &str) -> bool {
@@ -129,5 +133,45 @@ fn error_path(e: &ignore::Error) -> Option<&Path> {
         }
         ignore::Error::Partial(errs) => errs.iter().find_map(error_path),
         _ => None,
+    }
+}
+
+impl super::Repo {
+    /// Keeps the untracked candidates `.pachignore` does not exclude; a directory is listed
+    /// once, as `dir/`, if it holds any file that is not ignored.
+    pub(super) fn filter_untracked(&self, candidates: Vec<(String, bool)>) -> Result<Vec<String>> {
+        let root = self.root();
+        let mut rules = Ignores::new(root);
+        let mut found = Vec::new();
+        for (rel, is_dir) in candidates {
+            if rules.is_ignored(&rel, is_dir) {
+                continue;
+            }
+            if !is_dir {
+                found.push(rel);
+            } else if self.holds_unignored_file(&rel, &mut rules)? {
+                found.push(format!("{rel}/"));
+            }
+        }
+        found.sort();
+        Ok(found)
+    }
+
+    /// Tells whether an untracked directory holds any file `.pachignore` does not exclude.
+    fn holds_unignored_file(&self, rel: &str, rules: &mut Ignores<'_>) -> Result<bool> {
+        let dir = self.root().join(rel);
+        for entry in walkdir::WalkDir::new(&dir).min_depth(1).follow_links(false) {
+            let entry = entry.map_err(|e| Error::Io {
+                path: dir.clone(),
+                source: e.into(),
+            })?;
+            if entry.file_type().is_dir() {
+                continue;
+            }
+            if !rules.is_ignored(&rel_of(self.root(), entry.path()), false) {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 }

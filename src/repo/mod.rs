@@ -12,6 +12,7 @@ mod fsck_chunks;
 mod gitside;
 mod history;
 mod ignore;
+mod index_trees;
 mod merge;
 mod read;
 mod reflog;

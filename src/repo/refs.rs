@@ -275,3 +275,15 @@ impl Repo {
         }
     }
 }
+
+impl Repo {
+    /// Returns the remote-tracking refs (`refs/remotes/<remote>/<branch>`) as roots: what
+    /// `pach fetch` brought is history users still read (`pach log <id>`, a later pull).
+    pub(super) fn remote_tracking_roots(&self) -> Result<Vec<(String, ObjectId)>> {
+        let refs = self.db().queries().refs("refs/remotes/")?;
+        Ok(refs
+            .into_iter()
+            .filter_map(|(name, target)| Some((name, target.parse().ok()?)))
+            .collect())
+    }
+}

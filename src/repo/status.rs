@@ -15,7 +15,6 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::Repo;
-use super::ignore::Ignores;
 use crate::db::{IndexEntry, Stat};
 use crate::error::{Error, Result};
 use crate::snapshot::{FileEntry, FlatTree};
@@ -249,7 +248,7 @@ impl Repo {
         let head = self.head_commit()?;
         let staged = self.staged_changes(&index, head.as_ref())?;
         let hashed = std::sync::atomic::AtomicU64::new(0);
-        let (unstaged, refresh, candidates) = self.scan(&index, &hashed)?;
+        let (unstaged, refresh, candidates) = self.scan(index.iter(), None, &hashed)?;
         let untracked = self.filter_untracked(candidates)?;
         if !refresh.is_empty() && self.try_upgrade() {
             // Re-read under the lock: a writer may have moved the index since.
@@ -291,17 +290,7 @@ impl Repo {
     pub fn index_snapshot(index: &BTreeMap<String, IndexEntry>) -> FlatTree {
         index
             .iter()
-            .map(|(p, e)| {
-                (
-                    p.clone(),
-                    FileEntry {
-                        kind: e.kind,
-                        id: e.id,
-                        size: e.size,
-                        exec: e.exec,
-                    },
-                )
-            })
+            .map(|(p, e)| (p.clone(), file_entry(e)))
             .collect()
     }
 
@@ -322,35 +311,51 @@ impl Repo {
         {
             return Ok(Vec::new());
         }
-        let new = Self::index_snapshot(index);
         let Some(head_tree) = head_tree else {
-            return Ok(diff_snapshots(&FlatTree::new(), &new));
+            return Ok(diff_snapshots(
+                &FlatTree::new(),
+                &Self::index_snapshot(index),
+            ));
         };
         // Read only HEAD's trees that differ from the index's: a directory whose tree id is
-        // the same on both sides holds no change.
-        let ids = super::tree::dir_ids(self.store(), new.iter().map(|(k, v)| (k.as_str(), v)))?;
+        // the same on both sides holds no change. The index's tree ids come from the tree
+        // cache, kept with it (`index` is the stored index), else are computed.
+        let ids: BTreeMap<String, ObjectId> = match self.db().queries().index_trees()? {
+            Some(trees) => trees.into_iter().map(|(d, (id, _))| (d, id)).collect(),
+            None => {
+                let new = Self::index_snapshot(index);
+                super::tree::dir_ids(self.store(), new.iter().map(|(k, v)| (k.as_str(), v)))?
+            }
+        };
         if ids.get("") == Some(&head_tree) {
             return Ok(Vec::new());
         }
         let (old, pruned) = self.flatten_pruned(&head_tree, &ids)?;
         let pruned: HashSet<&str> = pruned.iter().map(String::as_str).collect();
         let in_pruned = |p: &str| p.match_indices('/').any(|(i, _)| pruned.contains(&p[..i]));
-        let new: FlatTree = new.into_iter().filter(|(p, _)| !in_pruned(p)).collect();
+        let new: FlatTree = index
+            .iter()
+            .filter(|(p, _)| !in_pruned(p))
+            .map(|(p, e)| (p.clone(), file_entry(e)))
+            .collect();
         Ok(diff_snapshots(&old, &new))
     }
 
-    /// Compares every index entry with the working tree, one directory at a time: each
+    /// Compares index entries with the working tree, one directory at a time: each
     /// directory is opened once, its tracked names are `lstat`ed relative to it (one path
     /// component per lookup), and its listing, read from the same descriptor, gives the
-    /// untracked candidates. Returns (changes, stat-cache refreshes, untracked candidates).
-    #[allow(clippy::type_complexity)]
-    fn scan(
+    /// untracked candidates (in the directories holding `entries`). With `add_under`, the
+    /// path an `add` stages, every directory under it is listed too, and a file that was
+    /// not fetched and is now here counts as changed (`add` stages it), where `status`
+    /// calls it clean.
+    pub(crate) fn scan<'a>(
         &self,
-        index: &BTreeMap<String, IndexEntry>,
+        entries: impl Iterator<Item = (&'a String, &'a IndexEntry)>,
+        add_under: Option<&str>,
         hashed: &std::sync::atomic::AtomicU64,
-    ) -> Result<(Vec<Change>, Vec<(String, Stat, i64)>, Vec<(String, bool)>)> {
+    ) -> Result<Scanned> {
         let mut dirs: BTreeMap<&str, Vec<(&str, &String, &IndexEntry)>> = BTreeMap::new();
-        for (p, e) in index {
+        for (p, e) in entries {
             let (dir, name) = p.rsplit_once('/').unwrap_or(("", p));
             dirs.entry(dir).or_default().push((name, p, e));
         }
@@ -362,9 +367,23 @@ impl Repo {
                 d = d.rsplit_once('/').map_or("", |(a, _)| a);
             }
         }
-        let scans: Vec<DirScan> = dirs
+        // Status lists the directories that hold tracked files; `add` also those under
+        // the path it adds that hold only directories (it stages every new file there).
+        let mut order: Vec<&str> = match add_under {
+            None => dirs.keys().copied().collect(),
+            Some(p) => walked
+                .iter()
+                .copied()
+                .filter(|d| dirs.contains_key(d) || crate::paths::is_under(d, p))
+                .collect(),
+        };
+        order.sort_unstable();
+        let scans: Vec<DirScan> = order
             .par_iter()
-            .map(|(dir, entries)| self.scan_dir(dir, entries, &walked, hashed))
+            .map(|dir| {
+                let entries = dirs.get(dir).map_or(&[][..], Vec::as_slice);
+                self.scan_dir(dir, entries, &walked, add_under.is_some(), hashed)
+            })
             .collect::<Result<_>>()?;
         let (mut changes, mut refresh, mut candidates) = (Vec::new(), Vec::new(), Vec::new());
         for scan in scans {
@@ -381,6 +400,7 @@ impl Repo {
         dir: &str,
         entries: &[(&str, &String, &IndexEntry)],
         walked: &HashSet<&str>,
+        for_add: bool,
         hashed: &std::sync::atomic::AtomicU64,
     ) -> Result<DirScan> {
         use rustix::fs::{AtFlags, Mode, OFlags};
@@ -416,8 +436,13 @@ impl Repo {
             };
             let old_size = Some(e.size);
             let seen = match seen {
-                // Not fetched and not here: as it should be. Here: compared, never cached.
-                Seen::Missing | Seen::Refreshed(..) if e.absent => Seen::Same,
+                // Not fetched and not here: as it should be. Here: compared, never cached,
+                // and staged by `add` (it is no longer absent).
+                Seen::Missing if e.absent => Seen::Same,
+                Seen::Refreshed(stat, _) if e.absent && for_add => Seen::Changed {
+                    new_size: Some(stat.size),
+                },
+                Seen::Refreshed(..) if e.absent => Seen::Same,
                 s => s,
             };
             match seen {
@@ -476,45 +501,12 @@ impl Repo {
         }
         Ok(out)
     }
-
-    /// Keeps the untracked candidates `.pachignore` does not exclude; a directory is listed
-    /// once, as `dir/`, if it holds any file that is not ignored.
-    fn filter_untracked(&self, candidates: Vec<(String, bool)>) -> Result<Vec<String>> {
-        let root = self.root();
-        let mut rules = Ignores::new(root);
-        let mut found = Vec::new();
-        for (rel, is_dir) in candidates {
-            if rules.is_ignored(&rel, is_dir) {
-                continue;
-            }
-            if !is_dir {
-                found.push(rel);
-            } else if self.holds_unignored_file(&rel, &mut rules)? {
-                found.push(format!("{rel}/"));
-            }
-        }
-        found.sort();
-        Ok(found)
-    }
-
-    /// Tells whether an untracked directory holds any file `.pachignore` does not exclude.
-    fn holds_unignored_file(&self, rel: &str, rules: &mut Ignores<'_>) -> Result<bool> {
-        let dir = self.root().join(rel);
-        for entry in walkdir::WalkDir::new(&dir).min_depth(1).follow_links(false) {
-            let entry = entry.map_err(|e| Error::Io {
-                path: dir.clone(),
-                source: e.into(),
-            })?;
-            if entry.file_type().is_dir() {
-                continue;
-            }
-            if !rules.is_ignored(&rel_of(self.root(), entry.path()), false) {
-                return Ok(true);
-            }
-        }
-        Ok(false)
-    }
 }
+
+/// What [`Repo::scan`] found: changes (by path), stat-cache refreshes (path, stat,
+/// verified at) and untracked candidates (path, is a directory), the last with names that
+/// are not UTF-8 spelled lossily.
+pub(crate) type Scanned = (Vec<Change>, Vec<(String, Stat, i64)>, Vec<(String, bool)>);
 
 /// What scanning one directory found.
 #[derive(Default)]
@@ -522,6 +514,16 @@ struct DirScan {
     changes: Vec<Change>,
     refresh: Vec<(String, Stat, i64)>,
     candidates: Vec<(String, bool)>,
+}
+
+/// An index entry as a snapshot holds it.
+fn file_entry(e: &IndexEntry) -> FileEntry {
+    FileEntry {
+        kind: e.kind,
+        id: e.id,
+        size: e.size,
+        exec: e.exec,
+    }
 }
 
 /// Returns the path of `p` relative to `root`, `/`-separated (lossy for non-UTF-8 names).

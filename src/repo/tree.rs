@@ -2,6 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
+
 use super::Repo;
 use crate::error::Result;
 use crate::paths::validate_component;
@@ -174,6 +176,9 @@ impl Repo {
         Ok(out)
     }
 
+    /// Reads tree `id` (at `prefix`) and everything under it into `out`, one level of
+    /// directories at a time, the trees of a level read and parsed on all cores (a commit
+    /// at 10^6 files reads a thousand trees of 250 entries each).
     fn flatten_into(
         &self,
         id: &ObjectId,
@@ -181,36 +186,46 @@ impl Repo {
         out: &mut FlatTree,
         mut prune: Option<&mut Prune<'_>>,
     ) -> Result<()> {
-        let tree: Tree = self.store().get(id)?;
-        for e in tree.entries {
-            if let Err(reason) = validate_component(&e.name) {
-                return Err(crate::Error::BadPath {
-                    path: format!("{prefix}/{}", e.name),
-                    reason: format!("tree {id} holds a bad name ({reason})"),
-                });
-            }
-            let path = if prefix.is_empty() {
-                e.name
-            } else {
-                format!("{prefix}/{}", e.name)
-            };
-            match e.kind {
-                EntryKind::Dir => match prune.as_deref_mut() {
-                    Some(p) if p.same.get(&path) == Some(&e.id) => p.pruned.push(path),
-                    p => self.flatten_into(&e.id, &path, out, p)?,
-                },
-                kind => {
-                    out.insert(
-                        path,
-                        FileEntry {
-                            kind,
-                            id: e.id,
-                            size: e.size,
-                            exec: e.exec,
+        let mut level: Vec<(String, ObjectId)> = vec![(prefix.to_string(), *id)];
+        while !level.is_empty() {
+            let trees: Vec<(String, ObjectId, Tree)> = level
+                .into_par_iter()
+                .map(|(path, id)| Ok((path, id, self.store().get::<Tree>(&id)?)))
+                .collect::<Result<_>>()?;
+            let mut next = Vec::new();
+            for (prefix, id, tree) in trees {
+                for e in tree.entries {
+                    if let Err(reason) = validate_component(&e.name) {
+                        return Err(crate::Error::BadPath {
+                            path: format!("{prefix}/{}", e.name),
+                            reason: format!("tree {id} holds a bad name ({reason})"),
+                        });
+                    }
+                    let path = if prefix.is_empty() {
+                        e.name
+                    } else {
+                        format!("{prefix}/{}", e.name)
+                    };
+                    match e.kind {
+                        EntryKind::Dir => match prune.as_deref_mut() {
+                            Some(p) if p.same.get(&path) == Some(&e.id) => p.pruned.push(path),
+                            _ => next.push((path, e.id)),
                         },
-                    );
+                        kind => {
+                            out.insert(
+                                path,
+                                FileEntry {
+                                    kind,
+                                    id: e.id,
+                                    size: e.size,
+                                    exec: e.exec,
+                                },
+                            );
+                        }
+                    }
                 }
             }
+            level = next;
         }
         Ok(())
     }

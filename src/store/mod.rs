@@ -14,7 +14,7 @@ pub mod loose;
 mod place;
 pub mod resize;
 #[cfg(test)]
-mod testutil;
+pub(crate) mod testutil;
 
 pub use codec::{
     Author, CodeVersion, Commit, EntryKind, ImageRef, RunInput, RunOutput, RunRecord, Runner,

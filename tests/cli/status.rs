@@ -70,6 +70,38 @@ fn status_shows_staged_unstaged_and_untracked_sections() {
 }
 
 #[test]
+fn add_finds_new_files_in_directories_that_hold_only_directories() {
+    let repo = TestRepo::init();
+    repo.commit_files("one", &[("a/x/1", "1"), ("a/y/2", "2")]);
+    repo.write("a/z/new", "n");
+    repo.write("a/loose", "l");
+    repo.write("top", "t");
+    // Status lists untracked names only where tracked files are (as before).
+    let v = repo.json(["status", "--json"]);
+    assert_eq!(v["untracked"], serde_json::json!([]), "{v}");
+    // `add` of a directory stages every new file under it, however deep.
+    repo.pach(["add", "a"]).assert().success();
+    let v = repo.json(["status", "--json"]);
+    assert_eq!(
+        paths(&v, "staged"),
+        [
+            ("a/loose".into(), "added".into()),
+            ("a/z/new".into(), "added".into())
+        ]
+    );
+    repo.pach(["add", "."]).assert().success();
+    let v = repo.json(["status", "--json"]);
+    assert_eq!(
+        paths(&v, "staged"),
+        [
+            ("a/loose".into(), "added".into()),
+            ("a/z/new".into(), "added".into()),
+            ("top".into(), "added".into())
+        ]
+    );
+}
+
+#[test]
 fn staged_changes_are_found_at_any_depth_and_across_file_directory_swaps() {
     let repo = TestRepo::init();
     repo.commit_files(
