@@ -101,7 +101,7 @@ impl Ui {
     }
 
     /// Returns a progress sink: a bar when allowed, else nothing.
-    pub fn progress(&self, json: bool) -> Box<dyn Progress> {
+    pub fn progress(&self, json: bool) -> Box<dyn Progress + Send> {
         if self.progress && !json && !self.quiet {
             Box::new(Bar {
                 bar: ProgressBar::hidden(),
@@ -155,8 +155,6 @@ struct Bar {
 impl Progress for Bar {
     fn begin(&self, label: &str, files: u64, bytes: u64) {
         use std::sync::atomic::Ordering::Relaxed;
-        self.bar
-            .set_draw_target(indicatif::ProgressDrawTarget::stderr());
         self.bar.set_position(0);
         self.bar.set_length(bytes.max(1));
         self.files.store(0, Relaxed);
@@ -170,14 +168,23 @@ impl Progress for Bar {
             .progress_chars("=> "),
         );
         self.bar.set_message(format!("{label} 0/{files} files"));
+        // Drawn only now that it has its style and length (before, a bare default bar
+        // flashed first).
+        self.bar
+            .set_draw_target(indicatif::ProgressDrawTarget::stderr());
     }
     fn advance(&self, bytes: u64) {
         use std::sync::atomic::Ordering::Relaxed;
         let done = self.files.fetch_add(1, Relaxed) + 1;
         self.bar.inc(bytes);
-        let label = self.label.lock().unwrap_or_else(|p| p.into_inner()).clone();
-        self.bar
-            .set_message(format!("{label} {done}/{} files", self.total.load(Relaxed)));
+        // The count is redrawn every 256 files: a checkout of a million small files calls
+        // this from every core, and a message per file cost a lock and a string each.
+        let total = self.total.load(Relaxed);
+        if done.is_multiple_of(256) || done == total {
+            let label = self.label.lock().unwrap_or_else(|p| p.into_inner()).clone();
+            self.bar
+                .set_message(format!("{label} {done}/{total} files"));
+        }
     }
     fn end(&self) {
         self.bar.finish_and_clear();

@@ -268,6 +268,7 @@ pub fn checkout(cx: &Context, a: &CheckoutArgs) -> Result<()> {
         }
         None => a.rev.clone().expect("clap requires rev without -b"),
     };
+    repo.show_progress(cx.ui.progress(a.json).into());
     let out = repo.checkout(&rev, a.force)?;
     cx.ui.notices(&repo.take_notices());
     if a.json {

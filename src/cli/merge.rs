@@ -83,6 +83,7 @@ pub fn run(cx: &Context, a: &MergeArgs) -> Result<()> {
         favour: a.strategy_option.map(Favour::from),
         identity: &identity,
     };
+    repo.show_progress(cx.ui.progress(a.json).into());
     let progress = cx.ui.progress(a.json);
     let logs = cx.ui.container_output(a.json);
     let after = a.run.then(|| RunAfter {

@@ -365,6 +365,7 @@ fn report_fetch(cx: &Context, out: &FetchOutcome) {
 
 pub fn pull(cx: &Context, args: &PullArgs) -> Result<()> {
     let mut repo = cx.repo(Access::Write)?;
+    repo.show_progress(cx.ui.progress(args.json).into());
     let p = cx.ui.progress(args.json);
     let identity = args.merge.then(|| cx.identity(repo.root()).clone());
     let out = ops::sync::pull(

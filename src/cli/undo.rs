@@ -110,6 +110,7 @@ pub fn reset(cx: &Context, a: &ResetArgs) -> Result<()> {
         ResetMode::Mixed
     };
     let mut repo = cx.repo(Access::Write)?;
+    repo.show_progress(cx.ui.progress(a.json).into());
     let out = repo.reset(&a.rev, mode)?;
     cx.ui.notices(&repo.take_notices());
     if a.json {

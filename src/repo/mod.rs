@@ -61,6 +61,8 @@ pub struct Repo {
     config: Config,
     /// What operations had to tell about the git side, until the command takes them.
     notices: std::sync::Mutex<Vec<Notice>>,
+    /// Where operations that write many working-tree files report their progress.
+    progress: std::sync::Arc<dyn crate::progress::Progress + Send>,
     _lock: Option<File>,
 }
 
@@ -150,8 +152,14 @@ impl Repo {
             db: std::sync::Mutex::new(db),
             config,
             notices: Default::default(),
+            progress: std::sync::Arc::new(crate::progress::NoProgress),
             _lock: lock,
         })
+    }
+
+    /// Shows the progress of working-tree writes (checkout, reset, merge, pull) on `p`.
+    pub fn show_progress(&mut self, p: std::sync::Arc<dyn crate::progress::Progress + Send>) {
+        self.progress = p;
     }
 
     /// Returns the project directory (the parent of `.pach/`).

@@ -73,10 +73,17 @@ impl Repo {
         let blocked = |p: &str| ancestors(p).any(|a| in_the_way.contains(a));
         let made = Mutex::new(Vec::new());
         let mode = self.link_mode();
+        let bytes = write.iter().map(|(_, e)| e.size).sum();
+        self.progress.begin("writing", write.len() as u64, bytes);
         let prepared: Vec<Result<Ready>> = write
             .par_iter()
-            .map(|(p, e)| self.prepare_one(p, e, old.get(*p), mode, blocked(p), &made))
+            .map(|(p, e)| {
+                let r = self.prepare_one(p, e, old.get(*p), mode, blocked(p), &made);
+                self.progress.advance(e.size);
+                r
+            })
             .collect();
+        self.progress.end();
         let failed = prepared.iter().position(|r| r.is_err());
         if let Some(i) = failed {
             let mut made = made.into_inner().expect("no panics while locked");

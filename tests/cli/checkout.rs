@@ -397,3 +397,49 @@ fn a_large_file_with_another_link_is_replaced_never_written_in_place() {
     assert!(repo.read("big.bin") == v2);
     repo.pach(["fsck"]).assert().success();
 }
+
+#[test]
+fn checkout_on_a_terminal_shows_files_written_and_a_rate_and_without_one_nothing() {
+    let repo = TestRepo::init();
+    let files: Vec<(String, String)> = (0..300)
+        .map(|i| (format!("d/f{i}"), "1".repeat(i)))
+        .collect();
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, c)| (p.as_str(), c.as_str()))
+        .collect();
+    repo.commit_files("one", &refs);
+    let changed: Vec<(String, String)> = files
+        .iter()
+        .map(|(p, c)| (p.clone(), format!("{c}2")))
+        .collect();
+    let refs: Vec<(&str, &str)> = changed
+        .iter()
+        .map(|(p, c)| (p.as_str(), c.as_str()))
+        .collect();
+    repo.commit_files("two", &refs);
+    // Not a terminal: no bar.
+    let out = repo.pach(["checkout", "HEAD~1"]).assert().success();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(!err.contains("writing"), "{err}");
+    // A terminal, through util-linux `script`: the bar counts files and shows a rate.
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("SKIPPED the terminal half: no `script` (util-linux) on PATH");
+        return;
+    }
+    let line = format!("{} checkout main", crate::common::pach_bin().display());
+    let mut cmd = std::process::Command::new("script");
+    cmd.args(["-qec", &line, "/dev/null"])
+        .current_dir(repo.path());
+    crate::common::fix_env(&mut cmd, &repo.home());
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(shown.contains("writing 0/300 files"), "{shown}");
+    assert!(shown.contains("/s, eta"), "{shown}");
+    assert!(repo.read_str("d/f5").ends_with('2'));
+}
