@@ -332,12 +332,29 @@ impl Repo {
         }
         let (old, pruned) = self.flatten_pruned(&head_tree, &ids)?;
         let pruned: HashSet<&str> = pruned.iter().map(String::as_str).collect();
-        let in_pruned = |p: &str| p.match_indices('/').any(|(i, _)| pruned.contains(&p[..i]));
-        let new: FlatTree = index
-            .iter()
-            .filter(|(p, _)| !in_pruned(p))
-            .map(|(p, e)| (p.clone(), file_entry(e)))
-            .collect();
+        fn pruned_above<'p>(pruned: &HashSet<&str>, p: &'p str) -> Option<&'p str> {
+            p.match_indices('/')
+                .map(|(i, _)| &p[..i])
+                .find(|d| pruned.contains(d))
+        }
+        // The index's entries outside the pruned directories; each pruned directory's
+        // entries (contiguous in path order) are passed over in one range lookup.
+        let mut new = FlatTree::new();
+        let mut from = String::new();
+        'scan: loop {
+            let range = (
+                std::ops::Bound::Included(from.as_str()),
+                std::ops::Bound::Unbounded,
+            );
+            for (p, e) in index.range::<str, _>(range) {
+                if let Some(d) = pruned_above(&pruned, p) {
+                    from = format!("{d}0"); // `0` follows `/`: the first path after `d/`
+                    continue 'scan;
+                }
+                new.insert(p.clone(), file_entry(e));
+            }
+            break;
+        }
         Ok(diff_snapshots(&old, &new))
     }
 
