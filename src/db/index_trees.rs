@@ -19,7 +19,7 @@ use crate::store::ObjectId;
 
 /// A staging-index write, planned: the chunks to put and delete, and the paths it touches.
 pub struct IndexWrite {
-    put: Vec<(String, Vec<u8>)>,
+    put: Vec<(String, Vec<u8>, blake3::Hash)>,
     delete: Vec<String>,
     /// Every path in a chunk that changes, before or after the write, in no order.
     pub touched: Vec<String>,
@@ -37,20 +37,36 @@ impl Queries<'_> {
         index: &BTreeMap<String, IndexEntry>,
         want_touched: bool,
     ) -> Result<IndexWrite> {
-        let mut old: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-        {
-            let mut st = self
-                .tx
-                .prepare_cached("SELECT first, data FROM index_chunks")
-                .map_err(self.err())?;
-            let rows = st
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-                .map_err(self.err())?;
-            for row in rows {
-                let (first, data) = row.map_err(self.err())?;
-                old.insert(first, data);
+        // The stored chunks' hashes: as this process last saw them, else read.
+        let known = self.memo.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let mut old: std::collections::HashMap<String, blake3::Hash> = match known {
+            Some(m) => m,
+            None => {
+                let mut st = self
+                    .tx
+                    .prepare_cached("SELECT first, data FROM index_chunks")
+                    .map_err(self.err())?;
+                let rows = st
+                    .query_map([], |r| {
+                        Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?))
+                    })
+                    .map_err(self.err())?;
+                let mut m = std::collections::HashMap::new();
+                for row in rows {
+                    let (first, data) = row.map_err(self.err())?;
+                    m.insert(first, blake3::hash(&data));
+                }
+                m
             }
-        }
+        };
+        // An old chunk's paths, read back only for a chunk that changes.
+        let old_data = |first: &str| -> Result<Vec<u8>> {
+            self.tx
+                .prepare_cached("SELECT data FROM index_chunks WHERE first = ?1")
+                .map_err(self.err())?
+                .query_row([first], |r| r.get(0))
+                .map_err(self.err())
+        };
         let mut plan = IndexWrite {
             put: Vec::new(),
             delete: Vec::new(),
@@ -67,16 +83,19 @@ impl Queries<'_> {
             Ok::<_, super::Error>(())
         };
         for (first, data) in index::chunks(index) {
+            let hash = blake3::hash(&data);
             match old.remove(&first) {
-                Some(o) if o == data => continue,
-                Some(o) => paths_of(&first, &o, &mut plan.touched)?,
-                None => {}
+                Some(o) if o == hash => continue,
+                Some(_) if want_touched => paths_of(&first, &old_data(&first)?, &mut plan.touched)?,
+                _ => {}
             }
             paths_of(&first, &data, &mut plan.touched)?;
-            plan.put.push((first, data));
+            plan.put.push((first, data, hash));
         }
-        for (first, data) in old {
-            paths_of(&first, &data, &mut plan.touched)?;
+        for first in old.into_keys() {
+            if want_touched {
+                paths_of(&first, &old_data(&first)?, &mut plan.touched)?;
+            }
             plan.delete.push(first);
         }
         Ok(plan)
@@ -88,7 +107,7 @@ impl Queries<'_> {
             .tx
             .prepare_cached("INSERT OR REPLACE INTO index_chunks(first, data) VALUES (?1, ?2)")
             .map_err(self.err())?;
-        for (first, data) in &plan.put {
+        for (first, data, _) in &plan.put {
             put.execute(params![first, data]).map_err(self.err())?;
         }
         let mut delete = self
@@ -97,6 +116,16 @@ impl Queries<'_> {
             .map_err(self.err())?;
         for first in &plan.delete {
             delete.execute([first]).map_err(self.err())?;
+        }
+        // The memo follows the table (a failed transaction drops it, see `Db::transaction`).
+        let mut memo = self.memo.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(m) = memo.as_mut() {
+            for (first, _, hash) in &plan.put {
+                m.insert(first.clone(), *hash);
+            }
+            for first in &plan.delete {
+                m.remove(first);
+            }
         }
         Ok(())
     }
@@ -158,5 +187,67 @@ impl Queries<'_> {
             };
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Db, Stat};
+    use super::*;
+    use crate::store::EntryKind;
+
+    fn entry(n: u8) -> IndexEntry {
+        IndexEntry {
+            kind: EntryKind::File,
+            id: ObjectId::of(&[n]),
+            size: u64::from(n),
+            exec: false,
+            stat: Stat {
+                size: u64::from(n),
+                ..Stat::default()
+            },
+            verified_ns: 0,
+            absent: false,
+        }
+    }
+
+    fn sorted(mut v: Vec<String>) -> Vec<String> {
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    #[test]
+    fn a_plan_from_the_memo_equals_a_plan_from_the_table() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("pach.db");
+        let mut db = Db::open(&p).unwrap();
+        let old: BTreeMap<String, IndexEntry> = (0..3000)
+            .map(|i| (format!("d{}/f{i:04}", i % 7), entry((i % 200) as u8)))
+            .collect();
+        db.transaction(|tx| tx.set_index(&old)).unwrap();
+        let mut new = old.clone();
+        new.insert("d3/f0003".into(), entry(250));
+        new.insert("d5/new".into(), entry(251));
+        new.remove("d6/f0006");
+        // This process loaded the index (the memo), another opens the database afresh.
+        assert!(db.queries().index().unwrap() == old);
+        let with_memo = db.queries().plan_index(&new, true).unwrap();
+        let fresh = Db::open(&p).unwrap();
+        let without = fresh.queries().plan_index(&new, true).unwrap();
+        assert_eq!(sorted(with_memo.touched.clone()), sorted(without.touched));
+        assert_eq!(with_memo.put.len(), without.put.len());
+        assert_eq!(with_memo.delete, without.delete);
+        let touched = sorted(with_memo.touched.clone());
+        for p in ["d3/f0003", "d5/new", "d6/f0006"] {
+            assert!(touched.contains(&p.to_string()), "{p}");
+        }
+        assert!(touched.len() < 3 * 4 * 64, "{} paths touched", touched.len());
+        // Written, the memo follows: the next plan of the same index changes nothing, and
+        // the table holds what was planned.
+        db.transaction(|tx| tx.apply_index(&with_memo)).unwrap();
+        let again = db.queries().plan_index(&new, true).unwrap();
+        assert!(again.put.is_empty() && again.delete.is_empty() && again.touched.is_empty());
+        assert!(Db::open(&p).unwrap().queries().index().unwrap() == new);
     }
 }
