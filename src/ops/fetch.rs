@@ -22,6 +22,9 @@ use crate::repo::{RefKind, Repo, validate_ref_name};
 use crate::store::codec::DecodeError;
 use crate::store::{Batch, Commit, EntryKind, ObjectId, RunRecord, Structured, Tree};
 
+/// Blobs fetched into one batch, made durable before the next: bounds the temp paths held.
+const BLOB_GROUP: usize = 1 << 16;
+
 /// One branch a fetch updated.
 #[derive(Debug, Serialize)]
 pub struct FetchedBranch {
@@ -155,13 +158,15 @@ pub fn fetch_from(
             f.blobs.entry(id).or_insert(0);
         }
     }
-    let mut blobs: Vec<(ObjectId, u64)> = f
-        .blobs
+    // Every blob wanted, sorted (half the memory of the set that gathered them), and those
+    // not here yet.
+    let mut wanted: Vec<(ObjectId, u64)> = std::mem::take(&mut f.blobs).into_iter().collect();
+    wanted.sort_unstable();
+    let mut blobs: Vec<(ObjectId, u64)> = wanted
         .iter()
         .filter(|(id, _)| !repo.store().contains(id))
-        .map(|(id, s)| (*id, *s))
+        .copied()
         .collect();
-    blobs.sort();
     let mut out = FetchOutcome {
         remote: remote.into(),
         commits: f.commits.len(),
@@ -169,22 +174,37 @@ pub fn fetch_from(
         bytes: blobs.iter().map(|b| b.1).sum(),
         ..Default::default()
     };
-    // Blobs first, durable; they are leaves, so a fetch killed after this only saves work.
-    let batch = Batch::default();
     p.begin("fetching", blobs.len() as u64, out.bytes);
     let indexes = match blobs.is_empty() {
         true => Default::default(),
         false => backend.list_ids("chunked")?,
     };
-    let (chunked, whole): (Vec<_>, Vec<_>) =
-        blobs.into_iter().partition(|(id, _)| indexes.contains(id));
-    backend.get_into(&whole, repo.store(), &batch, p)?;
+    let mut chunked = Vec::new();
+    blobs.retain(|b| {
+        let whole = !indexes.contains(&b.0);
+        if !whole {
+            chunked.push(b.0);
+        }
+        whole
+    });
+    // Blobs first, durable, a group at a time in the order the remote reads them best: they
+    // are leaves, so a fetch killed after a group only saves work, and a group's temp files
+    // are all the batch holds.
+    backend.fetch_order(&mut blobs)?;
+    for group in blobs.chunks(BLOB_GROUP) {
+        let batch = Batch::default();
+        backend.get_into(group, repo.store(), &batch, p)?;
+        batch.finish(repo.store())?;
+    }
+    drop(blobs);
     if !chunked.is_empty() {
-        let ids: Vec<ObjectId> = chunked.iter().map(|c| c.0).collect();
-        super::chunk_sync::fetch_chunked(repo, remote, backend, &ids, &batch, p)?;
+        let batch = Batch::default();
+        super::chunk_sync::fetch_chunked(repo, remote, backend, &chunked, &batch, p)?;
+        batch.finish(repo.store())?;
     }
     p.end();
-    batch.finish(repo.store())?;
+    // What the transport keeps for reading (the pack map) is not needed again here.
+    backend.release();
     for (_, bytes, _) in &f.runs {
         repo.store().put_bytes(bytes, &structured)?;
     }
@@ -194,7 +214,7 @@ pub fn fetch_from(
     structured.finish(repo.store())?;
     let prune = opts.prune && branches.is_none();
     let refs = plan_refs(repo, remote, &tips, &tags, opts.force, prune, &mut out)?;
-    index_fetched(repo, remote, &refs, &f)?;
+    index_fetched(repo, remote, &refs, &f, &wanted)?;
     Ok(out)
 }
 
@@ -499,8 +519,15 @@ fn fetch_runs(
 }
 
 /// Moves the refs `refs` says and indexes the new commits and runs, and records which
-/// blobs a path filter left out (and which have arrived since), in one transaction.
-fn index_fetched(repo: &mut Repo, remote: &str, refs: &RefChanges, f: &Fetched) -> Result<()> {
+/// blobs a path filter left out (and which of them, `wanted` (sorted), have arrived since),
+/// in one transaction.
+fn index_fetched(
+    repo: &mut Repo,
+    remote: &str,
+    refs: &RefChanges,
+    f: &Fetched,
+    wanted: &[(ObjectId, u64)],
+) -> Result<()> {
     let mut versions = Vec::new();
     for (id, _, c) in &f.commits {
         let parent = c.parents.first().map(|p| repo.commit_obj(p)).transpose()?;
@@ -510,7 +537,9 @@ fn index_fetched(repo: &mut Repo, remote: &str, refs: &RefChanges, f: &Fetched) 
     let absent: Vec<&ObjectId> = f
         .skipped
         .iter()
-        .filter(|id| !f.blobs.contains_key(id) && !repo.store().contains(id))
+        .filter(|id| {
+            wanted.binary_search_by_key(*id, |w| w.0).is_err() && !repo.store().contains(id)
+        })
         .collect();
     repo.db_mut().transaction(|tx| {
         for (r, tip) in &refs.set {
@@ -528,7 +557,7 @@ fn index_fetched(repo: &mut Repo, remote: &str, refs: &RefChanges, f: &Fetched) 
                 tx.add_run(id, rec)?;
             }
         }
-        tx.remove_absent_objects(f.blobs.keys())?;
+        tx.remove_absent_objects(wanted.iter().map(|w| &w.0))?;
         tx.add_absent_objects(absent.iter().copied(), remote)?;
         Ok(())
     })?;

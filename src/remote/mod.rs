@@ -343,6 +343,15 @@ pub trait Backend: Send + Sync {
         batch: &Batch,
         p: &dyn Progress,
     ) -> Result<(), Error>;
+    /// Orders objects about to be downloaded the way this transport reads them best (packed
+    /// objects by pack and offset), so that a caller asking for them a group at a time
+    /// reads each stretch of a pack once.
+    fn fetch_order(&self, _items: &mut [(ObjectId, u64)]) -> Result<(), Error> {
+        Ok(())
+    }
+    /// Drops what the transport keeps in memory for reading (the pack map): the caller is
+    /// done reading objects for now (it is read again if asked).
+    fn release(&self) {}
     /// Lists the refs of one space (branches or tags) with their commits, sorted by name. A
     /// remote made before tags existed (no `refs/tags/`) has none.
     fn list_refs(&self, space: RefSpace) -> Result<Vec<(String, ObjectId)>, Error>;

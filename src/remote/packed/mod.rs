@@ -328,6 +328,17 @@ impl Backend for Packed {
         Ok(out)
     }
 
+    fn fetch_order(&self, items: &mut [(ObjectId, u64)]) -> Result<(), Error> {
+        let m = self.map()?;
+        // Loose objects last.
+        items.sort_by_cached_key(|(id, _)| m.get(id).map_or((u32::MAX, 0), |l| (l.pack, l.offset)));
+        Ok(())
+    }
+
+    fn release(&self) {
+        self.forget_map();
+    }
+
     fn get_each(&self, ids: &[ObjectId], each: super::Each) -> Result<(), Error> {
         let m = self.map()?;
         let (packed, loose) = self.split(&m, ids, |id| *id);

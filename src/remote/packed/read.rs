@@ -3,7 +3,6 @@
 //! flight), and each object is hashed against its id; a copy that cannot be read or does
 //! not verify is looked for in the other packs that list the object, then loose.
 
-use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
@@ -21,8 +20,9 @@ const SPAN: u64 = 16 << 20;
 /// Ranged reads in flight (each holds at most [`SPAN`] bytes).
 const READERS: usize = 8;
 
-/// One ranged read: a pack, the bytes to read, and the objects in them.
-type Span = (u32, Range<u64>, Vec<(ObjectId, Loc)>);
+/// One ranged read: a pack, the bytes to read, and the objects in them (a stretch of the
+/// wanted objects sorted by pack and offset).
+type Span = (u32, Range<u64>, Range<usize>);
 
 /// What reading one packed object gave.
 pub(super) enum Got {
@@ -39,22 +39,26 @@ impl Packed {
     /// copy that cannot be read or does not verify is looked for again in the other packs
     /// that list the object, then as a loose object.
     pub(super) fn read_packed(&self, m: &Map, ids: &[ObjectId], each: Each) -> Result<(), Error> {
-        let mut by_pack: HashMap<u32, Vec<(ObjectId, Loc)>> = HashMap::new();
-        for id in ids {
-            let loc = m.get(id).expect("asked only for packed objects");
-            by_pack.entry(loc.pack).or_default().push((*id, loc));
-        }
+        // One array of the wanted objects, by pack and offset; each read is a stretch of it.
+        let mut objs: Vec<(ObjectId, Loc)> = ids
+            .iter()
+            .map(|id| (*id, m.get(id).expect("asked only for packed objects")))
+            .collect();
+        objs.sort_unstable_by_key(|o| (o.1.pack, o.1.offset));
         let mut work: Vec<Span> = Vec::new();
-        for (pack, mut objs) in by_pack {
-            objs.sort_by_key(|o| o.1.offset);
-            let ranges: Vec<(u64, u64)> = objs
+        let mut base = 0;
+        for group in objs.chunk_by(|a, b| a.1.pack == b.1.pack) {
+            let ranges: Vec<(u64, u64)> = group
                 .iter()
                 .map(|o| (o.1.offset as u64, o.1.len as u64))
                 .collect();
             for (start, end, members) in packs::spans(&ranges, GAP, SPAN) {
-                let members = members.into_iter().map(|i| objs[i]).collect();
-                work.push((pack, start..end, members));
+                // Spans take consecutive objects: the first and the last say which.
+                let first = base + members[0];
+                let last = base + members[members.len() - 1];
+                work.push((group[0].1.pack, start..end, first..last + 1));
             }
+            base += group.len();
         }
         let next = AtomicUsize::new(0);
         let failed = Mutex::new(None);
@@ -71,7 +75,7 @@ impl Packed {
                         {
                             return;
                         }
-                        let r = self.read_span(m, *pack, span, members, each);
+                        let r = self.read_span(m, *pack, span, &objs[members.clone()], each);
                         if let Err(e) = r {
                             failed
                                 .lock()
