@@ -329,6 +329,9 @@ impl Backend for Packed {
     }
 
     fn fetch_order(&self, items: &mut [(ObjectId, u64)]) -> Result<(), Error> {
+        if items.is_empty() {
+            return Ok(()); // no reason to read the indexes
+        }
         let m = self.map()?;
         // Loose objects last.
         items.sort_by_cached_key(|(id, _)| m.get(id).map_or((u32::MAX, 0), |l| (l.pack, l.offset)));
