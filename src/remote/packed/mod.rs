@@ -307,6 +307,9 @@ impl Backend for Packed {
     }
 
     fn get_small(&self, ids: &[ObjectId]) -> Result<Vec<(ObjectId, Vec<u8>)>, Error> {
+        if ids.is_empty() {
+            return Ok(Vec::new()); // without reading the indexes
+        }
         let m = self.map()?;
         let (packed, loose) = self.split(&m, ids, |id| *id);
         let loose: Vec<ObjectId> = loose.into_iter().copied().collect();
@@ -343,6 +346,9 @@ impl Backend for Packed {
     }
 
     fn get_each(&self, ids: &[ObjectId], each: super::Each) -> Result<(), Error> {
+        if ids.is_empty() {
+            return Ok(());
+        }
         let m = self.map()?;
         let (packed, loose) = self.split(&m, ids, |id| *id);
         let loose: Vec<ObjectId> = loose.into_iter().copied().collect();
@@ -360,6 +366,9 @@ impl Backend for Packed {
         batch: &Batch,
         p: &dyn Progress,
     ) -> Result<(), Error> {
+        if items.is_empty() {
+            return Ok(());
+        }
         let m = self.map()?;
         let (packed, loose) = self.split(&m, items, |i| i.0);
         let loose: Vec<(ObjectId, u64)> = loose.into_iter().copied().collect();
