@@ -22,8 +22,8 @@ use crate::repo::{RefKind, Repo, validate_ref_name};
 use crate::store::codec::DecodeError;
 use crate::store::{Batch, Commit, EntryKind, ObjectId, RunRecord, Structured, Tree};
 
-/// Trees asked of the remote at once: bounds the tree bytes held in memory.
-const TREE_CHUNK: usize = 512;
+/// Blobs fetched into one batch, made durable before the next: bounds the temp paths held.
+const BLOB_GROUP: usize = 1 << 16;
 
 /// One branch a fetch updated.
 #[derive(Debug, Serialize)]
@@ -158,13 +158,15 @@ pub fn fetch_from(
             f.blobs.entry(id).or_insert(0);
         }
     }
-    let mut blobs: Vec<(ObjectId, u64)> = f
-        .blobs
+    // Every blob wanted, sorted (half the memory of the set that gathered them), and those
+    // not here yet.
+    let mut wanted: Vec<(ObjectId, u64)> = std::mem::take(&mut f.blobs).into_iter().collect();
+    wanted.sort_unstable();
+    let mut blobs: Vec<(ObjectId, u64)> = wanted
         .iter()
         .filter(|(id, _)| !repo.store().contains(id))
-        .map(|(id, s)| (*id, *s))
+        .copied()
         .collect();
-    blobs.sort();
     let mut out = FetchOutcome {
         remote: remote.into(),
         commits: f.commits.len(),
@@ -172,22 +174,37 @@ pub fn fetch_from(
         bytes: blobs.iter().map(|b| b.1).sum(),
         ..Default::default()
     };
-    // Blobs first, durable; they are leaves, so a fetch killed after this only saves work.
-    let batch = Batch::default();
     p.begin("fetching", blobs.len() as u64, out.bytes);
     let indexes = match blobs.is_empty() {
         true => Default::default(),
         false => backend.list_ids("chunked")?,
     };
-    let (chunked, whole): (Vec<_>, Vec<_>) =
-        blobs.into_iter().partition(|(id, _)| indexes.contains(id));
-    backend.get_into(&whole, repo.store(), &batch, p)?;
+    let mut chunked = Vec::new();
+    blobs.retain(|b| {
+        let whole = !indexes.contains(&b.0);
+        if !whole {
+            chunked.push(b.0);
+        }
+        whole
+    });
+    // Blobs first, durable, a group at a time in the order the remote reads them best: they
+    // are leaves, so a fetch killed after a group only saves work, and a group's temp files
+    // are all the batch holds.
+    backend.fetch_order(&mut blobs)?;
+    for group in blobs.chunks(BLOB_GROUP) {
+        let batch = Batch::default();
+        backend.get_into(group, repo.store(), &batch, p)?;
+        batch.finish(repo.store())?;
+    }
+    drop(blobs);
     if !chunked.is_empty() {
-        let ids: Vec<ObjectId> = chunked.iter().map(|c| c.0).collect();
-        super::chunk_sync::fetch_chunked(repo, remote, backend, &ids, &batch, p)?;
+        let batch = Batch::default();
+        super::chunk_sync::fetch_chunked(repo, remote, backend, &chunked, &batch, p)?;
+        batch.finish(repo.store())?;
     }
     p.end();
-    batch.finish(repo.store())?;
+    // What the transport keeps for reading (the pack map) is not needed again here.
+    backend.release();
     for (_, bytes, _) in &f.runs {
         repo.store().put_bytes(bytes, &structured)?;
     }
@@ -197,7 +214,7 @@ pub fn fetch_from(
     structured.finish(repo.store())?;
     let prune = opts.prune && branches.is_none();
     let refs = plan_refs(repo, remote, &tips, &tags, opts.force, prune, &mut out)?;
-    index_fetched(repo, remote, &refs, &f)?;
+    index_fetched(repo, remote, &refs, &f, &wanted)?;
     Ok(out)
 }
 
@@ -306,8 +323,9 @@ fn fetch_commits(
 }
 
 /// Reads the trees under `roots` ((tree, commit) pairs), from the remote unless local, and
-/// lists the blobs wanted. Each fetched tree is verified, checked and written into `batch`
-/// as it arrives; only ids and paths stay in memory.
+/// lists the blobs wanted. Each level of trees is asked for at once (a packed remote reads
+/// it in a few ranged reads); each tree is verified, checked, written into `batch` and
+/// expanded as it arrives, so only ids and the next level's paths stay in memory.
 fn fetch_trees(
     repo: &Repo,
     remote: &str,
@@ -320,63 +338,104 @@ fn fetch_trees(
     // Without a scope a tree's path changes nothing, so each tree is walked once.
     let key = |id: &ObjectId, path: &str| (*id, scope.map(|_| path.to_string()));
     let mut seen = HashSet::new();
-    let mut frontier: Vec<(ObjectId, String, ObjectId)> = roots
+    let mut frontier: Vec<Place> = roots
         .iter()
         .map(|(tree, commit)| (*tree, String::new(), *commit))
         .collect();
+    let store = repo.store();
     while !frontier.is_empty() {
         frontier.retain(|(id, path, _)| seen.insert(key(id, path)));
-        let mut next = Vec::new();
-        for level in frontier.chunks(TREE_CHUNK) {
-            let missing: Vec<ObjectId> = level
-                .iter()
-                .map(|t| t.0)
-                .filter(|id| !f.trees.contains(id) && !repo.store().contains(id))
-                .collect::<HashSet<_>>()
-                .into_iter()
-                .collect();
-            let first: HashMap<ObjectId, usize> = level
-                .iter()
-                .enumerate()
-                .rev()
-                .map(|(i, t)| (t.0, i))
-                .collect();
-            let mut got: HashMap<ObjectId, Tree> = HashMap::new();
-            for (id, bytes) in backend.get_small(&missing)? {
-                let (_, path, commit) = &level[first[&id]];
-                let tree = checked_tree(remote, commit, path, &id, &bytes)?;
-                repo.store().put_bytes(&bytes, batch)?;
-                f.trees.insert(id);
-                got.insert(id, tree);
-            }
-            for (id, path, commit) in level {
-                let tree: Tree = match got.get(id) {
-                    Some(t) => t.clone(),
-                    None => match batch.read_pending(id) {
-                        Some(b) => decode(id, &b)?,
-                        None => repo.store().get(id)?,
-                    },
+        // Where each tree of the level is wanted (the first place names it in errors).
+        let mut at: HashMap<ObjectId, Vec<usize>> = HashMap::new();
+        for (i, t) in frontier.iter().enumerate() {
+            at.entry(t.0).or_default().push(i);
+        }
+        let missing: Vec<ObjectId> = at
+            .keys()
+            .filter(|id| !f.trees.contains(id) && !store.contains(id))
+            .copied()
+            .collect();
+        let level = Level {
+            frontier: &frontier,
+            scope,
+            acc: std::sync::Mutex::new((Vec::new(), &mut *f)),
+        };
+        let failed = std::sync::Mutex::new(None);
+        let got = backend.get_each(&missing, &|id, bytes| {
+            let (_, path, commit) = &frontier[at[&id][0]];
+            let done = checked_tree(remote, commit, path, &id, &bytes).and_then(|tree| {
+                store.put_bytes(&bytes, batch)?;
+                level.expand(&tree, &at[&id], Some(id));
+                Ok(())
+            });
+            done.map_err(|e| {
+                let stop = RemoteError::Store {
+                    remote: remote.into(),
+                    op: format!("storing tree {}", id.short()),
+                    cause: e.to_string(),
                 };
-                for e in tree.entries {
-                    let p = if path.is_empty() {
-                        e.name.clone()
-                    } else {
-                        format!("{path}/{}", e.name)
-                    };
-                    if e.kind == EntryKind::Dir {
-                        next.push((e.id, p, *commit));
-                    } else if scope.is_none_or(|s| is_under(&p, s)) {
-                        f.blobs.insert(e.id, e.size);
-                    } else {
-                        f.skipped.insert(e.id);
-                    }
+                lock(&failed).get_or_insert(e);
+                stop
+            })
+        });
+        if let Some(e) = failed.into_inner().unwrap_or_else(|p| p.into_inner()) {
+            return Err(e);
+        }
+        got?;
+        let missing: HashSet<ObjectId> = missing.into_iter().collect();
+        for (id, places) in at.iter().filter(|(id, _)| !missing.contains(id)) {
+            let tree: Tree = match batch.read_pending(id) {
+                Some(b) => decode(id, &b)?,
+                None => store.get(id)?,
+            };
+            level.expand(&tree, places, None);
+        }
+        // With a scope, all trees still come (history and status need them); blobs do not.
+        frontier = level.acc.into_inner().unwrap_or_else(|p| p.into_inner()).0;
+    }
+    Ok(())
+}
+
+/// A tree wanted at a path for a commit (named in errors).
+type Place = (ObjectId, String, ObjectId);
+
+/// One level of trees being expanded: the next level's places and the blobs wanted,
+/// gathered from whichever thread a tree arrives on.
+struct Level<'a> {
+    frontier: &'a [Place],
+    scope: Option<&'a str>,
+    acc: std::sync::Mutex<(Vec<Place>, &'a mut Fetched)>,
+}
+
+impl Level<'_> {
+    /// Adds the entries of `tree`, found at `places` of the level (and fetched as `fetched`).
+    fn expand(&self, tree: &Tree, places: &[usize], fetched: Option<ObjectId>) {
+        let mut acc = lock(&self.acc);
+        let (next, f) = &mut *acc;
+        f.trees.extend(fetched);
+        for &i in places {
+            let (_, path, commit) = &self.frontier[i];
+            for e in &tree.entries {
+                let p = if path.is_empty() {
+                    e.name.clone()
+                } else {
+                    format!("{path}/{}", e.name)
+                };
+                if e.kind == EntryKind::Dir {
+                    next.push((e.id, p, *commit));
+                } else if self.scope.is_none_or(|s| is_under(&p, s)) {
+                    f.blobs.insert(e.id, e.size);
+                } else {
+                    f.skipped.insert(e.id);
                 }
             }
         }
-        // With a scope, all trees still come (history and status need them); blobs do not.
-        frontier = next;
     }
-    Ok(())
+}
+
+/// Locks a mutex, whatever a panicking holder left.
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// Decodes a tree from the remote and checks its entry names; an error names the remote,
@@ -460,8 +519,15 @@ fn fetch_runs(
 }
 
 /// Moves the refs `refs` says and indexes the new commits and runs, and records which
-/// blobs a path filter left out (and which have arrived since), in one transaction.
-fn index_fetched(repo: &mut Repo, remote: &str, refs: &RefChanges, f: &Fetched) -> Result<()> {
+/// blobs a path filter left out (and which of them, `wanted` (sorted), have arrived since),
+/// in one transaction.
+fn index_fetched(
+    repo: &mut Repo,
+    remote: &str,
+    refs: &RefChanges,
+    f: &Fetched,
+    wanted: &[(ObjectId, u64)],
+) -> Result<()> {
     let mut versions = Vec::new();
     for (id, _, c) in &f.commits {
         let parent = c.parents.first().map(|p| repo.commit_obj(p)).transpose()?;
@@ -471,7 +537,9 @@ fn index_fetched(repo: &mut Repo, remote: &str, refs: &RefChanges, f: &Fetched) 
     let absent: Vec<&ObjectId> = f
         .skipped
         .iter()
-        .filter(|id| !f.blobs.contains_key(id) && !repo.store().contains(id))
+        .filter(|id| {
+            wanted.binary_search_by_key(*id, |w| w.0).is_err() && !repo.store().contains(id)
+        })
         .collect();
     repo.db_mut().transaction(|tx| {
         for (r, tip) in &refs.set {
@@ -489,7 +557,7 @@ fn index_fetched(repo: &mut Repo, remote: &str, refs: &RefChanges, f: &Fetched) 
                 tx.add_run(id, rec)?;
             }
         }
-        tx.remove_absent_objects(f.blobs.keys())?;
+        tx.remove_absent_objects(wanted.iter().map(|w| &w.0))?;
         tx.add_absent_objects(absent.iter().copied(), remote)?;
         Ok(())
     })?;

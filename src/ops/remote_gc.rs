@@ -3,12 +3,14 @@
 //!
 //! Each run first condemns: packs whose objects nothing reaches, packs mostly unreachable
 //! (their reachable objects are first copied into a new pack), packs without an index,
-//! unreachable loose objects and chunk indexes; their keys go into a new list under `gc/`,
-//! which pushers read so that they count none of them as on the remote. Then it deletes
-//! what lists older than the grace period condemned, each file only if it is still
-//! unreachable (or its objects are all held elsewhere), and removes those lists.
+//! multi-pack indexes naming a condemned pack (one naming others too is first replaced by
+//! an index of those), unreachable loose objects and chunk indexes; their keys go into a
+//! new list under `gc/`, which pushers read so that they count none of them as on the
+//! remote. Then it deletes what lists older than the grace period condemned, each file only
+//! if it is still unreachable (or its objects are all held elsewhere), indexes before the
+//! packs they name, and removes those lists.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
@@ -16,6 +18,8 @@ use serde::Serialize;
 use super::remotes::spec;
 use crate::error::Result;
 use crate::progress::Progress;
+use crate::remote::midx::{self, MultiIndex};
+use crate::remote::packed::{GcView, IndexFile};
 use crate::remote::packs::{self, Condemned, GcList, Kind, TARGET};
 use crate::remote::{self, Backend, Error as RemoteError};
 use crate::store::ObjectId;
@@ -31,14 +35,50 @@ pub struct RemoteGcOutcome {
     pub condemned: usize,
     /// Reachable objects copied out of mostly unreachable packs into new ones.
     pub repacked: usize,
-    /// Packs deleted, with their indexes.
+    /// Packs deleted, with their layout-4 indexes.
     pub deleted_packs: usize,
+    /// Multi-pack indexes deleted (layout 5).
+    pub deleted_indexes: usize,
     /// Loose objects and chunk indexes deleted.
     pub deleted_files: usize,
     /// Bytes of the packs deleted.
     pub deleted_bytes: u64,
     /// Files condemned and waiting for the grace period.
     pub pending: usize,
+}
+
+/// One pack as its index says: its size and its objects (id, length).
+struct Pack {
+    size: u64,
+    objects: Vec<(ObjectId, u64)>,
+}
+
+/// Every pack an index names (the first index naming a pack describes it).
+fn packs_of(indexes: &[IndexFile]) -> HashMap<ObjectId, Pack> {
+    let mut out: HashMap<ObjectId, Pack> = HashMap::new();
+    for f in indexes {
+        let fresh: Vec<usize> = (0..f.index.packs.len())
+            .filter(|&n| !out.contains_key(&f.index.packs[n].0))
+            .collect();
+        let mut objects: HashMap<usize, Vec<(ObjectId, u64)>> = HashMap::new();
+        for (id, l) in &f.index.entries {
+            objects
+                .entry(l.pack as usize)
+                .or_default()
+                .push((*id, l.len as u64));
+        }
+        for n in fresh {
+            let (id, size) = f.index.packs[n];
+            let objects = objects.remove(&n).unwrap_or_default();
+            out.insert(id, Pack { size, objects });
+        }
+    }
+    out
+}
+
+/// The id of a multi-pack index file's key; `None` for a layout-4 pack index.
+fn multi_id(f: &IndexFile) -> Option<ObjectId> {
+    midx::name(f.key.strip_prefix("packs/")?)
 }
 
 /// Opens remote `name` and collects it; see [`collect`].
@@ -63,11 +103,12 @@ pub fn collect(
     grace: Duration,
     p: &dyn Progress,
 ) -> Result<RemoteGcOutcome> {
-    super::chunk_sync::layout(remote, backend)?;
+    let layout = super::chunk_sync::layout(remote, backend)?;
     let view = backend.gc_view()?;
+    let packs = packs_of(&view.indexes);
     let mut listed: HashSet<ObjectId> = view.loose.clone();
-    for idx in &view.packs {
-        listed.extend(idx.entries.iter().map(|e| e.id));
+    for pack in packs.values() {
+        listed.extend(pack.objects.iter().map(|o| o.0));
     }
     let mut problems = Vec::new();
     let mut reachable = super::remote_fsck::walk(
@@ -79,6 +120,7 @@ pub fn collect(
         &HashSet::new(),
         &mut problems,
     )?;
+    drop(listed);
     if let Some(first) = problems.first() {
         return Err(RemoteError::Store {
             remote: remote.into(),
@@ -104,146 +146,257 @@ pub fn collect(
         reachable: reachable.len(),
         ..Default::default()
     };
-
-    // Condemn.
-    let mut before = Condemned::default();
-    for k in view.lists.iter().flat_map(|l| &l.keys) {
-        let _ = before.add(k);
-    }
-    let kept_packs: Vec<_> = view
-        .packs
-        .iter()
-        .filter(|i| !before.packs.contains(&i.pack))
-        .collect();
-    let mut keys = Vec::new();
-    let mut repack = Vec::new();
-    let mut held: HashSet<ObjectId> = view
-        .loose
-        .iter()
-        .filter(|id| !before.objects.contains(id))
-        .copied()
-        .collect();
-    let mut mostly_dead = HashSet::new();
-    for idx in &kept_packs {
-        let live: Vec<_> = idx
-            .entries
-            .iter()
-            .filter(|e| reachable.contains(&e.id))
-            .collect();
-        let live_bytes: u64 = live.iter().map(|e| e.len).sum();
-        if live.is_empty() || live_bytes * 2 < idx.size {
-            mostly_dead.insert(idx.pack);
-            keys.push(packs::pack_key(&idx.pack));
-        }
-    }
-    for idx in &kept_packs {
-        if !mostly_dead.contains(&idx.pack) {
-            held.extend(idx.entries.iter().map(|e| e.id));
-        }
-    }
-    for idx in &kept_packs {
-        if mostly_dead.contains(&idx.pack) {
-            for e in idx.entries.iter().filter(|e| reachable.contains(&e.id)) {
-                if held.insert(e.id) {
-                    repack.push((e.id, e.len));
-                }
-            }
-        }
-    }
-    keys.extend(
-        view.orphans
-            .iter()
-            .filter(|o| !before.packs.contains(o))
-            .map(packs::pack_key),
-    );
-    let dead = |id: &&ObjectId| !reachable.contains(id);
-    let mut loose: Vec<_> = view.loose.iter().filter(dead).collect();
-    loose.retain(|id| !before.objects.contains(id));
-    keys.extend(loose.into_iter().map(remote::object_key));
-    let mut indexes: Vec<_> = view.chunked.iter().filter(dead).collect();
-    indexes.retain(|id| !before.chunked.contains(id));
-    keys.extend(indexes.into_iter().map(remote::index_key));
-    keys.sort();
-    out.repacked = repack.len();
-    copy_into_new_packs(repo, backend, &repack, p)?;
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let mut lists = view.lists;
-    if !keys.is_empty() {
-        out.condemned = keys.len();
-        let nonce =
-            ObjectId::of(format!("{:?}{}", SystemTime::now(), std::process::id()).as_bytes())
-                .short();
-        let list = GcList::new(now, &nonce, keys);
-        backend.put_files(&[(list.key.clone(), list.encode())])?;
-        lists.push(list);
-    }
-
-    // Delete what lists older than the grace period condemned, if still unreachable.
+    let gc = Gc {
+        repo,
+        backend,
+        view: &view,
+        packs: &packs,
+        reachable: &reachable,
+    };
+    let (lists, repacked) = gc.condemn(layout, &mut out, p)?;
+    let now = now();
     let (due, waiting): (Vec<_>, Vec<_>) = lists
         .into_iter()
         .partition(|l| l.time.saturating_add(grace.as_secs()) <= now);
     out.pending = waiting.iter().map(|l| l.keys.len()).sum();
-    let mut doomed = Condemned::default();
-    for k in due.iter().flat_map(|l| &l.keys) {
-        let _ = doomed.add(k);
-    }
-    // Where each object stays: loose files and packs that are not being deleted, and the
-    // packs this run wrote.
-    let mut stays: HashSet<ObjectId> = view
-        .loose
-        .iter()
-        .filter(|id| !doomed.objects.contains(id))
-        .copied()
-        .collect();
-    for idx in view
-        .packs
-        .iter()
-        .filter(|i| !doomed.packs.contains(&i.pack))
-    {
-        stays.extend(idx.entries.iter().map(|e| e.id));
-    }
-    stays.extend(repack.iter().map(|r| r.0));
-    let (mut index_files, mut pack_files, mut others) = (Vec::new(), Vec::new(), Vec::new());
-    for key in due.iter().flat_map(|l| &l.keys) {
-        let Some((kind, id)) = Condemned::parse(key) else {
-            continue;
-        };
-        let gone = |o: &ObjectId| !reachable.contains(o) || stays.contains(o);
-        match kind {
-            Kind::Pack => match view.packs.iter().find(|i| i.pack == id) {
-                Some(idx) if idx.entries.iter().all(|e| gone(&e.id)) => {
-                    index_files.push(packs::index_key(&id));
-                    pack_files.push(packs::pack_key(&id));
-                    out.deleted_packs += 1;
-                    out.deleted_bytes += idx.size;
-                }
-                Some(_) => {} // reachable again, and held nowhere else: it stays
-                None if view.orphans.contains(&id) => {
-                    pack_files.push(packs::pack_key(&id));
-                    out.deleted_packs += 1;
-                }
-                None => {}
-            },
-            Kind::Loose if gone(&id) => {
-                others.push(key.clone());
-                out.deleted_files += 1;
-            }
-            Kind::Chunked if !reachable.contains(&id) => {
-                others.push(key.clone());
-                out.deleted_files += 1;
-            }
-            _ => {}
-        }
-    }
-    // Indexes first: a pack is invisible before its bytes go.
-    backend.delete_files(&index_files)?;
-    backend.delete_files(&pack_files)?;
-    backend.delete_files(&others)?;
-    let done: Vec<String> = due.into_iter().map(|l| l.key).collect();
-    backend.delete_files(&done)?;
+    gc.delete(&due, &repacked, &mut out)?;
     Ok(out)
+}
+
+fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// What one gc run weighs.
+struct Gc<'a> {
+    repo: &'a crate::repo::Repo,
+    backend: &'a dyn Backend,
+    view: &'a GcView,
+    packs: &'a HashMap<ObjectId, Pack>,
+    reachable: &'a HashSet<ObjectId>,
+}
+
+impl Gc<'_> {
+    /// Condemns what nothing reaches (copying the reachable objects of mostly unreachable
+    /// packs into new packs, and replacing each index that names a condemned pack and
+    /// others by an index of the others, before the list that condemns them is written).
+    /// Returns every list, this run's included, oldest first, and the objects repacked.
+    fn condemn(
+        &self,
+        layout: u32,
+        out: &mut RemoteGcOutcome,
+        p: &dyn Progress,
+    ) -> Result<(Vec<GcList>, HashSet<ObjectId>)> {
+        let (view, reachable) = (self.view, self.reachable);
+        let mut before = Condemned::default();
+        for k in view.lists.iter().flat_map(|l| &l.keys) {
+            let _ = before.add(k);
+        }
+        let mut kept_packs: Vec<(&ObjectId, &Pack)> = self
+            .packs
+            .iter()
+            .filter(|(id, _)| !before.packs.contains(id))
+            .collect();
+        kept_packs.sort_by_key(|k| k.0);
+        let mut keys = Vec::new();
+        let mut held: HashSet<ObjectId> = view
+            .loose
+            .iter()
+            .filter(|id| !before.objects.contains(id))
+            .copied()
+            .collect();
+        let mut mostly_dead = HashSet::new();
+        for (id, pack) in &kept_packs {
+            let live: u64 = pack
+                .objects
+                .iter()
+                .filter(|o| reachable.contains(&o.0))
+                .map(|o| o.1)
+                .sum();
+            let any = pack.objects.iter().any(|o| reachable.contains(&o.0));
+            if !any || live * 2 < pack.size {
+                mostly_dead.insert(**id);
+                keys.push(packs::pack_key(id));
+            }
+        }
+        for (id, pack) in &kept_packs {
+            if !mostly_dead.contains(*id) {
+                held.extend(pack.objects.iter().map(|o| o.0));
+            }
+        }
+        let mut repack = Vec::new();
+        for (id, pack) in &kept_packs {
+            if mostly_dead.contains(*id) {
+                for o in pack.objects.iter().filter(|o| reachable.contains(&o.0)) {
+                    if held.insert(o.0) {
+                        repack.push(*o);
+                    }
+                }
+            }
+        }
+        keys.extend(
+            view.orphans
+                .iter()
+                .filter(|o| !before.packs.contains(o))
+                .map(packs::pack_key),
+        );
+        // A multi-pack index goes with its packs; one that also names packs that stay is
+        // replaced by an index of those first. (A layout-4 index goes with its pack.)
+        let dead = |p: &ObjectId| before.packs.contains(p) || mostly_dead.contains(p);
+        let mut rewrites: Vec<MultiIndex> = Vec::new();
+        for f in &view.indexes {
+            let Some(id) = multi_id(f).filter(|id| !before.indexes.contains(id)) else {
+                continue;
+            };
+            let n_dead = f.index.packs.iter().filter(|p| dead(&p.0)).count();
+            if n_dead == 0 {
+                continue;
+            }
+            if n_dead < f.index.packs.len() {
+                rewrites.push(f.index.only(&|p| !dead(p)));
+            }
+            keys.push(midx::key(&id));
+        }
+        let unreached = |id: &&ObjectId| !reachable.contains(id);
+        let mut loose: Vec<_> = view.loose.iter().filter(unreached).collect();
+        loose.retain(|id| !before.objects.contains(id));
+        keys.extend(loose.into_iter().map(remote::object_key));
+        let mut indexes: Vec<_> = view.chunked.iter().filter(unreached).collect();
+        indexes.retain(|id| !before.chunked.contains(id));
+        keys.extend(indexes.into_iter().map(remote::index_key));
+        keys.sort();
+        out.repacked = repack.len();
+        let writes = self.backend.writes_layout();
+        if !repack.is_empty() && writes >= 4 && layout < writes {
+            // New packs: the marker first, as a push does.
+            self.backend.put_files(&[super::sync::marker(writes)])?;
+        }
+        copy_into_new_packs(self.repo, self.backend, &repack, p)?;
+        // Complete packs only: safe to name at once.
+        let files: Vec<(String, Vec<u8>)> = rewrites
+            .iter()
+            .map(|m| {
+                let (id, bytes) = m.encode();
+                (midx::key(&id), bytes)
+            })
+            .collect();
+        if !files.is_empty() {
+            self.backend.put_files(&files)?;
+        }
+        let mut lists = view.lists.clone();
+        if !keys.is_empty() {
+            out.condemned = keys.len();
+            let nonce =
+                ObjectId::of(format!("{:?}{}", SystemTime::now(), std::process::id()).as_bytes())
+                    .short();
+            let list = GcList::new(now(), &nonce, keys);
+            self.backend
+                .put_files(&[(list.key.clone(), list.encode())])?;
+            lists.push(list);
+        }
+        Ok((lists, repack.into_iter().map(|r| r.0).collect()))
+    }
+
+    /// Deletes what the `due` lists condemned and is still unreachable (a pack: if each of
+    /// its objects is unreached or held by a pack or loose file that stays), then the lists.
+    /// Index files go before the packs they name: an index that names a pack going, or that
+    /// a list condemned, goes, after an index of whatever packs of it stay and no index
+    /// that stays names (a condemned pack reached again) is written.
+    fn delete(
+        &self,
+        due: &[GcList],
+        repacked: &HashSet<ObjectId>,
+        out: &mut RemoteGcOutcome,
+    ) -> Result<()> {
+        let (view, reachable) = (self.view, self.reachable);
+        let mut doomed = Condemned::default();
+        for k in due.iter().flat_map(|l| &l.keys) {
+            let _ = doomed.add(k);
+        }
+        // Where each object stays: loose files and packs that are not being deleted, and
+        // the packs this run wrote.
+        let mut stays: HashSet<ObjectId> = view
+            .loose
+            .iter()
+            .filter(|id| !doomed.objects.contains(id))
+            .copied()
+            .collect();
+        for (_, pack) in self.packs.iter().filter(|p| !doomed.packs.contains(p.0)) {
+            stays.extend(pack.objects.iter().map(|o| o.0));
+        }
+        stays.extend(repacked);
+        let gone = |o: &ObjectId| !reachable.contains(o) || stays.contains(o);
+        let (mut going, mut pack_files, mut others) = (HashSet::new(), Vec::new(), Vec::new());
+        for key in due.iter().flat_map(|l| &l.keys) {
+            let Some((kind, id)) = Condemned::parse(key) else {
+                continue;
+            };
+            match kind {
+                Kind::Pack => match self.packs.get(&id) {
+                    Some(pack) if pack.objects.iter().all(|o| gone(&o.0)) => {
+                        going.insert(id);
+                        pack_files.push(packs::pack_key(&id));
+                        out.deleted_packs += 1;
+                        out.deleted_bytes += pack.size;
+                    }
+                    Some(_) => {} // reachable again, and held nowhere else: it stays
+                    None if view.orphans.contains(&id) => {
+                        going.insert(id);
+                        pack_files.push(packs::pack_key(&id));
+                        out.deleted_packs += 1;
+                    }
+                    None => {}
+                },
+                Kind::Loose if gone(&id) => {
+                    others.push(key.clone());
+                    out.deleted_files += 1;
+                }
+                Kind::Chunked if !reachable.contains(&id) => {
+                    others.push(key.clone());
+                    out.deleted_files += 1;
+                }
+                _ => {}
+            }
+        }
+        let goes = |f: &IndexFile| {
+            multi_id(f).is_some_and(|id| doomed.indexes.contains(&id))
+                || f.index.packs.iter().any(|p| going.contains(&p.0))
+        };
+        let mut covered: HashSet<ObjectId> = view
+            .indexes
+            .iter()
+            .filter(|f| !goes(f))
+            .flat_map(|f| f.index.packs.iter().map(|p| p.0))
+            .collect();
+        let (mut rescue, mut index_files) = (Vec::new(), Vec::new());
+        for f in view.indexes.iter().filter(|f| goes(f)) {
+            let left = f
+                .index
+                .only(&|p| !going.contains(p) && !covered.contains(p));
+            if !left.packs.is_empty() {
+                covered.extend(left.packs.iter().map(|p| p.0));
+                let (id, bytes) = left.encode();
+                rescue.push((midx::key(&id), bytes));
+            }
+            if multi_id(f).is_some() {
+                out.deleted_indexes += 1;
+            }
+            index_files.push(f.key.clone());
+        }
+        // A pack that stays is named by an index that stays before any index goes; then
+        // indexes go before packs: a pack is invisible before its bytes go.
+        if !rescue.is_empty() {
+            self.backend.put_files(&rescue)?;
+        }
+        self.backend.delete_files(&index_files)?;
+        self.backend.delete_files(&pack_files)?;
+        self.backend.delete_files(&others)?;
+        let done: Vec<String> = due.iter().map(|l| l.key.clone()).collect();
+        self.backend.delete_files(&done)?;
+        Ok(())
+    }
 }
 
 /// Adds the segments and chunks of chunked files `ids` (their indexes read from the remote)

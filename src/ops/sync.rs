@@ -221,7 +221,7 @@ pub(crate) fn send(
 }
 
 /// The marker file naming layout `v`.
-fn marker(v: u32) -> (String, Vec<u8>) {
+pub(crate) fn marker(v: u32) -> (String, Vec<u8>) {
     let text = format!("{} {v}\n", crate::remote::MARKER);
     (crate::remote::MARKER.to_string(), text.into_bytes())
 }
@@ -298,35 +298,40 @@ pub(crate) fn plan_push(
         }
         objs.insert(id, c);
     }
-    // Blobs, then trees and run records: packed in that order, a fetch finds the trees of
-    // one level side by side in a few packs and reads them with a few ranged reads.
-    let (mut need, mut meta) = (Vec::new(), Vec::new());
+    // Blobs in path order (a directory's files, and a subtree's, side by side), then trees
+    // level by level (each level in path order), then run records: packed in that order, a
+    // `--path` fetch reads a directory's blobs with a few ranged reads, and a fetch reads
+    // each level of trees, which it asks for at once, from one stretch of a pack.
+    let (mut need, mut trees, mut runs) = (Vec::new(), Vec::new(), Vec::new());
     let mut visited = HashSet::new();
     for id in &order {
         let c = &objs[id];
-        let mut trees = vec![c.tree];
-        while let Some(t) = trees.pop() {
+        let mut stack = vec![(c.tree, 0u32)];
+        while let Some((t, depth)) = stack.pop() {
             if !visited.insert(t) {
                 continue;
             }
             if !have.contains(&t) {
-                meta.push(t);
+                trees.push((depth, t));
             }
             let tree: Tree = repo.store().get(&t)?;
+            let mut dirs = Vec::new();
             for e in tree.entries {
                 if e.kind == EntryKind::Dir {
-                    trees.push(e.id);
+                    dirs.push((e.id, depth + 1));
                 } else if !have.contains(&e.id) && visited.insert(e.id) {
                     need.push(e.id);
                 }
             }
+            // Popped in name order: the walk is in path order.
+            stack.extend(dirs.into_iter().rev());
         }
         for r in &c.runs {
             if !visited.insert(*r) {
                 continue;
             }
             if !have.contains(r) {
-                meta.push(*r);
+                runs.push(*r);
             }
             let rec: RunRecord = repo.store().get(r)?;
             let blobs = std::iter::once(rec.log).chain(rec.outputs.iter().map(|o| o.id));
@@ -337,7 +342,9 @@ pub(crate) fn plan_push(
             }
         }
     }
-    need.append(&mut meta);
+    trees.sort_by_key(|t| t.0); // stable: path order within a level
+    need.extend(trees.into_iter().map(|t| t.1));
+    need.extend(runs);
     Ok((order, need))
 }
 

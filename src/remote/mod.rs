@@ -10,6 +10,7 @@
 //! transport reads the environment (the `AWS_*` variables, through `object_store`).
 
 pub mod dir;
+pub mod midx;
 pub mod packed;
 pub mod packs;
 pub mod s3;
@@ -66,6 +67,12 @@ pub enum Error {
         pack: String,
         reason: String,
     },
+    #[error("remote `{remote}`: the pack index `{key}` is bad: {reason}; nothing was stored")]
+    BadPackIndex {
+        remote: String,
+        key: String,
+        reason: String,
+    },
     #[error("remote `{remote}`: object {id} is missing on the remote")]
     Missing { remote: String, id: ObjectId },
     #[error(
@@ -85,7 +92,7 @@ pub enum Error {
         supported: u32,
     },
     #[error(
-        "remote `{remote}`: `layout = {layout}` in its [remote.{remote}] table of .pach/config.toml: this pach writes layout 3 or {supported}"
+        "remote `{remote}`: `layout = {layout}` in its [remote.{remote}] table of .pach/config.toml: this pach writes layouts 3 to {supported}"
     )]
     BadLayout {
         remote: String,
@@ -193,7 +200,8 @@ pub struct Spec {
     pub url: String,
     pub s3: S3Settings,
     /// The layout pushes write (`layout` in `[remote.<name>]`): 3 keeps every object loose,
-    /// for readers from before packs; unset or 4, small objects go up in packs.
+    /// for readers from before packs; 4 packs small objects with an index per pack, for
+    /// readers from before multi-pack indexes; unset or 5, one index per push.
     pub layout: Option<u32>,
 }
 
@@ -303,7 +311,7 @@ pub trait Backend: Send + Sync {
         }
         Ok(())
     }
-    /// The layout pushes write: [`LAYOUT`] when they pack small objects, else 3.
+    /// The layout pushes write: 3 (every object loose), 4 or 5 (small objects in packs).
     fn writes_layout(&self) -> u32 {
         3
     }
@@ -315,6 +323,18 @@ pub trait Backend: Send + Sync {
     ) -> Result<Vec<(ObjectId, Damage)>, Error>;
     /// Downloads small objects, verified against their ids.
     fn get_small(&self, ids: &[ObjectId]) -> Result<Vec<(ObjectId, Vec<u8>)>, Error>;
+    /// Downloads small objects like [`Backend::get_small`], handing each to `each` as it
+    /// arrives (from any thread), so that they need not all be in memory at once; an error
+    /// from `each` stops the download and is returned. Asks for [`EACH_AT_ONCE`] at a time
+    /// unless the transport does better (packs: every wanted object of a pack at once).
+    fn get_each(&self, ids: &[ObjectId], each: Each) -> Result<(), Error> {
+        for group in ids.chunks(EACH_AT_ONCE) {
+            for (id, bytes) in self.get_small(group)? {
+                each(id, bytes)?;
+            }
+        }
+        Ok(())
+    }
     /// Downloads objects into `batch` of the local store, each verified before it is queued.
     fn get_into(
         &self,
@@ -323,6 +343,15 @@ pub trait Backend: Send + Sync {
         batch: &Batch,
         p: &dyn Progress,
     ) -> Result<(), Error>;
+    /// Orders objects about to be downloaded the way this transport reads them best (packed
+    /// objects by pack and offset), so that a caller asking for them a group at a time
+    /// reads each stretch of a pack once.
+    fn fetch_order(&self, _items: &mut [(ObjectId, u64)]) -> Result<(), Error> {
+        Ok(())
+    }
+    /// Drops what the transport keeps in memory for reading (the pack map): the caller is
+    /// done reading objects for now (it is read again if asked).
+    fn release(&self) {}
     /// Lists the refs of one space (branches or tags) with their commits, sorted by name. A
     /// remote made before tags existed (no `refs/tags/`) has none.
     fn list_refs(&self, space: RefSpace) -> Result<Vec<(String, ObjectId)>, Error>;
@@ -352,6 +381,12 @@ pub trait Backend: Send + Sync {
         expected: &(ObjectId, RefVersion),
     ) -> Result<(), Error>;
 }
+
+/// What [`Backend::get_each`] hands each object to: its id and verified bytes.
+pub type Each<'a> = &'a (dyn Fn(ObjectId, Vec<u8>) -> Result<(), Error> + Sync);
+
+/// Objects [`Backend::get_each`] asks a transport for at once: bounds the bytes in memory.
+pub const EACH_AT_ONCE: usize = 512;
 
 /// What is wrong with a remote object.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -436,8 +471,8 @@ pub fn open(spec: &Spec, base: &Path) -> Result<Box<dyn Backend>, Error> {
             Box::new(s3::S3Remote::new(&spec.name, &bucket, &prefix, &spec.s3)?)
         }
     };
-    let pack = spec.layout.is_none_or(|l| l >= 4);
-    Ok(Box::new(packed::Packed::new(&spec.name, transport, pack)))
+    let writes = spec.layout.unwrap_or(LAYOUT);
+    Ok(Box::new(packed::Packed::new(&spec.name, transport, writes)))
 }
 
 /// Checks downloaded bytes against the id they were asked for.
@@ -464,9 +499,10 @@ pub fn parse_ref(remote: &str, name: &str, text: &[u8]) -> Result<ObjectId, Erro
     })
 }
 
-/// The layout this pach writes: 3 adds chunked files (`chunked/`), 4 packs (`packs/`).
-/// Recorded in the [`MARKER`] file of every remote a chunked file or a pack was pushed to.
-pub const LAYOUT: u32 = 4;
+/// The layout this pach writes: 3 adds chunked files (`chunked/`), 4 packs (`packs/`), 5
+/// one multi-pack index per push instead of one index per pack ([`midx`]). Recorded in
+/// the [`MARKER`] file of every remote a chunked file or a pack was pushed to.
+pub const LAYOUT: u32 = 5;
 /// The marker file (key) at a remote's root: `pach-remote <layout>\n`.
 pub const MARKER: &str = "pach-remote";
 

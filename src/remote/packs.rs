@@ -23,6 +23,8 @@ pub const TARGET: usize = 32 << 20;
 pub const PACKED_MAX: u64 = 4 << 20;
 
 const PACK_HEADER: &[u8] = b"pach-pack 1\n";
+/// Bytes of a pack's header: no object starts before them.
+pub const HEADER_LEN: u64 = PACK_HEADER.len() as u64;
 const INDEX_HEADER: &[u8] = b"pach-pack-index 1\n";
 /// Bytes of one index entry: id, offset, length.
 const ENTRY: usize = 32 + 8 + 8;
@@ -269,8 +271,10 @@ impl GcList {
 /// What a kind of condemned file is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
-    /// `packs/<id>.pack` (its index goes with it).
+    /// `packs/<id>.pack` (its layout-4 index goes with it).
     Pack,
+    /// `packs/<id>.midx`, a multi-pack index (layout 5).
+    Index,
     /// `objects/ab/cdef…`.
     Loose,
     /// `chunked/ab/cdef…`.
@@ -281,6 +285,7 @@ pub enum Kind {
 #[derive(Default, Debug)]
 pub struct Condemned {
     pub packs: std::collections::HashSet<ObjectId>,
+    pub indexes: std::collections::HashSet<ObjectId>,
     pub objects: std::collections::HashSet<ObjectId>,
     pub chunked: std::collections::HashSet<ObjectId>,
 }
@@ -293,7 +298,10 @@ impl Condemned {
             super::id_from_parts(fan, tail)
         };
         Some(if let Some(rest) = key.strip_prefix("packs/") {
-            (Kind::Pack, rest.strip_suffix(".pack")?.parse().ok()?)
+            match rest.strip_suffix(".pack") {
+                Some(pack) => (Kind::Pack, pack.parse().ok()?),
+                None => (Kind::Index, rest.strip_suffix(".midx")?.parse().ok()?),
+            }
         } else if let Some(rest) = key.strip_prefix("objects/") {
             (Kind::Loose, fanned(rest)?)
         } else {
@@ -306,6 +314,7 @@ impl Condemned {
         let (kind, id) = Self::parse(key)?;
         match kind {
             Kind::Pack => self.packs.insert(id),
+            Kind::Index => self.indexes.insert(id),
             Kind::Loose => self.objects.insert(id),
             Kind::Chunked => self.chunked.insert(id),
         };
@@ -393,7 +402,12 @@ mod tests {
     fn a_gc_list_round_trips_and_names_only_what_a_gc_condemns() {
         let pack = ObjectId::of(b"p");
         let obj = ObjectId::of(b"o");
-        let keys = vec![pack_key(&pack), super::super::object_key(&obj)];
+        let midx = ObjectId::of(b"m");
+        let keys = vec![
+            pack_key(&pack),
+            super::super::midx::key(&midx),
+            super::super::object_key(&obj),
+        ];
         let list = GcList::new(1_700_000_000, "ab12", keys);
         assert_eq!(list.key, "gc/001700000000-ab12.list");
         let name = list.key.strip_prefix("gc/").unwrap();
@@ -403,6 +417,12 @@ mod tests {
             c.add(k).unwrap();
         }
         assert!(c.packs.contains(&pack) && c.objects.contains(&obj));
+        assert!(c.indexes.contains(&midx));
+        let e = GcList::decode(name, b"pach-gc 1\npacks/x.idx\n").unwrap_err();
+        assert!(
+            e.contains("packs/x.idx"),
+            "a layout-4 index goes with its pack: {e}"
+        );
         let bad = b"pach-gc 1\nrefs/heads/main\n";
         let e = GcList::decode(name, bad).unwrap_err();
         assert!(e.contains("refs/heads/main"), "{e}");

@@ -49,7 +49,7 @@ fn a_small_edit_to_a_big_file_pushes_and_fetches_only_its_new_chunks() {
     let (a, remote, v1) = pushed_big(40, 1);
     assert_eq!(
         std::fs::read_to_string(remote.join("pach-remote")).unwrap(),
-        "pach-remote 4\n"
+        "pach-remote 5\n"
     );
     let b = TestRepo::new();
     b.pach(["clone", remote.to_str().unwrap(), "."])

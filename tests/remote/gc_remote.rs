@@ -4,7 +4,7 @@
 //! alone.
 
 use super::common::{TestRepo, stderr_of};
-use super::{assert_closure, pack_indexes, remote_fsck};
+use super::{assert_closure, pack_files, pack_indexes, read_index, remote_fsck};
 
 fn remote_of(a: &TestRepo) -> std::path::PathBuf {
     let remote = a.base().join("remote");
@@ -146,4 +146,113 @@ fn a_remote_whose_refs_reach_missing_objects_is_not_collected() {
         .map(|e| e.unwrap().path().to_owned())
         .collect();
     assert_eq!(before, after);
+}
+
+/// Bytes no other file shares (so they neither dedupe nor compress away).
+fn noise(seed: u64, len: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(len + 32);
+    let mut n = 0u64;
+    while out.len() < len {
+        out.extend_from_slice(
+            blake3::hash(&[seed.to_le_bytes(), n.to_le_bytes()].concat()).as_bytes(),
+        );
+        n += 1;
+    }
+    out.truncate(len);
+    out
+}
+
+/// Every index file of the remote with the packs it names; checks that each pack named is
+/// there.
+fn indexes_and_packs(remote: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<String>)> {
+    let there: Vec<String> = pack_files(remote)
+        .iter()
+        .map(|p| p.file_stem().unwrap().to_str().unwrap().to_string())
+        .collect();
+    pack_indexes(remote)
+        .into_iter()
+        .map(|i| {
+            let packs: Vec<String> = read_index(&i).into_iter().map(|p| p.0).collect();
+            for p in &packs {
+                assert!(there.contains(p), "{i:?} names pack {p}, which is gone");
+            }
+            (i, packs)
+        })
+        .collect()
+}
+
+#[test]
+fn a_multi_pack_index_is_replaced_before_one_of_its_packs_goes_and_never_names_a_gone_pack() {
+    let a = TestRepo::init();
+    let remote = remote_of(&a);
+    a.commit_files("base", &[("b.txt", "base\n")]);
+    a.ok(["push"]);
+    // Eleven files of 3 MiB fill a first pack (sealed at 32 MiB); the rest of the push
+    // (zz/c.bin, packed after big/ in path order, the trees, the commit) goes in a second;
+    // one index names both.
+    for i in 0..11u64 {
+        std::fs::create_dir_all(a.path().join("big")).unwrap();
+        std::fs::write(a.path().join(format!("big/{i:02}.bin")), noise(i, 3 << 20)).unwrap();
+    }
+    std::fs::create_dir_all(a.path().join("zz")).unwrap();
+    std::fs::write(a.path().join("zz/c.bin"), noise(99, 200_000)).unwrap();
+    a.ok(["add", "."]);
+    a.commit("big");
+    a.ok(["push"]);
+    let first = indexes_and_packs(&remote);
+    let (midx, both) = first
+        .into_iter()
+        .find(|(i, p)| i.extension().unwrap() == "midx" && p.len() == 2)
+        .expect("a push of two packs and one index");
+    // The same big files without zz/, forced over: the first pack is all reached, the
+    // second (zz/c.bin, the old commit and its trees, but for `big/`'s, copied out) no more.
+    a.ok(["reset", "--hard", "HEAD~1"]);
+    for i in 0..11u64 {
+        std::fs::create_dir_all(a.path().join("big")).unwrap();
+        std::fs::write(a.path().join(format!("big/{i:02}.bin")), noise(i, 3 << 20)).unwrap();
+    }
+    a.write("d.txt", "new\n");
+    a.ok(["add", "."]);
+    a.commit("again");
+    a.ok(["push", "--force"]);
+
+    // Condemned: the dead pack and the index naming it, after an index of the live pack
+    // alone was written; both indexes name the live pack until the list falls due.
+    let out = gc(&a, "1h");
+    assert_eq!(out["condemned"], 2, "{out}");
+    let now = indexes_and_packs(&remote);
+    let alone: Vec<_> = now
+        .iter()
+        .filter(|(i, p)| *i != midx && p.len() == 1 && p[0] == both[0])
+        .collect();
+    assert_eq!(alone.len(), 1, "{now:?}");
+    let b = TestRepo::new();
+    b.ok(["clone", remote.to_str().unwrap(), "."]);
+    assert_eq!(a.worktree(), b.worktree());
+
+    // Deleted: the old index before the dead pack; the live pack stays, named by the new one.
+    let out = gc(&a, "0");
+    assert_eq!(out["deleted_packs"], 1, "{out}");
+    assert_eq!(out["deleted_indexes"], 1, "{out}");
+    assert!(!midx.exists());
+    let left = indexes_and_packs(&remote);
+    assert!(
+        left.iter().any(|(_, p)| p == &vec![both[0].clone()]),
+        "{left:?}"
+    );
+    assert!(
+        !pack_files(&remote)
+            .iter()
+            .any(|p| p.ends_with(format!("{}.pack", both[1])))
+    );
+    assert_closure(&remote, &a.head());
+    let (_, bad) = remote_fsck(&remote);
+    assert!(bad.is_empty(), "{bad:?}");
+    let c = TestRepo::new();
+    c.ok(["clone", remote.to_str().unwrap(), "."]);
+    assert_eq!(a.worktree(), c.worktree());
+    c.ok(["fsck"]);
+    // Nothing more to do.
+    let again = gc(&a, "0");
+    assert_eq!(again["condemned"], 0, "{again}");
 }

@@ -64,23 +64,58 @@ pub fn remote_fsck(root: &Path) -> (usize, Vec<String>) {
     (n, bad)
 }
 
-/// One pack index of a directory remote, read independently of pach's own reader (the
-/// format of docs/REMOTES.md): (pack id, entries of (object id, offset, length)).
-pub fn pack_index(path: &Path) -> (String, Vec<(String, u64, u64)>) {
+/// One entry of a pack index: object id (hex), offset, length.
+pub type Entry = (String, u64, u64);
+
+/// One index file of a directory remote, read independently of pach's own reader (the
+/// formats of docs/REMOTES.md): a layout-4 pack index (`.idx`) or a multi-pack index
+/// (`.midx`, named by its checksum). Returns each pack it names with its entries (object
+/// id, offset, length).
+pub fn read_index(path: &Path) -> Vec<(String, Vec<Entry>)> {
     let b = std::fs::read(path).unwrap();
-    let body = b.strip_prefix(b"pach-pack-index 1\n".as_slice()).unwrap();
-    let (body, sum) = body.split_at(body.len() - 32);
-    assert_eq!(
-        blake3::hash(&b[..b.len() - 32]).as_bytes(),
-        sum,
-        "checksum of {path:?}"
-    );
     let hex = |x: &[u8]| {
         blake3::Hash::from_bytes(x.try_into().unwrap())
             .to_hex()
             .to_string()
     };
     let u = |x: &[u8]| u64::from_le_bytes(x.try_into().unwrap());
+    let u4 = |x: &[u8]| u32::from_le_bytes(x.try_into().unwrap()) as u64;
+    let (content, sum) = b.split_at(b.len() - 32);
+    assert_eq!(
+        blake3::hash(content).as_bytes(),
+        sum,
+        "checksum of {path:?}"
+    );
+    if path.extension().is_some_and(|x| x == "midx") {
+        let name = path.file_stem().unwrap().to_str().unwrap();
+        assert_eq!(
+            hex(sum),
+            name,
+            "a multi-pack index is named by its checksum"
+        );
+        let body = content
+            .strip_prefix(b"pach-multi-pack-index 1\n".as_slice())
+            .unwrap();
+        let npacks = u(&body[..8]) as usize;
+        let packs: Vec<String> = body[8..8 + 40 * npacks]
+            .chunks_exact(40)
+            .map(|r| hex(&r[..32]))
+            .collect();
+        let rest = &body[8 + 40 * npacks..];
+        let count = u(&rest[..8]) as usize;
+        assert_eq!(rest.len(), 8 + count * 44);
+        let mut out: Vec<_> = packs.into_iter().map(|p| (p, Vec::new())).collect();
+        for r in rest[8..].chunks_exact(44) {
+            let pack = u4(&r[32..36]) as usize;
+            out[pack]
+                .1
+                .push((hex(&r[..32]), u4(&r[36..40]), u4(&r[40..44])));
+        }
+        return out;
+    }
+    let body = content
+        .strip_prefix(b"pach-pack-index 1\n".as_slice())
+        .unwrap();
     let count = u(&body[40..48]) as usize;
     let rows = &body[48..];
     assert_eq!(rows.len(), count * 48);
@@ -88,35 +123,45 @@ pub fn pack_index(path: &Path) -> (String, Vec<(String, u64, u64)>) {
         .chunks_exact(48)
         .map(|r| (hex(&r[..32]), u(&r[32..40]), u(&r[40..48])))
         .collect();
-    (hex(&body[..32]), entries)
+    vec![(hex(&body[..32]), entries)]
 }
 
-/// The index files of a directory remote's packs.
+/// The index files (`.idx` of layout 4, `.midx` of layout 5) of a directory remote's packs.
 pub fn pack_indexes(root: &Path) -> Vec<PathBuf> {
-    let Ok(rd) = std::fs::read_dir(root.join("packs")) else {
+    files_under(root, "packs", &["idx", "midx"])
+}
+
+/// The pack files of a directory remote.
+pub fn pack_files(root: &Path) -> Vec<PathBuf> {
+    files_under(root, "packs", &["pack"])
+}
+
+fn files_under(root: &Path, dir: &str, exts: &[&str]) -> Vec<PathBuf> {
+    let Ok(rd) = std::fs::read_dir(root.join(dir)) else {
         return Vec::new();
     };
     let mut out: Vec<PathBuf> = rd
         .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "idx"))
+        .filter(|p| p.extension().is_some_and(|x| exts.iter().any(|e| x == *e)))
         .collect();
     out.sort();
     out
 }
 
-/// Every object the packs of a directory remote hold: id and bytes (`None` when its pack is
-/// missing or too short).
+/// Every object the packs of a directory remote hold, through every index naming them: id
+/// and bytes (`None` when its pack is missing or too short).
 pub fn packed_objects(root: &Path) -> Vec<(String, Option<Vec<u8>>)> {
     let mut out = Vec::new();
     for idx in pack_indexes(root) {
-        let (pack, entries) = pack_index(&idx);
-        let bytes = std::fs::read(root.join("packs").join(format!("{pack}.pack"))).ok();
-        for (id, off, len) in entries {
-            let obj = bytes
-                .as_ref()
-                .and_then(|b| b.get(off as usize..(off + len) as usize))
-                .map(|b| b.to_vec());
-            out.push((id, obj));
+        for (pack, entries) in read_index(&idx) {
+            let bytes = std::fs::read(root.join("packs").join(format!("{pack}.pack"))).ok();
+            for (id, off, len) in entries {
+                let obj = bytes
+                    .as_ref()
+                    .and_then(|b| b.get(off as usize..(off + len) as usize))
+                    .map(|b| b.to_vec());
+                out.push((id, obj));
+            }
         }
     }
     out
@@ -143,6 +188,21 @@ pub fn loose_remote(repo: &common::TestRepo, name: &str) {
     std::fs::write(&path, text.replace(&table, &format!("{table}layout = 3\n"))).unwrap();
 }
 
+/// Sets the layout pushes to remote `name` of `repo` write (`layout = N` in its table).
+pub fn set_layout(repo: &common::TestRepo, name: &str, layout: u32) {
+    let path = repo.pach_dir().join("config.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let table = format!("[remote.{name}]\n");
+    let text: String = text
+        .lines()
+        .filter(|l| !l.starts_with("layout = "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(text.contains(&table), "{text}");
+    let text = text.replace(&table, &format!("{table}layout = {layout}\n"));
+    std::fs::write(&path, text).unwrap();
+}
+
 /// Damages an object of a directory remote where it is (its loose file, else its copy in
 /// a pack): one byte flipped, so its length stays and only its hash tells.
 pub fn corrupt_remote_object(root: &Path, id: &str) {
@@ -152,8 +212,8 @@ pub fn corrupt_remote_object(root: &Path, id: &str) {
     } else {
         let (pack, off) = pack_indexes(root)
             .iter()
-            .find_map(|idx| {
-                let (pack, entries) = pack_index(idx);
+            .flat_map(|idx| read_index(idx))
+            .find_map(|(pack, entries)| {
                 let e = entries.iter().find(|e| e.0 == id)?;
                 Some((pack, e.1))
             })

@@ -1,9 +1,13 @@
-//! Packed remotes (layout 4): small objects go up in packs, each visible only once its index
-//! is written; damaged, truncated or missing packs and bad indexes fail a fetch naming the
-//! remote and the pack, storing nothing; remotes of loose objects stay readable.
+//! Packed remotes (layouts 4 and 5): small objects go up in packs, visible only once the
+//! index naming them is written (one per push on layout 5); damaged, truncated or missing
+//! packs and bad indexes fail a fetch naming the remote and the file, storing nothing;
+//! remotes of loose objects, and of layout 4's index per pack, stay readable.
 
 use super::common::{TestRepo, stderr_of};
-use super::{assert_closure, loose_remote, pack_index, pack_indexes, remote_fsck, remote_ref};
+use super::{
+    assert_closure, loose_remote, pack_files, pack_indexes, read_index, remote_fsck, remote_ref,
+    set_layout,
+};
 
 /// A project of 200 small files in two commits, pushed to a new directory remote.
 fn pushed(loose: bool) -> (TestRepo, std::path::PathBuf) {
@@ -48,15 +52,19 @@ fn clone_of(remote: &std::path::Path) -> TestRepo {
 fn small_objects_go_up_in_one_pack_and_come_back_whole() {
     let (a, remote) = pushed(false);
     let marker = std::fs::read_to_string(remote.join("pach-remote")).unwrap();
-    assert_eq!(marker, "pach-remote 4\n");
+    assert_eq!(marker, "pach-remote 5\n");
     assert_eq!(loose_files(&remote), 0, "every object is packed");
     let idx = pack_indexes(&remote);
     assert_eq!(
         idx.len(),
         1,
-        "one push of small objects makes one pack: {idx:?}"
+        "one push of small objects makes one pack and one index: {idx:?}"
     );
-    let (_, entries) = pack_index(&idx[0]);
+    assert!(idx[0].extension().unwrap() == "midx", "{idx:?}");
+    let packs = read_index(&idx[0]);
+    assert_eq!(packs.len(), 1);
+    assert_eq!(pack_files(&remote).len(), 1);
+    let entries = &packs[0].1;
     // 201 blobs, 2 x 5 trees at most, 2 commits.
     assert!(entries.len() > 200, "{} objects packed", entries.len());
     let (n, bad) = remote_fsck(&remote);
@@ -98,7 +106,7 @@ fn a_remote_of_loose_objects_stays_readable_and_gains_packs() {
     assert_eq!(pack_indexes(&remote).len(), 1);
     assert_eq!(
         std::fs::read_to_string(remote.join("pach-remote")).unwrap(),
-        "pach-remote 4\n"
+        "pach-remote 5\n"
     );
     let c = clone_of(&remote);
     assert_eq!(b.worktree(), c.worktree());
@@ -109,7 +117,9 @@ fn a_remote_of_loose_objects_stays_readable_and_gains_packs() {
 fn only_pack(remote: &std::path::Path) -> (std::path::PathBuf, String) {
     let idx = pack_indexes(remote);
     assert_eq!(idx.len(), 1);
-    let (pack, _) = pack_index(&idx[0]);
+    let packs = read_index(&idx[0]);
+    assert_eq!(packs.len(), 1);
+    let pack = packs[0].0.clone();
     (remote.join("packs").join(format!("{pack}.pack")), pack)
 }
 
@@ -153,8 +163,23 @@ fn a_damaged_truncated_or_missing_pack_fails_the_fetch_naming_it() {
 }
 
 #[test]
-fn a_bad_pack_index_fails_the_fetch_naming_its_pack() {
+fn a_bad_pack_index_fails_the_fetch_naming_it() {
+    // Layout 5: the multi-pack index, named by its file.
     let (_a, remote) = pushed(false);
+    let idx = pack_indexes(&remote).remove(0);
+    let name = idx.file_name().unwrap().to_str().unwrap().to_string();
+    let good = std::fs::read(&idx).unwrap();
+    let mut bad = good.clone();
+    bad[30] ^= 1;
+    std::fs::write(&idx, &bad).unwrap();
+    fetch_fails(&remote, &name, "is bad: its checksum does not match");
+    std::fs::write(&idx, &good[..good.len() / 2]).unwrap();
+    fetch_fails(&remote, &name, "is bad");
+    std::fs::write(&idx, &good).unwrap();
+    clone_of(&remote);
+
+    // Layout 4: the index of one pack, named by its pack.
+    let (_a, remote) = pushed_layout_4();
     let idx = pack_indexes(&remote).remove(0);
     let (_, pack) = only_pack(&remote);
     let good = std::fs::read(&idx).unwrap();
@@ -166,6 +191,108 @@ fn a_bad_pack_index_fails_the_fetch_naming_its_pack() {
     fetch_fails(&remote, &pack, "its index is bad");
     std::fs::write(&idx, &good).unwrap();
     clone_of(&remote);
+}
+
+/// The project of [`pushed`], pushed with `layout = 4`: an index per pack, as a pach of
+/// layout 4 writes.
+fn pushed_layout_4() -> (TestRepo, std::path::PathBuf) {
+    let (a, remote) = pushed(true);
+    std::fs::remove_dir_all(&remote).unwrap();
+    set_layout(&a, "origin", 4);
+    a.pach(["push"]).assert().success();
+    (a, remote)
+}
+
+#[test]
+fn a_layout_4_remote_stays_readable_and_gains_multi_pack_indexes() {
+    let (a, remote) = pushed_layout_4();
+    assert_eq!(
+        std::fs::read_to_string(remote.join("pach-remote")).unwrap(),
+        "pach-remote 4\n"
+    );
+    let idx = pack_indexes(&remote);
+    assert!(
+        !idx.is_empty() && idx.iter().all(|i| i.extension().unwrap() == "idx"),
+        "{idx:?}"
+    );
+    let b = clone_of(&remote);
+    assert_eq!(a.worktree(), b.worktree());
+    let c = TestRepo::new();
+    c.pach(["clone", remote.to_str().unwrap(), ".", "--path", "d1"])
+        .assert()
+        .success();
+    assert_eq!(c.read_str("d1/f001.txt"), "small file 1\n");
+    assert!(!c.path().join("d2/f002.txt").exists());
+
+    // A pach writing layout 5 pushes to it: a multi-pack index beside the old indexes, the
+    // marker says 5, and a clone reads both kinds.
+    b.commit_files("five", &[("d3/new.txt", "in a layout-5 push\n")]);
+    b.pach(["push"]).assert().success();
+    assert_eq!(
+        std::fs::read_to_string(remote.join("pach-remote")).unwrap(),
+        "pach-remote 5\n"
+    );
+    let kinds: Vec<_> = pack_indexes(&remote)
+        .iter()
+        .map(|i| i.extension().unwrap().to_str().unwrap().to_string())
+        .collect();
+    assert!(kinds.contains(&"idx".into()) && kinds.contains(&"midx".into()));
+    let d = clone_of(&remote);
+    assert_eq!(b.worktree(), d.worktree());
+    c.pach(["pull", "--path", "d3"]).assert().success();
+    assert_eq!(c.read_str("d3/new.txt"), "in a layout-5 push\n");
+    let (_, bad) = remote_fsck(&remote);
+    assert!(bad.is_empty(), "{bad:?}");
+    b.pach(["fsck", "--remote", "origin"]).assert().success();
+}
+
+#[test]
+fn a_directory_s_files_and_each_level_of_trees_lie_side_by_side_in_the_pack() {
+    let (a, remote) = pushed(false);
+    let idx = pack_indexes(&remote);
+    let packs = read_index(&idx[0]);
+    let offsets: std::collections::HashMap<String, u64> =
+        packs[0].1.iter().map(|e| (e.0.clone(), e.1)).collect();
+    let at = |id: &str| offsets[id];
+    // The first push: every file of d<k> between the first and last of them, nothing else.
+    let first_push = |i: usize| {
+        let bytes = format!("small file {i}\n");
+        at(&blake3::hash(bytes.as_bytes()).to_hex())
+    };
+    let mut spans = Vec::new();
+    for k in 0..4 {
+        let mine: Vec<u64> = (0..200).filter(|i| i % 4 == k).map(first_push).collect();
+        let (lo, hi) = (*mine.iter().min().unwrap(), *mine.iter().max().unwrap());
+        let between = offsets.values().filter(|&&o| lo <= o && o <= hi).count();
+        assert_eq!(between, mine.len(), "d{k}'s files are side by side");
+        spans.push((lo, hi));
+    }
+    spans.sort();
+    assert!(spans.windows(2).all(|w| w[0].1 < w[1].0));
+    // Trees after the files, level by level: both commits' roots, then their directories.
+    let json = |id: &str| -> serde_json::Value {
+        let b = super::remote_read(&remote, id).unwrap();
+        serde_json::from_slice(b.splitn(2, |c| *c == b'\n').nth(1).unwrap()).unwrap()
+    };
+    let head = a.head();
+    let parent = json(&head)["parents"][0].as_str().unwrap().to_string();
+    let (mut roots, mut dirs) = (Vec::new(), Vec::new());
+    for c in [&head, &parent] {
+        let root = json(c)["tree"].as_str().unwrap().to_string();
+        for e in json(&root)["entries"].as_array().unwrap() {
+            dirs.push(at(e["id"].as_str().unwrap()));
+        }
+        roots.push(at(&root));
+    }
+    let files_end = spans.last().unwrap().1;
+    assert!(
+        roots.iter().all(|&r| files_end < r),
+        "{roots:?} {files_end}"
+    );
+    assert!(
+        roots.iter().max() < dirs.iter().min(),
+        "roots {roots:?} before directories {dirs:?}"
+    );
 }
 
 #[test]
@@ -249,4 +376,82 @@ fn a_layout_this_pach_cannot_write_is_refused_naming_it_and_nothing_moves() {
     );
     a.assert_unchanged(&before);
     assert!(!remote.exists(), "nothing was written to the remote");
+}
+
+/// Rewrites the multi-pack index at `path` with `edit` applied to its entries (44 bytes
+/// each: object id, pack number, offset, length), under the name its new checksum gives,
+/// as a pusher that disagrees with its packs would write it; returns the new path.
+fn rewrite_midx(path: &std::path::Path, edit: impl FnOnce(&mut [u8])) -> std::path::PathBuf {
+    let mut b = std::fs::read(path).unwrap();
+    let head = b"pach-multi-pack-index 1\n".len();
+    let npacks = u64::from_le_bytes(b[head..head + 8].try_into().unwrap()) as usize;
+    let start = head + 8 + 40 * npacks + 8;
+    let end = b.len() - 32;
+    edit(&mut b[start..end]);
+    let sum = blake3::hash(&b[..end]);
+    b[end..].copy_from_slice(sum.as_bytes());
+    std::fs::remove_file(path).unwrap();
+    let new = path.with_file_name(format!("{}.midx", sum.to_hex()));
+    std::fs::write(&new, b).unwrap();
+    new
+}
+
+#[test]
+fn a_multi_pack_index_that_disagrees_with_its_pack_fails_the_fetch_naming_the_pack() {
+    let (_a, remote) = pushed(false);
+    let (_, pack) = only_pack(&remote);
+    let idx = pack_indexes(&remote).remove(0);
+    let good = std::fs::read(&idx).unwrap();
+    // The first object said to lie where the second does: its bytes do not hash to it.
+    let bad = rewrite_midx(&idx, |e| {
+        let second = e[44 + 36..44 + 44].to_vec();
+        e[36..44].copy_from_slice(&second);
+    });
+    fetch_fails(&remote, &pack, "is corrupt");
+    std::fs::remove_file(&bad).unwrap();
+    // An object said to lie past the pack's end (the index's own size check passes: the
+    // pack is shorter than the index says).
+    std::fs::write(&idx, &good).unwrap();
+    let (path, _) = only_pack(&remote);
+    let bytes = std::fs::read(&path).unwrap();
+    std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
+    fetch_fails(&remote, &pack, "truncated");
+    std::fs::write(&path, &bytes).unwrap();
+    clone_of(&remote);
+}
+
+#[test]
+fn a_push_killed_between_its_packs_and_its_index_leaves_them_invisible_until_a_gc() {
+    let (a, remote) = pushed(false);
+    let b = clone_of(&remote);
+    // The second push's state when killed after its pack was uploaded: a pack that no
+    // index names, the ref unmoved.
+    a.commit_files("three", &[("d1/late.txt", "late\n")]);
+    let before = pack_indexes(&remote);
+    a.pach(["push"]).assert().success();
+    let added: Vec<_> = pack_indexes(&remote)
+        .into_iter()
+        .filter(|i| !before.contains(i))
+        .collect();
+    assert_eq!(added.len(), 1);
+    std::fs::remove_file(&added[0]).unwrap();
+    let theirs = std::fs::read_to_string(remote.join("refs/heads/main")).unwrap();
+    let parent = b.head();
+    std::fs::write(remote.join("refs/heads/main"), format!("{parent}\n")).unwrap();
+    assert_eq!(pack_files(&remote).len(), 2, "the orphan pack is there");
+    // Readers see nothing of it; a fetch is as before the push.
+    b.pach(["pull"]).assert().success();
+    assert_eq!(b.head(), parent);
+    let (n, bad) = remote_fsck(&remote);
+    assert!(bad.is_empty() && n > 200, "{n} {bad:?}");
+    // A rerun of the push uploads again; a gc condemns then deletes the orphan.
+    a.pach(["push"]).assert().success();
+    assert_eq!(format!("{}\n", a.head()), theirs);
+    b.pach(["pull"]).assert().success();
+    assert_eq!(b.read_str("d1/late.txt"), "late\n");
+    let out = a.json(["gc", "--remote", "origin", "--grace", "0", "--json"]);
+    assert!(out["deleted_packs"].as_u64().unwrap() >= 1, "{out}");
+    assert_eq!(pack_files(&remote).len(), 2, "the orphan went");
+    let c = clone_of(&remote);
+    assert_eq!(a.worktree(), c.worktree());
 }

@@ -392,13 +392,13 @@ fn a_remote_made_before_tags_is_read_and_gets_tags() {
     a.ok(["fsck", "--remote", "origin"]);
     b.ok(["fetch"]);
     assert_eq!(rev(&b, "v1"), a.head());
-    // A new remote says layout 4 once its objects go up in packs.
+    // A new remote says layout 5 once its objects go up in packs.
     let fresh = a.base().join("fresh");
     a.ok(["remote", "add", "fresh", fresh.to_str().unwrap()]);
     a.ok(["push", "fresh"]);
     assert_eq!(
         std::fs::read_to_string(fresh.join("pach-remote")).unwrap(),
-        "pach-remote 4\n"
+        "pach-remote 5\n"
     );
     assert!(fresh.join("refs/tags").is_dir());
 }

@@ -421,7 +421,7 @@ fn a_chunked_file_through_s3_sends_only_new_chunks_and_marks_the_layout() {
     if let Some(dir) = srv.bucket_dir("bkt") {
         assert_eq!(
             std::fs::read_to_string(dir.join("c/pach-remote")).unwrap(),
-            "pach-remote 4\n"
+            "pach-remote 5\n"
         );
     }
 }

@@ -11,16 +11,16 @@
 use std::collections::HashSet;
 
 use super::super::Error;
-use super::super::packs::{self, Condemned, GcList, PackIndex};
-use super::Packed;
+use super::super::packs::{self, Condemned, GcList};
+use super::{IndexFile, Packed};
 use crate::store::ObjectId;
 
 /// Everything on a packing remote that a gc weighs, condemned or not.
 #[derive(Debug, Default)]
 pub struct GcView {
-    /// Every pack with an index.
-    pub packs: Vec<PackIndex>,
-    /// Packs without an index (a push in progress, or killed).
+    /// Every index file: multi-pack indexes (layout 5) first, then pack indexes (layout 4).
+    pub indexes: Vec<IndexFile>,
+    /// Packs no index file names (a push in progress, or killed).
     pub orphans: Vec<ObjectId>,
     pub loose: HashSet<ObjectId>,
     /// Files stored as chunks (their indexes under `chunked/`).
@@ -72,17 +72,19 @@ impl Packed {
 
     pub(super) fn view(&self) -> Result<GcView, Error> {
         let names = self.inner.list_names(packs::DIR)?;
-        let with_index: HashSet<ObjectId> =
-            names.iter().filter_map(|n| packs::index_name(n)).collect();
+        let indexes = self.read_indexes(&names)?;
+        let named: HashSet<ObjectId> = indexes
+            .iter()
+            .flat_map(|f| f.index.packs.iter().map(|p| p.0))
+            .collect();
         let mut orphans: Vec<ObjectId> = names
             .iter()
             .filter_map(|n| n.strip_suffix(".pack")?.parse().ok())
-            .filter(|id| !with_index.contains(id))
+            .filter(|id| !named.contains(id))
             .collect();
         orphans.sort();
-        let packs_found = self.read_indexes(&names)?;
         Ok(GcView {
-            packs: packs_found,
+            indexes,
             orphans,
             loose: self.inner.list_ids("objects")?,
             chunked: self.inner.list_ids("chunked")?,

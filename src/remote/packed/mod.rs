@@ -1,101 +1,57 @@
-//! The packing layer over a transport (remote layout 4): pushes put small objects into packs
-//! ([`super::packs`]), fetches read objects from packs by byte ranges, and everything else
-//! (loose objects of any layout, chunk indexes, refs) passes through to the transport. So a
-//! remote written by an older pach, or with `layout = 3`, reads as before, and one holding
-//! both loose objects and packs reads both.
+//! The packing layer over a transport (remote layouts 4 and 5): pushes put small objects
+//! into packs ([`super::packs`]), fetches read objects from packs by byte ranges, and
+//! everything else (loose objects of any layout, chunk indexes, refs) passes through to the
+//! transport. So a remote written by an older pach, or with `layout = 3`, reads as before,
+//! and one holding both loose objects and packs reads both.
 //!
-//! Which objects are in packs is known from the pack indexes: one listing of `packs/`, then
-//! every index file, read once per command and kept in memory (about 100 bytes an object).
-//! An object listed in two packs (a repair re-uploads a damaged one) is read from the first
-//! that verifies, then from a loose copy, so a damaged copy never hides a good one.
+//! Which objects are in packs is known from the pack indexes ([`map`]): one listing of
+//! `packs/`, then every index file (one per push on layout 5, one per pack on layout 4),
+//! read once per command and kept in memory (44 bytes an object). An object listed in two
+//! packs (a repair re-uploads a damaged one) is read from the first that verifies, then
+//! from a loose copy, so a damaged copy never hides a good one ([`read`]).
 
-use std::collections::hash_map::Entry as Slot;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::ops::Range;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::sync_channel;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use rayon::prelude::*;
 
 mod gc;
+mod map;
+mod read;
 pub use gc::GcView;
+pub use map::IndexFile;
 
+use super::midx::{self, Loc, MultiIndex};
 use super::packs::{self, Builder, PACKED_MAX, PackIndex};
 use super::{Backend, Damage, Error, LAYOUT, RefSpace, RefVersion, local_check};
 use crate::progress::Progress;
 use crate::store::{Batch, ObjectId, Store};
+use map::Map;
+use read::Got;
 
-/// Wanted objects of one pack less than this far apart are read with one ranged read.
-const GAP: u64 = 256 << 10;
-/// The most bytes one ranged read asks for.
-const SPAN: u64 = 16 << 20;
-/// Ranged reads in flight (each holds at most [`SPAN`] bytes).
-const READERS: usize = 8;
 /// Packs uploading at once while the next one is built.
 const UPLOADERS: usize = 2;
-
-#[derive(Clone, Copy, Debug)]
-struct Loc {
-    pack: u32,
-    offset: u64,
-    len: u64,
-}
-
-/// Where each packed object is.
-#[derive(Default)]
-struct Map {
-    packs: Vec<ObjectId>,
-    locs: HashMap<ObjectId, Loc>,
-    /// Further copies of objects listed in more than one pack.
-    dups: HashMap<ObjectId, Vec<Loc>>,
-}
-
-impl Map {
-    fn add(&mut self, idx: &PackIndex) {
-        let pack = self.packs.len() as u32;
-        self.packs.push(idx.pack);
-        for e in &idx.entries {
-            let loc = Loc {
-                pack,
-                offset: e.offset,
-                len: e.len,
-            };
-            match self.locs.entry(e.id) {
-                Slot::Vacant(v) => {
-                    v.insert(loc);
-                }
-                Slot::Occupied(_) => self.dups.entry(e.id).or_default().push(loc),
-            }
-        }
-    }
-}
-
-/// One ranged read: a pack, the bytes to read, and the objects in them.
-type Span = (u32, Range<u64>, Vec<(ObjectId, Loc)>);
-
-/// What reading one packed object gave.
-enum Got {
-    Bytes(Vec<u8>),
-    Bad(Damage, Error),
-}
 
 /// A transport with packs: see the module documentation.
 pub struct Packed {
     name: String,
     inner: Box<dyn Backend>,
-    /// Whether pushes pack small objects (layout 4) or keep them loose (layout 3).
-    pack: bool,
+    /// The layout pushes write: 3 keeps small objects loose, 4 packs them with an index
+    /// per pack, 5 with one multi-pack index per push.
+    writes: u32,
     map: Mutex<Option<Arc<Map>>>,
 }
 
 impl Packed {
-    pub fn new(name: &str, inner: Box<dyn Backend>, pack: bool) -> Self {
+    /// A packing layer over `inner` whose pushes write layout `writes` (3 to [`LAYOUT`]).
+    pub fn new(name: &str, inner: Box<dyn Backend>, writes: u32) -> Self {
         Packed {
             name: name.into(),
             inner,
-            pack,
+            writes,
             map: Mutex::new(None),
         }
     }
@@ -108,173 +64,20 @@ impl Packed {
         }
     }
 
-    /// Reads and checks the index of every pack `names` (a listing of `packs/`) has one
-    /// for, in pack id order; a bad index fails naming its pack, one gone since the listing
-    /// (a remote gc removed it) is skipped.
-    fn read_indexes(&self, names: &[String]) -> Result<Vec<PackIndex>, Error> {
-        let mut ids: Vec<ObjectId> = names.iter().filter_map(|n| packs::index_name(n)).collect();
-        ids.sort();
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let keys: Vec<String> = ids.iter().map(packs::index_key).collect();
-        let mut out = Vec::new();
-        for (id, bytes) in ids.iter().zip(self.inner.get_files(&keys)?) {
-            let Some(bytes) = bytes else { continue };
-            let idx = PackIndex::decode(id, &bytes)
-                .map_err(|r| self.bad_pack(id, format!("its index is bad: {r}")))?;
-            out.push(idx);
-        }
-        Ok(out)
-    }
-
-    /// The pack indexes, read on first use: a bad index fails the command naming its pack.
+    /// The pack indexes, read on first use: a bad index fails the command naming it.
     fn map(&self) -> Result<Arc<Map>, Error> {
         let mut held = self.map.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(m) = &*held {
             return Ok(m.clone());
         }
-        let names = self.inner.list_names(packs::DIR)?;
-        let mut m = Map::default();
-        for idx in self.read_indexes(&names)? {
-            m.add(&idx);
-        }
-        let m = Arc::new(m);
+        let m = Arc::new(self.read_map()?);
         *held = Some(m.clone());
         Ok(m)
     }
 
-    /// Reads packed objects `ids` (each in `m`), verifying each, and hands each to `each`
-    /// from one of the reader threads; `each` stops the reading by returning an error. A
-    /// copy that cannot be read or does not verify is looked for again in the other packs
-    /// that list the object, then as a loose object.
-    fn read_packed(
-        &self,
-        m: &Map,
-        ids: &[ObjectId],
-        each: &(dyn Fn(ObjectId, Got) -> Result<(), Error> + Sync),
-    ) -> Result<(), Error> {
-        let mut by_pack: HashMap<u32, Vec<(ObjectId, Loc)>> = HashMap::new();
-        for id in ids {
-            let loc = m.locs[id];
-            by_pack.entry(loc.pack).or_default().push((*id, loc));
-        }
-        let mut work: Vec<Span> = Vec::new();
-        for (pack, mut objs) in by_pack {
-            objs.sort_by_key(|o| o.1.offset);
-            let ranges: Vec<(u64, u64)> = objs.iter().map(|o| (o.1.offset, o.1.len)).collect();
-            for (start, end, members) in packs::spans(&ranges, GAP, SPAN) {
-                let members = members.into_iter().map(|i| objs[i]).collect();
-                work.push((pack, start..end, members));
-            }
-        }
-        let next = AtomicUsize::new(0);
-        let failed = Mutex::new(None);
-        std::thread::scope(|s| {
-            for _ in 0..READERS.min(work.len()) {
-                s.spawn(|| {
-                    while let Some((pack, span, members)) =
-                        work.get(next.fetch_add(1, Ordering::Relaxed))
-                    {
-                        if failed
-                            .lock()
-                            .unwrap_or_else(PoisonError::into_inner)
-                            .is_some()
-                        {
-                            return;
-                        }
-                        let r = self.read_span(m, *pack, span, members, each);
-                        if let Err(e) = r {
-                            failed
-                                .lock()
-                                .unwrap_or_else(PoisonError::into_inner)
-                                .get_or_insert(e);
-                            return;
-                        }
-                    }
-                });
-            }
-        });
-        match failed.into_inner().unwrap_or_else(PoisonError::into_inner) {
-            Some(e) => Err(e),
-            None => Ok(()),
-        }
-    }
-
-    /// Reads one span of a pack and hands out the objects in it.
-    fn read_span(
-        &self,
-        m: &Map,
-        pack: u32,
-        span: &Range<u64>,
-        members: &[(ObjectId, Loc)],
-        each: &(dyn Fn(ObjectId, Got) -> Result<(), Error> + Sync),
-    ) -> Result<(), Error> {
-        let pack_id = m.packs[pack as usize];
-        let key = packs::pack_key(&pack_id);
-        let read = match self.inner.get_ranges(&key, std::slice::from_ref(span)) {
-            Ok(mut got)
-                if got
-                    .first()
-                    .is_some_and(|b| b.len() as u64 == span.end - span.start) =>
-            {
-                Ok(got.remove(0))
-            }
-            Ok(_) => Err((Damage::Missing, self.bad_pack(&pack_id, "it is truncated"))),
-            Err(Error::NoKey { .. }) => Err((
-                Damage::Missing,
-                self.bad_pack(&pack_id, "its index is there but the pack is missing"),
-            )),
-            Err(e) => return Err(e),
-        };
-        for (id, loc) in members {
-            let got = match &read {
-                Ok(bytes) => {
-                    let at = (loc.offset - span.start) as usize;
-                    let b = &bytes[at..at + loc.len as usize];
-                    let actual = ObjectId::of(b);
-                    if actual == *id {
-                        Got::Bytes(b.to_vec())
-                    } else {
-                        let why = format!(
-                            "object {id} in it is corrupt (its content hashes to {actual})"
-                        );
-                        self.again(m, id, Damage::Corrupt(actual), self.bad_pack(&pack_id, why))
-                    }
-                }
-                Err((d, e)) => {
-                    let e =
-                        self.bad_pack(&pack_id, format!("{} (reading object {id})", reason_of(e)));
-                    self.again(m, id, *d, e)
-                }
-            };
-            each(*id, got)?;
-        }
-        Ok(())
-    }
-
-    /// Looks for a good copy of `id` in the other packs that list it, then loose.
-    fn again(&self, m: &Map, id: &ObjectId, damage: Damage, err: Error) -> Got {
-        for loc in m.dups.get(id).into_iter().flatten() {
-            let key = packs::pack_key(&m.packs[loc.pack as usize]);
-            let range = loc.offset..loc.offset + loc.len;
-            let got = self
-                .inner
-                .get_ranges(&key, &[range])
-                .ok()
-                .and_then(|mut g| g.pop());
-            if let Some(bytes) = got.filter(|b| ObjectId::of(b) == *id) {
-                return Got::Bytes(bytes);
-            }
-        }
-        match self
-            .inner
-            .get_small(std::slice::from_ref(id))
-            .map(|mut g| g.pop())
-        {
-            Ok(Some((_, bytes))) => Got::Bytes(bytes),
-            _ => Got::Bad(damage, err),
-        }
+    /// Forgets the map: this command may read what it just wrote or deleted.
+    fn forget_map(&self) {
+        *self.map.lock().unwrap_or_else(PoisonError::into_inner) = None;
     }
 
     /// Splits `ids` into those in packs and the rest.
@@ -286,7 +89,7 @@ impl Packed {
     ) -> (Vec<ObjectId>, Vec<&'a T>) {
         let (mut packed, mut loose) = (Vec::new(), Vec::new());
         for it in items {
-            match m.locs.contains_key(&id(it)) {
+            match m.contains(&id(it)) {
                 true => packed.push(id(it)),
                 false => loose.push(it),
             }
@@ -294,8 +97,9 @@ impl Packed {
         (packed, loose)
     }
 
-    /// Packs `items` and uploads the packs, then their indexes (in order when `ordered`):
-    /// nothing is visible before its pack is complete on the remote.
+    /// Packs `items` in their order and uploads the packs, then the index that makes them
+    /// visible (layout 5: one for all of them; layout 4: one per pack, in order when
+    /// `ordered`): nothing is visible before every pack it needs is complete on the remote.
     fn put_packed(
         &self,
         items: &[(ObjectId, PathBuf, u64)],
@@ -364,29 +168,29 @@ impl Packed {
             });
             built.and(uploaded)
         })?;
-        // The indexes make the packs' objects visible: only now, and each after its pack.
-        let files: Vec<(String, Vec<u8>)> = sealed
-            .iter()
-            .map(|i| (packs::index_key(&i.pack), i.encode()))
-            .collect();
-        if ordered {
-            for f in &files {
-                self.inner.put_files(std::slice::from_ref(f))?;
+        // The indexes make the packs' objects visible: only now that every pack is complete.
+        if self.writes >= 5 {
+            // One index for the whole batch: everything in it appears at once.
+            if !sealed.is_empty() {
+                let (id, bytes) = MultiIndex::of(&sealed).encode();
+                self.inner.put_files(&[(midx::key(&id), bytes)])?;
             }
-        } else if !files.is_empty() {
-            self.inner.put_files(&files)?;
+        } else {
+            // Layout 4: an index per pack, one after another when the order matters.
+            let files: Vec<(String, Vec<u8>)> = sealed
+                .iter()
+                .map(|i| (packs::index_key(&i.pack), i.encode()))
+                .collect();
+            if ordered {
+                for f in &files {
+                    self.inner.put_files(std::slice::from_ref(f))?;
+                }
+            } else if !files.is_empty() {
+                self.inner.put_files(&files)?;
+            }
         }
-        // Read again when next asked: this command may read what it just wrote.
-        *self.map.lock().unwrap_or_else(PoisonError::into_inner) = None;
+        self.forget_map();
         Ok(())
-    }
-}
-
-/// The reason part of a pack error.
-fn reason_of(e: &Error) -> String {
-    match e {
-        Error::BadPack { reason, .. } => reason.clone(),
-        e => e.to_string(),
     }
 }
 
@@ -401,8 +205,8 @@ impl Backend for Packed {
                 ids.retain(|id| !c.objects.contains(id));
                 let m = self.map()?;
                 let kept = |l: &Loc| !c.packs.contains(&m.packs[l.pack as usize]);
-                for (id, loc) in &m.locs {
-                    if kept(loc) || m.dups.get(id).is_some_and(|d| d.iter().any(kept)) {
+                for (id, loc) in m.iter() {
+                    if kept(loc) || m.dups(id).iter().any(kept) {
                         ids.insert(*id);
                     }
                 }
@@ -419,12 +223,14 @@ impl Backend for Packed {
 
     fn delete_files(&self, rels: &[String]) -> Result<(), Error> {
         let r = self.inner.delete_files(rels);
-        *self.map.lock().unwrap_or_else(PoisonError::into_inner) = None;
+        self.forget_map();
         r
     }
 
     fn put_files(&self, files: &[(String, Vec<u8>)]) -> Result<(), Error> {
-        self.inner.put_files(files)
+        let r = self.inner.put_files(files);
+        self.forget_map(); // a gc's rewritten index, say
+        r
     }
 
     fn get_files(&self, rels: &[String]) -> Result<Vec<Option<Vec<u8>>>, Error> {
@@ -444,7 +250,7 @@ impl Backend for Packed {
         items: &[(ObjectId, PathBuf, u64)],
         p: &dyn Progress,
     ) -> Result<(), Error> {
-        if !self.pack {
+        if self.writes < 4 {
             return self.inner.put_objects(items, p);
         }
         if items.is_empty() {
@@ -463,7 +269,7 @@ impl Backend for Packed {
         items: &[(ObjectId, PathBuf, u64)],
         p: &dyn Progress,
     ) -> Result<(), Error> {
-        if !self.pack || items.iter().any(|i| i.2 > PACKED_MAX) {
+        if self.writes < 4 || items.iter().any(|i| i.2 > PACKED_MAX) {
             return self.inner.put_ordered(items, p);
         }
         if items.is_empty() {
@@ -473,7 +279,7 @@ impl Backend for Packed {
     }
 
     fn writes_layout(&self) -> u32 {
-        if self.pack { LAYOUT } else { 3 }
+        self.writes.min(LAYOUT)
     }
 
     fn check_objects(
@@ -501,6 +307,9 @@ impl Backend for Packed {
     }
 
     fn get_small(&self, ids: &[ObjectId]) -> Result<Vec<(ObjectId, Vec<u8>)>, Error> {
+        if ids.is_empty() {
+            return Ok(Vec::new()); // without reading the indexes
+        }
         let m = self.map()?;
         let (packed, loose) = self.split(&m, ids, |id| *id);
         let loose: Vec<ObjectId> = loose.into_iter().copied().collect();
@@ -522,6 +331,34 @@ impl Backend for Packed {
         Ok(out)
     }
 
+    fn fetch_order(&self, items: &mut [(ObjectId, u64)]) -> Result<(), Error> {
+        if items.is_empty() {
+            return Ok(()); // no reason to read the indexes
+        }
+        let m = self.map()?;
+        // Loose objects last.
+        items.sort_by_cached_key(|(id, _)| m.get(id).map_or((u32::MAX, 0), |l| (l.pack, l.offset)));
+        Ok(())
+    }
+
+    fn release(&self) {
+        self.forget_map();
+    }
+
+    fn get_each(&self, ids: &[ObjectId], each: super::Each) -> Result<(), Error> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let m = self.map()?;
+        let (packed, loose) = self.split(&m, ids, |id| *id);
+        let loose: Vec<ObjectId> = loose.into_iter().copied().collect();
+        self.inner.get_each(&loose, each)?;
+        self.read_packed(&m, &packed, &|id, g| match g {
+            Got::Bytes(b) => each(id, b),
+            Got::Bad(_, e) => Err(e),
+        })
+    }
+
     fn get_into(
         &self,
         items: &[(ObjectId, u64)],
@@ -529,6 +366,9 @@ impl Backend for Packed {
         batch: &Batch,
         p: &dyn Progress,
     ) -> Result<(), Error> {
+        if items.is_empty() {
+            return Ok(());
+        }
         let m = self.map()?;
         let (packed, loose) = self.split(&m, items, |i| i.0);
         let loose: Vec<(ObjectId, u64)> = loose.into_iter().copied().collect();

@@ -254,7 +254,7 @@ impl Backend for S3Remote {
                         Ok(got) => got
                             .bytes()
                             .await
-                            .map(|b| Some(b.to_vec()))
+                            .map(|b| Some(Vec::from(b)))
                             .map_err(|e| self.err(&format!("downloading `{rel}`"), e)),
                     }
                 })
@@ -298,7 +298,7 @@ impl Backend for S3Remote {
                     let key = &key;
                     async move {
                         match self.store.get_range(key, r).await {
-                            Ok(b) => Ok(b.to_vec()),
+                            Ok(b) => Ok(Vec::from(b)), // no copy: the body is read into one buffer
                             Err(object_store::Error::NotFound { .. }) => Err(Error::NoKey {
                                 remote: self.name.clone(),
                                 key: rel.into(),

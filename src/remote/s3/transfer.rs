@@ -84,7 +84,7 @@ impl S3Remote {
             .await
             .map_err(|e| self.err(&format!("downloading object {id}"), e))?;
         verify(&self.name, &id, &bytes)?;
-        Ok(bytes.to_vec())
+        Ok(Vec::from(bytes))
     }
 
     /// Re-hashes one remote object as it streams in: (id, size, damage if any).
