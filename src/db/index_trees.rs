@@ -242,7 +242,11 @@ mod tests {
         for p in ["d3/f0003", "d5/new", "d6/f0006"] {
             assert!(touched.contains(&p.to_string()), "{p}");
         }
-        assert!(touched.len() < 3 * 4 * 64, "{} paths touched", touched.len());
+        assert!(
+            touched.len() < 3 * 4 * 64,
+            "{} paths touched",
+            touched.len()
+        );
         // Written, the memo follows: the next plan of the same index changes nothing, and
         // the table holds what was planned.
         db.transaction(|tx| tx.apply_index(&with_memo)).unwrap();

@@ -60,7 +60,8 @@ pub struct RemoteConfig {
     pub region: Option<String>,
     /// Allow plain `http://` endpoints (default: only on loopback).
     pub allow_http: Option<bool>,
-    /// The layout pushes write: 3 keeps objects loose (for pach before packs), 4 packs.
+    /// The layout pushes write: 3 keeps objects loose (for pach before packs), 4 packs with
+    /// an index per pack, 5 (the default) packs with one index per push.
     pub layout: Option<u32>,
 }
 

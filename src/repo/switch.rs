@@ -77,11 +77,8 @@ impl Repo {
         self.progress.begin("writing", write.len() as u64, bytes);
         let prepared: Vec<Result<Ready>> = write
             .par_iter()
-            .map(|(p, e)| {
-                let r = self.prepare_one(p, e, old.get(*p), mode, blocked(p), &made);
-                self.progress.advance(e.size);
-                r
-            })
+            .inspect(|(_, e)| self.progress.advance(e.size))
+            .map(|(p, e)| self.prepare_one(p, e, old.get(*p), mode, blocked(p), &made))
             .collect();
         self.progress.end();
         let failed = prepared.iter().position(|r| r.is_err());
@@ -347,7 +344,8 @@ impl Repo {
                 self.make_parents(p, &Mutex::new(Vec::new()))?;
                 remove_any(full)?;
                 if let Err(source) = fs::rename(tmp, full) {
-                    if source.raw_os_error() != Some(libc_exdev()) {
+                    // Only a rename across file systems (EXDEV) falls back to a copy.
+                    if source.raw_os_error() != Some(rustix::io::Errno::XDEV.raw_os_error()) {
                         return Err(Error::Io {
                             path: full.to_owned(),
                             source,
@@ -416,11 +414,6 @@ fn remove_any(full: &Path) -> Result<()> {
         path: full.to_owned(),
         source,
     })
-}
-
-/// `EXDEV`: a rename across file systems.
-fn libc_exdev() -> i32 {
-    rustix::io::Errno::XDEV.raw_os_error()
 }
 
 /// The directories above project path `p`, deepest first (`a/b/c` gives `a/b`, `a`).
