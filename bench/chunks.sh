@@ -126,6 +126,14 @@ add_commit() {
   fi
 }
 
+# Times a `cp` of the checked-out file right after checkout figure $1, as its own baseline.
+cp_after() {
+  sync
+  rec_t "$1.cp.t" cp data/big.bin "$W/cp.bin"
+  rm -f "$W/cp.bin"
+  sync
+}
+
 # pach.db and its WAL are not in the store figures; a row shows them apart.
 db_bytes() { du -cb .pach/pach.db* | awk 'END { print $1 }'; }
 store_bytes() {
@@ -240,8 +248,9 @@ measure() {
   rec end.db "$(db_bytes)"
   sync
   rec_t checkout.t "$PACH" checkout "$v1"
-  sync
+  cp_after checkout
   rec_t checkback.t "$PACH" checkout main
+  cp_after checkback
   "$PACH" status > /dev/null
   rec_t status.t "$PACH" status
   cd "$W"
@@ -297,6 +306,20 @@ row() {
   if [ ${#BINS[@]} -eq 2 ] && [ -n "${vals[0]}" ] && [ -n "${vals[1]}" ]; then
     line+=$(ratio "${vals[1]}" "${vals[0]}")
   fi
+  echo "$line"
+}
+# Each checkout against a `cp` of the file it wrote, made right after it: on a VM whose freed
+# memory goes back to the host, what a copy costs depends on which pages it lands on (a `cp`
+# of 4 GiB took 2.4-12.9 s on one machine), so a baseline taken minutes earlier says little.
+pairrow() {
+  local label=$1 key=$2 line v c
+  line=$(printf '%-50s' "$label")
+  for B in "${BINS[@]}"; do
+    v=$(median "$B.$key.t")
+    c=$(median "$B.$key.cp.t")
+    if [ -z "$v" ] || [ -z "$c" ]; then line+=$(printf '%-30s' SKIPPED); continue; fi
+    line+=$(printf '%-30s' "$(secs "$c") ($(ratio "$v" "$c"))")
+  done
   echo "$line"
 }
 # S3 requests beyond the no-op push that followed ($3 = count), or by method ($3 = methods).
@@ -370,4 +393,6 @@ row "no-op push (after insert): S3 requests" insert.noop.s3.req n
 row "no-op push (after insert): S3 bytes sent" insert.noop.s3.bytes mib
 row "checkout v1 from insert (vs cp FILE)" checkout.t secs "$base_cp"
 row "checkout main again (vs cp FILE)" checkback.t secs "$base_cp"
+pairrow "  cp of v1 right after (checkout/cp)" checkout
+pairrow "  cp of main right after (checkout/cp)" checkback
 row "no-op status" status.t secs

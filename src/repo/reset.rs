@@ -223,14 +223,17 @@ impl Repo {
         let entries = self.switch_files(&[], &list, &index, true)?;
         let written = entries.len();
         if source.is_none() {
-            let touched: Vec<(String, Option<IndexEntry>)> = entries
-                .iter()
-                .map(|(p, _)| (p.clone(), index.get(p).cloned()))
-                .collect();
+            let prior: Vec<Option<IndexEntry>> =
+                list.iter().map(|(p, _)| index.get(*p).cloned()).collect();
             let mut new_index = index;
             new_index.extend(entries);
             if let Err(e) = self.write_index_and_move(&new_index, &Move::None) {
-                self.put_back_paths(touched);
+                let paths: Vec<_> = list
+                    .iter()
+                    .zip(&prior)
+                    .map(|((p, _), o)| (p.as_str(), o.as_ref()))
+                    .collect();
+                self.put_back_paths(&paths);
                 return Err(e);
             }
         }

@@ -24,14 +24,19 @@ use super::add::remove_empty_parents;
 use crate::db::IndexEntry;
 use crate::error::{Error, Result};
 use crate::snapshot::FileEntry;
-use crate::store::loose::{LARGE, temp_beside};
+use crate::store::loose::{LARGE, temp_beside_at, temp_seq};
 use crate::store::resize::{Direction, Resized};
 use crate::store::{EntryKind, LinkMode, ObjectId};
 
-/// One file made ready by the prepare phase.
+/// One file made ready by the prepare phase. Small (32 bytes), as a checkout of 10^6 files
+/// holds one for each.
 #[derive(Clone)]
 enum Ready {
-    /// The new content sits at `tmp`, to be renamed over the path.
+    /// The new content sits beside the path, at the temp name with this number
+    /// ([`temp_beside_at`]), to be renamed over it.
+    Beside(u64),
+    /// The new content sits at this temp path in `.pach/tmp/` (the path's directory appears
+    /// only when the switch deletes the file standing where it goes).
     Temp(PathBuf),
     /// Grown in place already; undone by truncating back to the old length.
     Grown(u64),
@@ -40,10 +45,14 @@ enum Ready {
     Shrink(ObjectId),
 }
 
-/// What the switch did to one path, to put it back if a later step fails.
-enum Undo {
-    /// The path held the committed version in `old` (or nothing, when `None`).
-    Restore(String, Option<IndexEntry>),
+/// What the switch did, to put it back if a later step fails.
+#[derive(Default)]
+struct Undo {
+    /// Paths deleted, with the committed versions they held.
+    deleted: Vec<(String, Option<IndexEntry>)>,
+    /// Positions in `write` of the paths replaced (each held `old`'s version, or nothing):
+    /// 8 bytes a file, not a copy of its path and entry.
+    wrote: Vec<usize>,
 }
 
 impl Repo {
@@ -75,31 +84,39 @@ impl Repo {
         let mode = self.link_mode();
         let bytes = write.iter().map(|(_, e)| e.size).sum();
         self.progress.begin("writing", write.len() as u64, bytes);
-        let prepared: Vec<Result<Ready>> = write
+        // The failure of the first path in `write` that fails, as a serial run would report.
+        let failed: Mutex<Option<(usize, Error)>> = Mutex::new(None);
+        let prepared: Vec<Option<Ready>> = write
             .par_iter()
-            .inspect(|(_, e)| self.progress.advance(e.size))
-            .map(|(p, e)| self.prepare_one(p, e, old.get(*p), mode, blocked(p), &made))
+            .enumerate()
+            .inspect(|(_, (_, e))| self.progress.advance(e.size))
+            .map(|(i, (p, e))| {
+                let r = self.prepare_one(p, e, old.get(*p), mode, blocked(p), &made);
+                r.map_err(|e| {
+                    let mut f = failed.lock().expect("no panics while locked");
+                    if f.as_ref().is_none_or(|(j, _)| i < *j) {
+                        *f = Some((i, e));
+                    }
+                })
+                .ok()
+            })
             .collect();
         self.progress.end();
-        let failed = prepared.iter().position(|r| r.is_err());
-        if let Some(i) = failed {
+        if let Some((_, e)) = failed.into_inner().expect("no panics while locked") {
             let mut made = made.into_inner().expect("no panics while locked");
             for (r, (p, _)) in prepared.iter().zip(write) {
-                self.unprepare(p, r);
+                if let Some(r) = r {
+                    self.unprepare(p, r);
+                }
             }
             made.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
             for d in made {
                 let _ = fs::remove_dir(d);
             }
-            return Err(prepared
-                .into_iter()
-                .nth(i)
-                .expect("found above")
-                .err()
-                .expect("is err"));
+            return Err(e);
         }
-        let ready: Vec<Ready> = prepared.into_iter().map(|r| r.expect("all ok")).collect();
-        let mut undo = Vec::new();
+        let ready: Vec<Ready> = prepared.into_iter().flatten().collect();
+        let mut undo = Undo::default();
         match self.switch(
             delete,
             write,
@@ -114,9 +131,9 @@ impl Repo {
                 Ok(entries)
             }
             Err(e) => {
-                self.put_back(undo);
-                for (r, (p, _)) in ready.into_iter().zip(write) {
-                    self.unprepare(p, &Ok(r));
+                self.put_back(undo, write, old);
+                for (r, (p, _)) in ready.iter().zip(write) {
+                    self.unprepare(p, r);
                 }
                 Err(e)
             }
@@ -187,13 +204,14 @@ impl Repo {
         // directories of `.pach/tmp/` made ext4's inode allocator scan recently deleted
         // inodes (5x slower). The name is reserved: `add` and `status` never see it, and
         // `gc` sweeps what a killed switch left.
-        let tmp = if blocked {
-            self.store().temp_path()?
-        } else {
-            temp_beside(&full)
-        };
-        self.place(p, &tmp, e, mode)?;
-        Ok(Ready::Temp(tmp))
+        if blocked {
+            let tmp = self.store().temp_path()?;
+            self.place(p, &tmp, e, mode)?;
+            return Ok(Ready::Temp(tmp));
+        }
+        let n = temp_seq();
+        self.place(p, &temp_beside_at(&full, n), e, mode)?;
+        Ok(Ready::Beside(n))
     }
 
     /// Tells whether the large file at `full`, clean at index entry `o`, may be resized in
@@ -253,12 +271,15 @@ impl Repo {
     }
 
     /// Undoes what preparing one file did.
-    fn unprepare(&self, p: &str, r: &Result<Ready>) {
+    fn unprepare(&self, p: &str, r: &Ready) {
         match r {
-            Ok(Ready::Temp(t)) => {
+            Ready::Beside(n) => {
+                let _ = fs::remove_file(temp_beside_at(&self.root().join(p), *n));
+            }
+            Ready::Temp(t) => {
                 let _ = fs::remove_file(t);
             }
-            Ok(Ready::Grown(len)) => {
+            Ready::Grown(len) => {
                 if let Ok(f) = fs::OpenOptions::new().write(true).open(self.root().join(p)) {
                     let _ = f.set_len(*len);
                 }
@@ -277,7 +298,7 @@ impl Repo {
         old: &BTreeMap<String, IndexEntry>,
         in_the_way: &HashSet<String>,
         deleting: &HashSet<&str>,
-        undo: &mut Vec<Undo>,
+        undo: &mut Undo,
     ) -> Result<Vec<(String, IndexEntry)>> {
         // Untracked things in the way go first (only reached with --force).
         for p in in_the_way.iter().filter(|p| !deleting.contains(p.as_str())) {
@@ -288,7 +309,7 @@ impl Repo {
             let full = self.root().join(p);
             match fs::remove_file(&full) {
                 Ok(()) => {
-                    undo.push(Undo::Restore(p.clone(), old.get(p).cloned()));
+                    undo.deleted.push((p.clone(), old.get(p).cloned()));
                     remove_empty_parents(self.root(), &full);
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -301,11 +322,11 @@ impl Repo {
         let entries = write
             .par_iter()
             .zip(ready)
-            .map(|((p, e), r)| {
+            .enumerate()
+            .map(|(i, ((p, e), r))| {
                 let full = self.root().join(p);
                 if !matches!(r, Ready::Grown(_)) {
-                    let step = Undo::Restore((*p).clone(), old.get(*p).cloned());
-                    done.lock().expect("no panics while locked").push(step);
+                    done.lock().expect("no panics while locked").push(i);
                 }
                 self.switch_one(p, e, r, &full, mode)?;
                 let m = full.symlink_metadata().map_err(|source| Error::Io {
@@ -326,7 +347,7 @@ impl Repo {
                 ))
             })
             .collect::<Result<Vec<_>>>();
-        undo.extend(done.into_inner().expect("no panics while locked"));
+        undo.wrote = done.into_inner().expect("no panics while locked");
         entries
     }
 
@@ -340,7 +361,12 @@ impl Repo {
         mode: LinkMode,
     ) -> Result<()> {
         match r {
-            Ready::Temp(tmp) => {
+            Ready::Beside(_) | Ready::Temp(_) => {
+                let tmp = match r {
+                    Ready::Beside(n) => &temp_beside_at(full, *n),
+                    Ready::Temp(t) => t,
+                    _ => unreachable!("matched above"),
+                };
                 self.make_parents(p, &Mutex::new(Vec::new()))?;
                 remove_any(full)?;
                 if let Err(source) = fs::rename(tmp, full) {
@@ -371,33 +397,46 @@ impl Repo {
         Ok(())
     }
 
-    /// Puts back, from the store, every path the switch touched (newest step first).
-    pub(crate) fn put_back_paths(&self, paths: Vec<(String, Option<IndexEntry>)>) {
-        self.put_back(
-            paths
-                .into_iter()
-                .map(|(p, e)| Undo::Restore(p, e))
-                .collect(),
-        );
+    /// Puts back, from the store, every path a switch touched: `paths` in the order they
+    /// were touched, each with the committed version it held (or nothing), undone newest
+    /// first.
+    pub(crate) fn put_back_paths(&self, paths: &[(&str, Option<&IndexEntry>)]) {
+        let mode = self.link_mode();
+        for (p, old) in paths.iter().rev() {
+            self.put_back_one(p, *old, mode);
+        }
     }
 
-    fn put_back(&self, undo: Vec<Undo>) {
+    fn put_back(
+        &self,
+        undo: Undo,
+        write: &[(&String, &FileEntry)],
+        old: &BTreeMap<String, IndexEntry>,
+    ) {
         let mode = self.link_mode();
-        for Undo::Restore(p, old) in undo.into_iter().rev() {
-            let full = self.root().join(&p);
-            let _ = remove_any(&full);
-            if let Some(o) = old.filter(|o| !o.absent) {
-                let f = FileEntry {
-                    kind: o.kind,
-                    id: o.id,
-                    size: o.size,
-                    exec: o.exec,
-                };
-                let _ = self.make_parents(&p, &Mutex::new(Vec::new()));
-                let _ = self.place(&p, &full, &f, mode);
-            } else {
-                remove_empty_parents(self.root(), &full);
-            }
+        for i in undo.wrote.into_iter().rev() {
+            let p = write[i].0;
+            self.put_back_one(p, old.get(p), mode);
+        }
+        for (p, o) in undo.deleted.iter().rev() {
+            self.put_back_one(p, o.as_ref(), mode);
+        }
+    }
+
+    fn put_back_one(&self, p: &str, old: Option<&IndexEntry>, mode: LinkMode) {
+        let full = self.root().join(p);
+        let _ = remove_any(&full);
+        if let Some(o) = old.filter(|o| !o.absent) {
+            let f = FileEntry {
+                kind: o.kind,
+                id: o.id,
+                size: o.size,
+                exec: o.exec,
+            };
+            let _ = self.make_parents(p, &Mutex::new(Vec::new()));
+            let _ = self.place(p, &full, &f, mode);
+        } else {
+            remove_empty_parents(self.root(), &full);
         }
     }
 }
@@ -427,173 +466,4 @@ fn ancestors(p: &str) -> impl Iterator<Item = &str> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::store::{Author, Batch, Commit, ObjectId, Structured, Tree, TreeEntry};
-
-    fn entry(name: &str, kind: EntryKind, id: ObjectId, size: u64) -> TreeEntry {
-        TreeEntry {
-            name: name.into(),
-            kind,
-            id,
-            size,
-            exec: false,
-        }
-    }
-
-    /// Stores `tree` as is (no check on the way in, as a remote or an attacker could) under a
-    /// commit on branch `evil`; returns the tree's id.
-    fn craft(repo: &mut Repo, tree: Tree, blobs: &[&[u8]]) -> ObjectId {
-        let batch = Batch::default();
-        for b in blobs {
-            repo.store().put_bytes(b, &batch).unwrap();
-        }
-        let tree_id = repo.store().put_bytes(&tree.encode(), &batch).unwrap();
-        let c = Commit {
-            tree: tree_id,
-            parents: vec![],
-            author: Author {
-                name: "x".into(),
-                email: "x@x".into(),
-            },
-            time: 1,
-            message: "evil".into(),
-            code: None,
-            runs: vec![],
-        };
-        let id = repo.store().put(&c, &batch).unwrap();
-        batch.finish(repo.store()).unwrap();
-        repo.db_mut()
-            .transaction(|tx| tx.set_ref("refs/heads/evil", &id.hex(), "test"))
-            .unwrap();
-        tree_id
-    }
-
-    fn files_of(dir: &Path) -> Vec<String> {
-        walkdir::WalkDir::new(dir)
-            .min_depth(1)
-            .into_iter()
-            .filter_entry(|e| e.file_name() != ".pach")
-            .map(|e| e.unwrap().path().display().to_string())
-            .collect()
-    }
-
-    #[test]
-    fn a_tree_naming_git_is_never_checked_out_and_fsck_names_it() {
-        let tmp = tempfile::tempdir().unwrap();
-        let (mut repo, _) = Repo::init(tmp.path()).unwrap();
-        let hook = b"#!/bin/sh\necho owned\n";
-        let blob = ObjectId::of(hook);
-        let hooks = Tree {
-            entries: vec![entry(
-                "post-checkout",
-                EntryKind::File,
-                blob,
-                hook.len() as u64,
-            )],
-        };
-        let batch = Batch::default();
-        let hooks_id = repo.store().put_bytes(&hooks.encode(), &batch).unwrap();
-        batch.finish(repo.store()).unwrap();
-        let git = Tree {
-            entries: vec![entry("hooks", EntryKind::Dir, hooks_id, 21)],
-        };
-        let batch = Batch::default();
-        let git_id = repo.store().put_bytes(&git.encode(), &batch).unwrap();
-        batch.finish(repo.store()).unwrap();
-        for name in [".git", ".Git", "git~1", ".pach"] {
-            let root = Tree {
-                entries: vec![entry(name, EntryKind::Dir, git_id, 21)],
-            };
-            let bad = craft(&mut repo, root, &[hook]);
-            let e = repo.checkout("evil", false).unwrap_err().to_string();
-            // Readable (a tree an older pach committed), never written out.
-            assert_eq!(repo.flatten(&bad).unwrap().len(), 1, "{name}");
-            let path = format!("`{name}/hooks/post-checkout`");
-            assert!(e.contains(&path) && e.contains("refuses"), "{e}");
-            assert_eq!(files_of(tmp.path()), Vec::<String>::new(), "{name}");
-            assert!(repo.restore("evil", &[name.to_string()]).is_err());
-            assert_eq!(files_of(tmp.path()), Vec::<String>::new(), "{name}");
-            let f = repo.fsck().unwrap();
-            assert!(
-                f.problems
-                    .iter()
-                    .any(|p| p.id == Some(bad) && p.kind == "bad-name"),
-                "{name}: {:?}",
-                f.problems
-            );
-        }
-    }
-
-    #[test]
-    fn unsorted_or_repeated_entries_are_reported_by_id() {
-        let tmp = tempfile::tempdir().unwrap();
-        let (mut repo, _) = Repo::init(tmp.path()).unwrap();
-        let (a, b) = (ObjectId::of(b"a"), ObjectId::of(b"b"));
-        for entries in [
-            vec![
-                entry("b", EntryKind::File, b, 1),
-                entry("a", EntryKind::File, a, 1),
-            ],
-            vec![
-                entry("a", EntryKind::File, a, 1),
-                entry("a", EntryKind::File, b, 1),
-            ],
-        ] {
-            let bad = craft(&mut repo, Tree { entries }, &[b"a", b"b"]);
-            assert!(repo.checkout("evil", false).is_err());
-            assert_eq!(files_of(tmp.path()), Vec::<String>::new());
-            let f = repo.fsck().unwrap();
-            assert!(
-                f.problems
-                    .iter()
-                    .any(|p| p.id == Some(bad) && p.kind == "malformed"),
-                "{:?}",
-                f.problems
-            );
-        }
-    }
-
-    #[test]
-    fn a_symlink_target_longer_than_any_path_is_refused_before_it_is_read() {
-        let tmp = tempfile::tempdir().unwrap();
-        let (mut repo, _) = Repo::init(tmp.path()).unwrap();
-        let long = vec![b'a'; 5000];
-        let ok = b"fine";
-        let root = Tree {
-            entries: vec![
-                entry("f", EntryKind::File, ObjectId::of(ok), 4),
-                // The tree claims a short target; the stored blob says otherwise.
-                entry("l", EntryKind::Symlink, ObjectId::of(&long), 3),
-            ],
-        };
-        craft(&mut repo, root, &[&long, ok]);
-        let e = repo.checkout("evil", false).unwrap_err().to_string();
-        assert!(e.contains("`l`") && e.contains("5000 bytes"), "{e}");
-        assert_eq!(files_of(tmp.path()), Vec::<String>::new());
-    }
-
-    #[test]
-    fn a_chain_of_links_in_a_fetched_tree_is_not_checked_out() {
-        let tmp = tempfile::tempdir().unwrap();
-        let (mut repo, _) = Repo::init(tmp.path()).unwrap();
-        let link =
-            |name: &str, t: &[u8]| entry(name, EntryKind::Symlink, ObjectId::of(t), t.len() as u64);
-        let root = Tree {
-            entries: vec![link("a", b"."), link("b", b"a/.."), link("c", b"b/..")],
-        };
-        craft(&mut repo, root, &[b".", b"a/..", b"b/.."]);
-        let e = repo.checkout("evil", false).unwrap_err().to_string();
-        assert!(e.contains("outside the project"), "{e}");
-        assert_eq!(files_of(tmp.path()), Vec::<String>::new());
-        let evil = repo.resolve_rev("evil").unwrap();
-        let f = repo.fsck().unwrap();
-        assert!(
-            f.problems
-                .iter()
-                .any(|p| p.kind == "unsafe-link" && p.id == Some(evil) && p.at.ends_with(":b")),
-            "{:?}",
-            f.problems
-        );
-    }
-}
+mod tests;

@@ -507,8 +507,18 @@ fn set_read_only(path: &Path) -> Result<()> {
 
 /// Returns an unused hidden name beside `path`, for writing it whole and renaming over it.
 pub fn temp_beside(path: &Path) -> PathBuf {
+    temp_beside_at(path, temp_seq())
+}
+
+/// A number no other temp name of this process has: with [`temp_beside_at`], a caller
+/// holding many temp names keeps 8 bytes for each instead of its path.
+pub fn temp_seq() -> u64 {
     static SEQ: AtomicU64 = AtomicU64::new(0);
-    let n = SEQ.fetch_add(1, Ordering::Relaxed);
+    SEQ.fetch_add(1, Ordering::Relaxed)
+}
+
+/// The hidden name beside `path` for sequence number `n` (from [`temp_seq`]).
+pub fn temp_beside_at(path: &Path, n: u64) -> PathBuf {
     path.with_file_name(format!(".pach-tmp-{}-{n}", std::process::id()))
 }
 
