@@ -199,9 +199,27 @@ impl Repo {
         check_names(wanted.keys())?;
         self.check_links(&wanted)?;
         let list: Vec<(&String, &FileEntry)> = wanted.iter().collect();
-        let mut index = self.db().queries().index()?;
+        let index = self.db().queries().index()?;
         let entries = self.switch_files(&[], &list, &index, true)?;
         let written = entries.len();
+        let index = self.write_restored(index, entries, &list)?;
+        self.sync_gitignore(&index);
+        Ok(CheckoutOutcome {
+            commit: target,
+            branch: None,
+            written,
+            deleted: 0,
+        })
+    }
+
+    /// Writes `index` with the `entries` of the files `list` just restored; if that fails,
+    /// puts those files back as `index` had them. Returns the index written.
+    pub(crate) fn write_restored(
+        &mut self,
+        mut index: BTreeMap<String, IndexEntry>,
+        entries: Vec<(String, IndexEntry)>,
+        list: &[(&String, &FileEntry)],
+    ) -> Result<BTreeMap<String, IndexEntry>> {
         let prior: Vec<Option<IndexEntry>> =
             list.iter().map(|(p, _)| index.get(*p).cloned()).collect();
         index.extend(entries);
@@ -214,13 +232,7 @@ impl Repo {
             self.put_back_paths(&paths);
             return Err(e);
         }
-        self.sync_gitignore(&index);
-        Ok(CheckoutOutcome {
-            commit: target,
-            branch: None,
-            written,
-            deleted: 0,
-        })
+        Ok(index)
     }
 
     /// Refuses to touch paths whose working copy differs from the index, unless it already

@@ -223,19 +223,7 @@ impl Repo {
         let entries = self.switch_files(&[], &list, &index, true)?;
         let written = entries.len();
         if source.is_none() {
-            let prior: Vec<Option<IndexEntry>> =
-                list.iter().map(|(p, _)| index.get(*p).cloned()).collect();
-            let mut new_index = index;
-            new_index.extend(entries);
-            if let Err(e) = self.write_index_and_move(&new_index, &Move::None) {
-                let paths: Vec<_> = list
-                    .iter()
-                    .zip(&prior)
-                    .map(|((p, _), o)| (p.as_str(), o.as_ref()))
-                    .collect();
-                self.put_back_paths(&paths);
-                return Err(e);
-            }
+            self.write_restored(index, entries, &list)?;
         }
         Ok(RestoreOutcome {
             unstaged: 0,
