@@ -5,9 +5,10 @@
 //! Keeping `.gitignore` up to date never fails an operation: the data is committed by then,
 //! so a problem becomes a [`Notice`] the command reports.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::Repo;
@@ -105,25 +106,75 @@ impl Repo {
     /// Returns the files (and symlinks) in the working tree that `index` does not hold, in
     /// the top-level directories that hold tracked files: what keeps such a directory from
     /// being ignored as a whole.
+    ///
+    /// Every add, commit and checkout asks, so it is cheap at 10^6 files: each directory is
+    /// listed once from its own descriptor, a level at a time on every core, and its names
+    /// are looked up among the tracked names of that directory; only untracked files get a
+    /// path made for them. (A `walkdir` making a path and an index lookup for each of 10^6
+    /// files was a third of a commit's time.)
     fn untracked_beside(&self, index: &BTreeMap<String, IndexEntry>) -> BTreeSet<String> {
+        let mut tracked: HashMap<&str, HashSet<&str>> = HashMap::new();
+        for p in index.keys() {
+            if let Some((dir, name)) = p.rsplit_once('/') {
+                tracked.entry(dir).or_default().insert(name);
+            }
+        }
         let tops: BTreeSet<&str> = index
             .keys()
             .filter_map(|p| p.split_once('/').map(|(top, _)| top))
             .collect();
+        let mut level: Vec<String> = tops.into_iter().map(String::from).collect();
         let mut found = BTreeSet::new();
-        for top in tops {
-            let walk = walkdir::WalkDir::new(self.root().join(top)).min_depth(1);
-            for e in walk.into_iter().filter_map(|e| e.ok()) {
-                if e.file_type().is_dir() {
-                    continue;
-                }
-                let rel = super::status::rel_of(self.root(), e.path());
-                if !index.contains_key(&rel) {
-                    found.insert(rel);
-                }
+        while !level.is_empty() {
+            let listed: Vec<(Vec<String>, Vec<String>)> = level
+                .par_iter()
+                .map(|dir| self.list_beside(dir, tracked.get(dir.as_str())))
+                .collect();
+            level = Vec::new();
+            for (dirs, files) in listed {
+                level.extend(dirs);
+                found.extend(files);
             }
         }
         found
+    }
+
+    /// Lists project directory `dir`: its subdirectories, and its other entries whose names
+    /// are not in `tracked` (an unreadable directory lists nothing, as it did for `walkdir`).
+    fn list_beside(
+        &self,
+        dir: &str,
+        tracked: Option<&HashSet<&str>>,
+    ) -> (Vec<String>, Vec<String>) {
+        use rustix::fs::{AtFlags, FileType, Mode, OFlags};
+        let (mut dirs, mut files) = (Vec::new(), Vec::new());
+        let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+        let Ok(fd) = rustix::fs::open(self.root().join(dir), flags, Mode::empty()) else {
+            return (dirs, files);
+        };
+        let Ok(listing) = rustix::fs::Dir::read_from(&fd) else {
+            return (dirs, files);
+        };
+        for ent in listing.filter_map(|e| e.ok()) {
+            let name = ent.file_name().to_string_lossy();
+            if name == "." || name == ".." {
+                continue;
+            }
+            let is_dir = match ent.file_type() {
+                FileType::Directory => true,
+                FileType::Unknown => {
+                    rustix::fs::statat(&fd, ent.file_name(), AtFlags::SYMLINK_NOFOLLOW)
+                        .is_ok_and(|st| FileType::from_raw_mode(st.st_mode) == FileType::Directory)
+                }
+                _ => false,
+            };
+            if is_dir {
+                dirs.push(format!("{dir}/{name}"));
+            } else if !tracked.is_some_and(|t| t.contains(name.as_ref())) {
+                files.push(format!("{dir}/{name}"));
+            }
+        }
+        (dirs, files)
     }
 
     /// Returns (and forgets) what operations so far had to tell about the git side.
@@ -158,5 +209,45 @@ impl Repo {
             tracked_by_both,
         });
         Ok(st)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{EntryKind, ObjectId};
+
+    #[test]
+    fn untracked_beside_finds_files_at_every_depth_under_tracked_tops_only() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (repo, _) = Repo::init(tmp.path()).unwrap();
+        let root = tmp.path();
+        for f in [
+            "a/d.txt",
+            "a/b/c.txt",
+            "a/x.txt",
+            "a/b/e/f/g.txt",
+            "top.txt",
+            "z/y.txt",
+        ] {
+            std::fs::create_dir_all(root.join(f).parent().unwrap()).unwrap();
+            std::fs::write(root.join(f), f).unwrap();
+        }
+        std::os::unix::fs::symlink("c.txt", root.join("a/b/link")).unwrap();
+        let entry = IndexEntry {
+            kind: EntryKind::File,
+            id: ObjectId::of(b""),
+            size: 0,
+            exec: false,
+            stat: Default::default(),
+            verified_ns: 0,
+            absent: false,
+        };
+        let index: BTreeMap<String, IndexEntry> = ["a/d.txt", "a/b/c.txt", "top.txt"]
+            .map(|p| (p.to_string(), entry.clone()))
+            .into();
+        let found: Vec<String> = repo.untracked_beside(&index).into_iter().collect();
+        // Not z/ (no tracked file there) nor top-level files: only under tracked tops.
+        assert_eq!(found, ["a/b/e/f/g.txt", "a/b/link", "a/x.txt"]);
     }
 }
