@@ -24,21 +24,25 @@ const FIXED: usize = 1 + 1 + 32 + 8 * 4;
 /// Entries per chunk, on average; no chunk holds more than four times as many.
 const AVERAGE: u64 = 64;
 
-/// Splits the index into chunks, each keyed by its first path.
+/// Splits the index into chunks, each keyed by its first path. Where the chunks end is found
+/// in one pass (a cut depends on where the chunk began); they are encoded on all cores.
 pub(super) fn chunks(index: &BTreeMap<String, IndexEntry>) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut run: Vec<(&String, &IndexEntry)> = Vec::new();
-    for (path, e) in index {
-        run.push((path, e));
-        if fnv1a(path.as_bytes()).is_multiple_of(AVERAGE) || run.len() as u64 >= 4 * AVERAGE {
-            out.push((run[0].0.clone(), encode(&run)));
-            run.clear();
+    use rayon::prelude::*;
+    let all: Vec<(&String, &IndexEntry)> = index.iter().collect();
+    let mut runs = Vec::new();
+    let mut start = 0;
+    for (i, (path, _)) in all.iter().enumerate() {
+        if fnv1a(path.as_bytes()).is_multiple_of(AVERAGE) || (i + 1 - start) as u64 >= 4 * AVERAGE {
+            runs.push(start..i + 1);
+            start = i + 1;
         }
     }
-    if !run.is_empty() {
-        out.push((run[0].0.clone(), encode(&run)));
+    if start < all.len() {
+        runs.push(start..all.len());
     }
-    out
+    runs.into_par_iter()
+        .map(|r| (all[r.start].0.clone(), encode(&all[r])))
+        .collect()
 }
 
 /// FNV-1a, 64-bit: stable across builds and platforms, unlike the standard library's hasher.
@@ -126,6 +130,27 @@ pub(super) fn decode_into(
     Ok(())
 }
 
+/// The shape of one chunk without decoding it: its entry count and whether any entry is a
+/// symlink (a commit needs only these of a clean index, not a million strings).
+pub(super) fn shape(bytes: &[u8]) -> Result<(u64, bool), String> {
+    let mut r = Reader { bytes, at: 0 };
+    if r.take(HEADER.len())? != HEADER {
+        return Err("it does not start with `pach-index 1`".into());
+    }
+    let count = r.u32()?;
+    let mut links = false;
+    for _ in 0..count {
+        let n = r.u32()? as usize;
+        r.take(n)?;
+        let fixed = r.take(FIXED)?;
+        links |= fixed[0] == 2;
+    }
+    if r.at != bytes.len() {
+        return Err(format!("{} stray bytes at the end", bytes.len() - r.at));
+    }
+    Ok((u64::from(count), links))
+}
+
 struct Reader<'a> {
     bytes: &'a [u8],
     at: usize,
@@ -182,6 +207,29 @@ mod tests {
             assert_eq!(&v[before].0, first, "a chunk is keyed by its first path");
         }
         v.into_iter().collect()
+    }
+
+    #[test]
+    fn shape_counts_entries_and_sees_links() {
+        let mut idx: BTreeMap<String, IndexEntry> = (0..300u32)
+            .map(|i| {
+                (
+                    format!("d/{i:04}"),
+                    entry(i as u8, EntryKind::File, false, false),
+                )
+            })
+            .collect();
+        let shape_of = |idx: &BTreeMap<String, IndexEntry>| {
+            chunks(idx).iter().try_fold((0, false), |(n, l), (_, c)| {
+                shape(c).map(|(m, k)| (n + m, l || k))
+            })
+        };
+        assert_eq!(shape_of(&idx), Ok((300, false)));
+        idx.insert("d/link".into(), entry(1, EntryKind::Symlink, false, false));
+        assert_eq!(shape_of(&idx), Ok((301, true)));
+        let mut bad = chunks(&idx).remove(0).1;
+        bad.pop();
+        assert!(shape(&bad).is_err(), "a cut chunk is refused");
     }
 
     #[test]

@@ -82,8 +82,15 @@ impl Queries<'_> {
             touched.extend(entries.into_iter().map(|(p, _)| p));
             Ok::<_, super::Error>(())
         };
-        for (first, data) in index::chunks(index) {
-            let hash = blake3::hash(&data);
+        use rayon::prelude::*;
+        let encoded: Vec<(String, Vec<u8>, blake3::Hash)> = index::chunks(index)
+            .into_par_iter()
+            .map(|(first, data)| {
+                let hash = blake3::hash(&data);
+                (first, data, hash)
+            })
+            .collect();
+        for (first, data, hash) in encoded {
             match old.remove(&first) {
                 Some(o) if o == hash => continue,
                 Some(_) if want_touched => paths_of(&first, &old_data(&first)?, &mut plan.touched)?,

@@ -252,6 +252,30 @@ impl Queries<'_> {
         Ok(decoded.into_iter().flatten().collect())
     }
 
+    /// The staging index's entry count and whether it holds a symlink, read from its chunks
+    /// without decoding an entry.
+    pub fn index_shape(&self) -> Result<(u64, bool)> {
+        let mut st = self
+            .tx
+            .prepare_cached("SELECT first, data FROM index_chunks")
+            .map_err(self.err())?;
+        let mut rows = st.query([]).map_err(self.err())?;
+        let (mut count, mut links) = (0, false);
+        while let Some(row) = rows.next().map_err(self.err())? {
+            let data = row
+                .get_ref(1)
+                .and_then(|v| Ok(v.as_blob()?))
+                .map_err(self.err())?;
+            let (n, l) = index::shape(data).map_err(|why| {
+                let first = row.get::<_, String>(0).unwrap_or_default();
+                self.bad("the staging index", &format!("chunk `{first}`: {why}"))
+            })?;
+            count += n;
+            links |= l;
+        }
+        Ok((count, links))
+    }
+
     /// Replaces the whole staging index, writing only the chunks that changed.
     pub fn set_index(&self, index: &BTreeMap<String, IndexEntry>) -> Result<()> {
         self.apply_index(&self.plan_index(index, false)?)

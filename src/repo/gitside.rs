@@ -55,6 +55,15 @@ impl Repo {
     /// tracks) when the project is in a git worktree and `gitignore` is not off. Never fails:
     /// what goes wrong, or is worth saying, is kept for [`Repo::take_notices`].
     pub(crate) fn sync_gitignore(&self, index: &BTreeMap<String, IndexEntry>) {
+        self.sync_gitignore_lazy(|| Ok(index));
+    }
+
+    /// [`Repo::sync_gitignore`] with the index loaded only inside a git worktree (a commit
+    /// outside one never decodes the index); a failure to load it is reported as the block's.
+    pub(crate) fn sync_gitignore_lazy<I: std::borrow::Borrow<BTreeMap<String, IndexEntry>>>(
+        &self,
+        load: impl FnOnce() -> crate::error::Result<I>,
+    ) {
         if self.config().gitignore == Some(false) {
             return;
         }
@@ -62,6 +71,19 @@ impl Repo {
         let Some(in_git) = git::tracked_files(self.root()) else {
             return;
         };
+        let index = match load() {
+            Ok(i) => i,
+            Err(e) => {
+                let path = self.root().join(".gitignore");
+                let reason = format!("the staging index could not be read: {e}");
+                self.notices
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(Notice::GitignoreFailed { path, reason });
+                return;
+            }
+        };
+        let index = index.borrow();
         let others = self.untracked_beside(index);
         let plan = git::block::plan(
             index.keys().map(String::as_str),

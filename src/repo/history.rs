@@ -200,64 +200,109 @@ impl Repo {
     }
 
     /// Returns every file (or symlink) that differs from tree `old` to tree `new` (either may
-    /// be absent), with its entry on each side, in tree order. The one tree-to-tree diff:
-    /// `diff`, `log --stat` and the versions a fetch indexes all read it.
+    /// be absent), with its entry on each side, in tree order (a directory's entries by name,
+    /// a subtree's changes before a file of the same name). The one tree-to-tree diff:
+    /// `diff`, `log --stat`, `commit` and the versions a fetch indexes all read it.
+    ///
+    /// The two trees are walked side by side a level at a time, skipping every subtree whose
+    /// id is equal on both sides; the pairs of a level are read and parsed on all cores, at
+    /// most [`DIFF_BATCH`] pairs at once (a commit of 1,000 files changed among 10^6 reads
+    /// about a thousand trees on each side).
     pub fn tree_changes(
         &self,
         old: Option<&ObjectId>,
         new: Option<&ObjectId>,
     ) -> Result<Vec<TreeChange>> {
-        let mut out = Vec::new();
-        self.changes_into(old.copied(), new.copied(), "", &mut out)?;
-        Ok(out)
-    }
-
-    /// Walks two trees side by side (entries are sorted by name), skipping equal subtrees.
-    fn changes_into(
-        &self,
-        old: Option<ObjectId>,
-        new: Option<ObjectId>,
-        prefix: &str,
-        out: &mut Vec<TreeChange>,
-    ) -> Result<()> {
-        if old == new {
-            return Ok(());
-        }
+        use rayon::prelude::*;
         let load = |id: Option<ObjectId>| -> Result<Vec<TreeEntry>> {
             Ok(match id {
                 Some(id) => self.store().get::<Tree>(&id)?.entries,
                 None => Vec::new(),
             })
         };
-        let (a, b) = (load(old)?, load(new)?);
-        let (mut i, mut j) = (0, 0);
-        loop {
-            let (x, y) = match (a.get(i), b.get(j)) {
-                (None, None) => break,
-                (Some(x), Some(y)) if x.name == y.name => (Some(x), Some(y)),
-                (Some(x), Some(y)) if x.name < y.name => (Some(x), None),
-                (Some(x), None) => (Some(x), None),
-                (_, y) => (None, y),
-            };
-            i += usize::from(x.is_some());
-            j += usize::from(y.is_some());
-            let Some(name) = x.or(y).map(|e| e.name.as_str()) else {
-                break;
-            };
-            let path = crate::paths::join(prefix, name);
-            let dir = |e: Option<&TreeEntry>| e.filter(|e| e.kind == EntryKind::Dir).map(|e| e.id);
-            self.changes_into(dir(x), dir(y), &path, out)?;
-            let file = |e: Option<&TreeEntry>| e.filter(|e| e.kind != EntryKind::Dir).cloned();
-            let (f, g) = (file(x), file(y));
-            if f != g {
-                out.push(TreeChange {
-                    path,
-                    old: f,
-                    new: g,
-                });
+        let mut out = Vec::new();
+        let mut level = vec![(String::new(), old.copied(), new.copied())];
+        while !level.is_empty() {
+            let mut next = Vec::new();
+            for batch in level.chunks(DIFF_BATCH) {
+                let pairs: Vec<(&str, Vec<TreeEntry>, Vec<TreeEntry>)> = batch
+                    .par_iter()
+                    .filter(|(_, a, b)| a != b)
+                    .map(|(prefix, a, b)| Ok((prefix.as_str(), load(*a)?, load(*b)?)))
+                    .collect::<Result<_>>()?;
+                for (prefix, a, b) in pairs {
+                    pair_changes(prefix, a, b, &mut next, &mut out);
+                }
             }
+            level = next;
         }
-        Ok(())
+        out.sort_unstable_by(|a, b| tree_order(&a.path, &b.path));
+        Ok(out)
+    }
+}
+
+/// Pairs of directories a level-wise diff reads at once (bounds the trees held in memory).
+const DIFF_BATCH: usize = 1024;
+
+/// Walks one pair of directories' entries side by side (each sorted by name): files that
+/// differ go to `out`, subdirectories on either side to `next`.
+fn pair_changes(
+    prefix: &str,
+    a: Vec<TreeEntry>,
+    b: Vec<TreeEntry>,
+    next: &mut Vec<(String, Option<ObjectId>, Option<ObjectId>)>,
+    out: &mut Vec<TreeChange>,
+) {
+    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
+    loop {
+        let (x, y) = match (a.peek(), b.peek()) {
+            (None, None) => break,
+            (Some(x), Some(y)) if x.name == y.name => (a.next(), b.next()),
+            (Some(x), Some(y)) if x.name < y.name => (a.next(), None),
+            (Some(_), None) => (a.next(), None),
+            _ => (None, b.next()),
+        };
+        let Some(name) = x.as_ref().or(y.as_ref()).map(|e| e.name.as_str()) else {
+            break;
+        };
+        let path = crate::paths::join(prefix, name);
+        let dir = |e: &Option<TreeEntry>| {
+            e.as_ref()
+                .filter(|e| e.kind == EntryKind::Dir)
+                .map(|e| e.id)
+        };
+        let (d, e) = (dir(&x), dir(&y));
+        if d != e {
+            next.push((path.clone(), d, e));
+        }
+        let file = |e: Option<TreeEntry>| e.filter(|e| e.kind != EntryKind::Dir);
+        let (f, g) = (file(x), file(y));
+        if f != g {
+            out.push(TreeChange {
+                path,
+                old: f,
+                new: g,
+            });
+        }
+    }
+}
+
+/// Tree order of two paths: component by component, names bytewise; where one path is a
+/// prefix of the other (a file replaced by a directory of the same name), the path under
+/// the directory comes first, as a depth-first walk of two trees meets them.
+fn tree_order(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let (mut x, mut y) = (a.split('/'), b.split('/'));
+    loop {
+        match (x.next(), y.next()) {
+            (Some(p), Some(q)) => match p.cmp(q) {
+                Ordering::Equal => {}
+                o => return o,
+            },
+            (None, Some(_)) => return Ordering::Greater,
+            (Some(_), None) => return Ordering::Less,
+            (None, None) => return Ordering::Equal,
+        }
     }
 }
 
@@ -308,5 +353,118 @@ impl Repo {
         }
         let old = self.flatten(tree)?;
         Ok(super::status::diff_snapshots(&old, &work))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{Batch, Structured};
+
+    fn put(repo: &Repo, batch: &Batch, entries: Vec<(&str, EntryKind, ObjectId)>) -> ObjectId {
+        let tree = Tree {
+            entries: entries
+                .into_iter()
+                .map(|(name, kind, id)| TreeEntry {
+                    name: name.into(),
+                    kind,
+                    id,
+                    size: 1,
+                    exec: false,
+                })
+                .collect(),
+        };
+        repo.store().put_bytes(&tree.encode(), batch).unwrap()
+    }
+
+    #[test]
+    fn tree_changes_come_in_tree_order_and_skip_equal_subtrees() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (repo, _) = Repo::init(tmp.path()).unwrap();
+        let batch = Batch::default();
+        let (f, d) = (EntryKind::File, EntryKind::Dir);
+        let blob = |s: &str| ObjectId::of(s.as_bytes());
+        let b_old = put(
+            &repo,
+            &batch,
+            vec![("x", f, blob("x")), ("y", f, blob("y"))],
+        );
+        let b_new = put(
+            &repo,
+            &batch,
+            vec![("x", f, blob("x")), ("y", f, blob("y2"))],
+        );
+        let deep = put(&repo, &batch, vec![("z", f, blob("z"))]);
+        // Never read: equal on both sides (an id no tree has would fail the diff if it were).
+        let c = ObjectId::of(b"not stored");
+        let a_dir = put(&repo, &batch, vec![("x", f, blob("ax"))]);
+        // More directories that differ than one batch of a level holds.
+        let many: Vec<(String, ObjectId, ObjectId)> = (0..DIFF_BATCH + 10)
+            .map(|i| {
+                let o = put(&repo, &batch, vec![("v", f, blob(&format!("{i}")))]);
+                let n = put(&repo, &batch, vec![("v", f, blob(&format!("{i}'")))]);
+                (format!("m{i:05}"), o, n)
+            })
+            .collect();
+        let mut old_root = vec![
+            ("a", f, blob("a")),
+            ("b", d, b_old),
+            ("c", d, c),
+            ("d", f, blob("d")),
+            ("deep", d, deep),
+        ];
+        let mut new_root = vec![
+            ("a", d, a_dir),
+            ("b", d, b_new),
+            ("c", d, c),
+            ("e", f, blob("e")),
+        ];
+        old_root.extend(many.iter().map(|(n, o, _)| (n.as_str(), d, *o)));
+        new_root.extend(many.iter().map(|(n, _, x)| (n.as_str(), d, *x)));
+        let old = put(&repo, &batch, old_root);
+        let new = put(&repo, &batch, new_root);
+        batch.finish(repo.store()).unwrap();
+
+        let changes = repo.tree_changes(Some(&old), Some(&new)).unwrap();
+        let paths: Vec<&str> = changes.iter().map(|c| c.path.as_str()).collect();
+        let mut want = vec!["a/x", "a", "b/y", "d", "deep/z", "e"];
+        let under_m: Vec<String> = many.iter().map(|(n, _, _)| format!("{n}/v")).collect();
+        want.extend(under_m.iter().map(String::as_str));
+        assert_eq!(paths, want);
+        let a = &changes[1];
+        assert!(
+            a.old.is_some() && a.new.is_none(),
+            "file `a` became a directory"
+        );
+        assert!(changes[0].old.is_none() && changes[0].new.is_some());
+        assert_eq!(changes[2].new.as_ref().unwrap().id, blob("y2"));
+        assert!(
+            changes[4].new.is_none(),
+            "deep/z is gone with its directory"
+        );
+        assert!(
+            repo.tree_changes(Some(&new), Some(&new))
+                .unwrap()
+                .is_empty()
+        );
+        let all = repo.tree_changes(None, Some(&b_new)).unwrap();
+        let all: Vec<&str> = all.iter().map(|c| c.path.as_str()).collect();
+        assert_eq!(all, ["x", "y"], "from no tree, every file is added");
+        // Only the unequal subtrees are read: `c` differing would fail on its missing tree.
+        assert!(repo.tree_changes(Some(&old), None).is_err());
+    }
+
+    #[test]
+    fn tree_order_puts_a_directory_before_a_file_of_its_name() {
+        use std::cmp::Ordering::*;
+        assert_eq!(tree_order("a/x", "a"), Less);
+        assert_eq!(tree_order("a", "a/x"), Greater);
+        assert_eq!(
+            tree_order("a.txt", "a/x"),
+            Greater,
+            "names compare whole, not bytewise paths"
+        );
+        assert_eq!(tree_order("a/b", "a/c"), Less);
+        assert_eq!(tree_order("b", "b"), Equal);
     }
 }
