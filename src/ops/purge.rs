@@ -362,3 +362,70 @@ fn derived(repo: &Repo, ids: &HashSet<ObjectId>) -> Result<(Vec<Derived>, usize)
     out.sort_by(|a, b| (&a.stage, &a.path, a.run).cmp(&(&b.stage, &b.path, b.run)));
     Ok((out, seen_runs.len()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provenance::testutil::Fixture;
+
+    fn opts<'a>(targets: &'a [String], apply: bool) -> PurgeOptions<'a> {
+        PurgeOptions {
+            targets,
+            reason: "erasure request",
+            apply,
+            author: Author {
+                name: "Ada".into(),
+                email: "ada@example.com".into(),
+            },
+            time: 1_700_000_300,
+        }
+    }
+
+    #[test]
+    fn the_report_follows_provenance_to_every_derived_output_and_changes_nothing() {
+        let mut t = Fixture::wordcount();
+        let targets = vec!["HEAD:data/a.txt".to_string()];
+        let out = purge(&mut t.repo, &opts(&targets, false)).unwrap();
+        let a = out.objects[0].id;
+        assert!(!out.applied && t.repo.store().contains(&a));
+        assert!(t.repo.purges().unwrap().is_empty());
+        let derived: Vec<(&str, &str)> = (out.impact.derived.iter())
+            .map(|d| (d.stage.as_str(), d.path.as_str()))
+            .collect();
+        assert_eq!(
+            derived,
+            [("count", "counts/a.txt.n"), ("total", "total/total.txt")]
+        );
+        assert_eq!(out.impact.runs, 2);
+        assert_eq!(out.impact.paths, ["data/a.txt"]);
+        assert!(out.impact.commits.iter().any(|c| c.commit == t.head));
+        let refs: Vec<(&str, bool)> = (out.impact.refs.iter())
+            .map(|r| (r.name.as_str(), r.at_tip))
+            .collect();
+        assert!(refs.contains(&("refs/heads/main", true)), "{refs:?}");
+        assert!(refs.contains(&("refs/heads/old", true)), "{refs:?}");
+    }
+
+    #[test]
+    fn a_purge_records_first_then_erases_and_reads_name_it() {
+        let mut t = Fixture::wordcount();
+        let targets = vec!["HEAD:data/a.txt".to_string()];
+        let out = purge(&mut t.repo, &opts(&targets, true)).unwrap();
+        let a = out.objects[0].id;
+        let purge_id = out.purge.unwrap();
+        assert!(!t.repo.store().contains(&a));
+        assert_eq!(out.erased.objects, 1);
+        let err = t.repo.open_file_at("HEAD", "data/a.txt").err().unwrap();
+        assert_eq!(err.exit_code(), crate::error::EXIT_PURGED);
+        assert!(err.to_string().contains(&purge_id.short()), "{err}");
+        // The derived outputs are reported, not purged (`--derived` is not built yet).
+        assert!(t.repo.open_file_at("HEAD", "total/total.txt").is_ok());
+        let fsck = t.repo.fsck().unwrap();
+        assert!(fsck.problems.is_empty(), "{:?}", fsck.problems);
+        assert_eq!(fsck.purged, 1);
+        // Again: nothing new to record, nothing left to erase.
+        let again = purge(&mut t.repo, &opts(&targets, true)).unwrap();
+        assert_eq!(again.objects[0].purged_by, Some(purge_id));
+        assert!(again.purge.is_none() && again.erased.objects == 0);
+    }
+}
