@@ -157,10 +157,9 @@ impl Store {
             let mut found = false;
             if chunked.contains(id) {
                 let index = self.chunk_index(id)?;
-                let chunks = self.chunks_in(&index)?;
+                let chunks = self.chunks_left(&index)?;
                 let pieces = chunks
-                    .iter()
-                    .map(|c| c.id)
+                    .into_iter()
                     .chain(index.segments.iter().map(|s| s.id));
                 let mut done = HashSet::new();
                 for p in pieces {
@@ -218,6 +217,24 @@ impl Store {
         Ok(used)
     }
 
+    /// Returns the chunks that the segments of `index` still here list. A segment already
+    /// gone was deleted by an interrupted erase after all of its chunks were.
+    fn chunks_left(&self, index: &super::chunk::ChunkIndex) -> Result<Vec<ObjectId>> {
+        let mut out = Vec::new();
+        for seg in &index.segments {
+            let bytes = match self.read(&seg.id) {
+                Err(Error::Missing { .. }) => continue,
+                r => r?,
+            };
+            let chunks = super::chunk::decode_segment(&bytes).map_err(|source| Error::BadList {
+                id: index.file,
+                source,
+            })?;
+            out.extend(chunks.iter().map(|c| c.id));
+        }
+        Ok(out)
+    }
+
     /// Removes one store file, counting it; tells whether it was there.
     fn remove(&self, path: &Path, out: &mut Erased) -> Result<bool> {
         let len = match fs::symlink_metadata(path) {
@@ -247,8 +264,58 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testutil::store;
+    use super::super::testutil::{noise, store};
+    use super::super::{Batch, LinkMode};
     use super::*;
+
+    fn add(s: &Store, dir: &Path, bytes: &[u8]) -> ObjectId {
+        let f = dir.join("f");
+        fs::write(&f, bytes).unwrap();
+        let batch = Batch::default();
+        let (id, _) = s.ingest(&f, LinkMode::Copy, &batch).unwrap();
+        batch.finish(s).unwrap();
+        id
+    }
+
+    /// Erasing a chunked file keeps the chunks another file shares, and an erase that
+    /// stopped after some chunks and segments went is finished by the next one.
+    #[test]
+    fn erase_keeps_shared_chunks_and_finishes_what_an_interrupted_erase_left() {
+        let (d, s) = store();
+        let a_bytes = noise(20 << 20, 7);
+        let mut b_bytes = a_bytes[..10 << 20].to_vec();
+        b_bytes.extend(noise(10 << 20, 8));
+        let a = add(&s, d.path(), &a_bytes);
+        let b = add(&s, d.path(), &b_bytes);
+        assert!(s.is_chunked(&a) && s.is_chunked(&b));
+        let index = s.chunk_index(&a).unwrap();
+        let a_chunks: Vec<ObjectId> = s.chunks_in(&index).unwrap().iter().map(|c| c.id).collect();
+        let b_chunks: HashSet<ObjectId> = s.chunks_of(&b).unwrap().iter().map(|c| c.id).collect();
+        // As if killed after deleting every chunk of a's own and its first segment.
+        let own: Vec<&ObjectId> = a_chunks.iter().filter(|c| !b_chunks.contains(c)).collect();
+        assert!(!own.is_empty() && own.len() < a_chunks.len());
+        for c in own {
+            let _ = fs::remove_file(s.path(c));
+        }
+        let b_segs: HashSet<ObjectId> = (s.chunk_index(&b).unwrap().segments.iter())
+            .map(|seg| seg.id)
+            .collect();
+        let seg = index.segments.iter().find(|seg| !b_segs.contains(&seg.id));
+        fs::remove_file(s.path(&seg.unwrap().id)).unwrap();
+        let ids: HashSet<ObjectId> = [a].into();
+        let out = s.erase(&ids, &|_| false).unwrap();
+        assert_eq!(out.objects, 1);
+        assert!(!s.contains(&a) && !s.index_path(&a).exists());
+        for c in &a_chunks {
+            assert_eq!(s.contains_whole(c), b_chunks.contains(c), "chunk {c}");
+        }
+        for seg in &index.segments {
+            assert_eq!(s.contains_whole(&seg.id), b_segs.contains(&seg.id));
+        }
+        assert_eq!(s.read(&b).unwrap(), b_bytes);
+        let again = s.erase(&ids, &|_| false).unwrap();
+        assert_eq!((again.objects, again.files), (0, 0));
+    }
 
     fn record(ids: &[ObjectId]) -> PurgeRecord {
         let mut objects: Vec<PurgedObject> = ids
