@@ -264,7 +264,7 @@ fn impact(repo: &Repo, ids: &HashSet<ObjectId>) -> Result<Impact> {
     out.paths = paths.into_iter().collect();
     let index = repo.db().queries().index()?;
     out.index = (index.iter())
-        .filter(|(_, e)| ids.contains(&e.id))
+        .filter(|(_, e)| ids.contains(&e.id) && !e.absent)
         .map(|(p, _)| p.clone())
         .collect();
     (out.derived, out.runs) = derived(repo, ids)?;

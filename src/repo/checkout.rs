@@ -185,15 +185,18 @@ impl Repo {
         Ok((written, to_delete.len()))
     }
 
-    /// Returns the files of `wanted` whose content a purge erased (none, without a look at
-    /// the snapshot, in a repository that never purged).
+    /// Returns the files of `wanted` left out of the working tree (absent in the index)
+    /// because a purge erased their content; none, without a look at the snapshot, in a
+    /// repository that never purged. A working-tree copy still there is not reported.
     pub(crate) fn purged_files(&self, wanted: &FlatTree) -> Result<Vec<PurgedFile>> {
         let purges = self.purges()?;
         if purges.is_empty() {
             return Ok(Vec::new());
         }
+        let index = self.db().queries().index()?;
         Ok(wanted
             .iter()
+            .filter(|(path, _)| index.get(*path).is_some_and(|e| e.absent))
             .filter_map(|(path, e)| {
                 let (purge, rec) = purges.get(&e.id)?;
                 Some(PurgedFile {

@@ -68,11 +68,11 @@ pub(super) struct Reach {
 }
 
 impl Reach {
-    /// Counts a blob that is missing but was deliberately not fetched; tells whether it was.
+    /// Counts a blob missing because it was not fetched; tells whether it was that, or purged.
     fn known_absent(&mut self, id: &ObjectId) -> bool {
-        let yes = self.absent_ok.contains(id);
-        self.absent += yes as usize;
-        yes || self.purged_ok.contains(id)
+        let purged = self.purged_ok.contains(id);
+        self.absent += (!purged && self.absent_ok.contains(id)) as usize;
+        purged || self.absent_ok.contains(id)
     }
 }
 

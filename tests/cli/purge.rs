@@ -159,6 +159,8 @@ fn purge_reports_then_erases_every_byte_keeping_every_id() {
     assert!(!r.exists("data/secret.txt"));
     assert!(r.ok(["log", "-n", "1", "--json"]).contains(&v1));
     r.pach(["status"]).assert().success();
+    let fsck = r.pach(["fsck"]).assert().success();
+    assert!(!stderr_of(&fsck).contains("absent"), "{}", stderr_of(&fsck));
     r.pach(["checkout", "main"]).assert().success();
     r.pach(["checkout", "v1", "--", "data/secret.txt"])
         .assert()
@@ -353,4 +355,20 @@ fn fetch_never_brings_purged_bytes_back_and_push_never_sends_them() {
     d.pach(["push", "fresh", "main"]).assert().success();
     assert!(holding(&fresh, MARKER.as_bytes()).is_empty());
     assert!(!holding(&fresh, b"keep\n").is_empty());
+}
+
+#[test]
+fn purging_a_file_of_head_leaves_its_working_tree_copy_and_says_so() {
+    let r = TestRepo::init();
+    r.commit_files("one", &[("a.txt", "aaa\n"), ("b.txt", "bbb\n")]);
+    r.pach(["purge", "HEAD:a.txt", "--reason", "x", "--yes"])
+        .assert()
+        .success()
+        .stderr(contains("`a.txt` is in the staging index"));
+    assert_eq!(r.read_str("a.txt"), "aaa\n");
+    r.pach(["status"]).assert().success();
+    r.pach(["cat", "HEAD:a.txt"]).assert().code(EXIT_PURGED);
+    // The copy in the working tree is not missing: a checkout does not report it.
+    r.pach(["checkout", "HEAD"]).assert().success();
+    r.pach(["fsck"]).assert().success();
 }
