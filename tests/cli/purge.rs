@@ -158,7 +158,16 @@ fn purge_reports_then_erases_every_byte_keeping_every_id() {
     assert_eq!(r.read_str("data/keep.txt"), "keep\n");
     assert!(!r.exists("data/secret.txt"));
     assert!(r.ok(["log", "-n", "1", "--json"]).contains(&v1));
-    r.pach(["status"]).assert().success();
+    r.pach(["status"])
+        .assert()
+        .success()
+        .stdout(contains("1 file(s) purged, not in the working tree"));
+    let st = r.json(["status", "--json"]);
+    assert_eq!(
+        (st["purged"].as_u64(), st["absent"].as_u64()),
+        (Some(1), Some(0)),
+        "{st}"
+    );
     let fsck = r.pach(["fsck"]).assert().success();
     assert!(!stderr_of(&fsck).contains("absent"), "{}", stderr_of(&fsck));
     r.pach(["checkout", "main"]).assert().success();
