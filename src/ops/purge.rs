@@ -38,6 +38,8 @@ pub struct PurgeOutcome {
     /// The new purge record (none when every object was purged before, or not applied).
     pub purge: Option<ObjectId>,
     pub erased: Erased,
+    /// Work directories of killed runs removed (`.pach/work/`, as `gc` does).
+    pub work_dirs: usize,
 }
 
 /// One object to purge.
@@ -126,6 +128,7 @@ pub fn purge(repo: &mut Repo, opts: &PurgeOptions) -> Result<PurgeOutcome> {
         applied: false,
         purge: None,
         erased: Erased::default(),
+        work_dirs: 0,
     };
     if !opts.apply {
         return Ok(out);
@@ -146,6 +149,9 @@ pub fn purge(repo: &mut Repo, opts: &PurgeOptions) -> Result<PurgeOutcome> {
         };
         out.purge = Some(repo.store().write_purge(&record)?);
     }
+    // A killed run's work directories hold hard links to its inputs: they go too (the
+    // write lock says no run is alive).
+    out.work_dirs = super::sweep::sweep(repo)?.work_dirs;
     // Every purged object, not only these: this also finishes an earlier purge killed
     // between its record and its last byte.
     out.erased = repo.finish_purges()?;

@@ -98,6 +98,10 @@ fn purge_reports_then_erases_every_byte_keeping_every_id() {
     .assert()
     .code(2);
 
+    // What a killed run left: its inputs hard-linked under `.pach/work/`.
+    let work = r.pach_dir().join("work/run-killed");
+    std::fs::create_dir_all(&work).unwrap();
+    std::fs::hard_link(r.object_path(&secret), work.join("secret.txt")).unwrap();
     let done = r
         .pach([
             "purge",
