@@ -59,6 +59,7 @@ Register-ArgumentCompleter -Native -CommandName 'pach' -ScriptBlock {
             [CompletionResult]::new('fsck', 'fsck', [CompletionResultType]::ParameterValue, 'Verify the store: re-hash every object and check every reference')
             [CompletionResult]::new('du', 'du', [CompletionResultType]::ParameterValue, 'Show how much space the data takes, and what deduplication and chunking saved')
             [CompletionResult]::new('gc', 'gc', [CompletionResultType]::ParameterValue, 'Delete objects that nothing refers to, and what killed runs left')
+            [CompletionResult]::new('purge', 'purge', [CompletionResultType]::ParameterValue, 'Erase file contents from every version, keeping history verifiable')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('remote', 'remote', [CompletionResultType]::ParameterValue, 'Add, list, rename or remove remotes, or change their URL')
             [CompletionResult]::new('push', 'push', [CompletionResultType]::ParameterValue, 'Upload a branch or tags to a remote, or delete a remote branch')
@@ -500,6 +501,25 @@ Register-ArgumentCompleter -Native -CommandName 'pach' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'pach;purge' {
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why the content is purged (kept in the purge record)')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if pach was started in DIR')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR in the environment means never, for auto)')
+            [CompletionResult]::new('--author-name', '--author-name', [CompletionResultType]::ParameterName, 'Commit author name (default: git''s user.name, else the user name)')
+            [CompletionResult]::new('--author-email', '--author-email', [CompletionResultType]::ParameterName, 'Commit author email (default: git''s user.email, else user@host)')
+            [CompletionResult]::new('--author-date', '--author-date', [CompletionResultType]::ParameterName, 'Commit time as Unix seconds, for reproducible commits (default: now)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Purge; without it only the report is printed and nothing changes')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Only print the report (the default without --yes)')
+            [CompletionResult]::new('--list', '--list', [CompletionResultType]::ParameterName, 'List every purge with its record')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the report (or the list) as JSON')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about what is happening (can be repeated)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about what is happening (can be repeated)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'pach;completions' {
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if pach was started in DIR')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR in the environment means never, for auto)')
@@ -732,6 +752,7 @@ Register-ArgumentCompleter -Native -CommandName 'pach' -ScriptBlock {
             [CompletionResult]::new('fsck', 'fsck', [CompletionResultType]::ParameterValue, 'Verify the store: re-hash every object and check every reference')
             [CompletionResult]::new('du', 'du', [CompletionResultType]::ParameterValue, 'Show how much space the data takes, and what deduplication and chunking saved')
             [CompletionResult]::new('gc', 'gc', [CompletionResultType]::ParameterValue, 'Delete objects that nothing refers to, and what killed runs left')
+            [CompletionResult]::new('purge', 'purge', [CompletionResultType]::ParameterValue, 'Erase file contents from every version, keeping history verifiable')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('remote', 'remote', [CompletionResultType]::ParameterValue, 'Add, list, rename or remove remotes, or change their URL')
             [CompletionResult]::new('push', 'push', [CompletionResultType]::ParameterValue, 'Upload a branch or tags to a remote, or delete a remote branch')
@@ -814,6 +835,9 @@ Register-ArgumentCompleter -Native -CommandName 'pach' -ScriptBlock {
             break
         }
         'pach;help;gc' {
+            break
+        }
+        'pach;help;purge' {
             break
         }
         'pach;help;completions' {

@@ -79,6 +79,9 @@ _pach() {
             pach,pull)
                 cmd="pach__subcmd__pull"
                 ;;
+            pach,purge)
+                cmd="pach__subcmd__purge"
+                ;;
             pach,push)
                 cmd="pach__subcmd__push"
                 ;;
@@ -175,6 +178,9 @@ _pach() {
             pach__subcmd__help,pull)
                 cmd="pach__subcmd__help__subcmd__pull"
                 ;;
+            pach__subcmd__help,purge)
+                cmd="pach__subcmd__help__subcmd__purge"
+                ;;
             pach__subcmd__help,push)
                 cmd="pach__subcmd__help__subcmd__push"
                 ;;
@@ -266,7 +272,7 @@ _pach() {
 
     case "${cmd}" in
         pach)
-            opts="-q -v -C -h -V --quiet --verbose --color --author-name --author-email --author-date --help --version init add rm status commit log branch tag checkout merge reflog reset restore revert mv diff ls cat show run logs provenance fsck du gc completions remote push fetch pull clone help"
+            opts="-q -v -C -h -V --quiet --verbose --color --author-name --author-email --author-date --help --version init add rm status commit log branch tag checkout merge reflog reset restore revert mv diff ls cat show run logs provenance fsck du gc purge completions remote push fetch pull clone help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -740,7 +746,7 @@ _pach() {
             return 0
             ;;
         pach__subcmd__help)
-            opts="init add rm status commit log branch tag checkout merge reflog reset restore revert mv diff ls cat show run logs provenance fsck du gc completions remote push fetch pull clone help"
+            opts="init add rm status commit log branch tag checkout merge reflog reset restore revert mv diff ls cat show run logs provenance fsck du gc purge completions remote push fetch pull clone help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1034,6 +1040,20 @@ _pach() {
             return 0
             ;;
         pach__subcmd__help__subcmd__pull)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pach__subcmd__help__subcmd__purge)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1553,6 +1573,44 @@ _pach() {
             fi
             case "${prev}" in
                 --path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --author-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --author-email)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --author-date)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pach__subcmd__purge)
+            opts="-q -v -C -h --reason --yes --dry-run --list --json --quiet --verbose --color --author-name --author-email --author-date --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --reason)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

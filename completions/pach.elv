@@ -56,6 +56,7 @@ set edit:completion:arg-completer[pach] = {|@words|
             cand fsck 'Verify the store: re-hash every object and check every reference'
             cand du 'Show how much space the data takes, and what deduplication and chunking saved'
             cand gc 'Delete objects that nothing refers to, and what killed runs left'
+            cand purge 'Erase file contents from every version, keeping history verifiable'
             cand completions 'Print a shell completion script'
             cand remote 'Add, list, rename or remove remotes, or change their URL'
             cand push 'Upload a branch or tags to a remote, or delete a remote branch'
@@ -471,6 +472,24 @@ set edit:completion:arg-completer[pach] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'pach;purge'= {
+            cand --reason 'Why the content is purged (kept in the purge record)'
+            cand -C 'Run as if pach was started in DIR'
+            cand --color 'When to colour output (NO_COLOR in the environment means never, for auto)'
+            cand --author-name 'Commit author name (default: git''s user.name, else the user name)'
+            cand --author-email 'Commit author email (default: git''s user.email, else user@host)'
+            cand --author-date 'Commit time as Unix seconds, for reproducible commits (default: now)'
+            cand --yes 'Purge; without it only the report is printed and nothing changes'
+            cand --dry-run 'Only print the report (the default without --yes)'
+            cand --list 'List every purge with its record'
+            cand --json 'Print the report (or the list) as JSON'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Print more about what is happening (can be repeated)'
+            cand --verbose 'Print more about what is happening (can be repeated)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'pach;completions'= {
             cand -C 'Run as if pach was started in DIR'
             cand --color 'When to colour output (NO_COLOR in the environment means never, for auto)'
@@ -685,6 +704,7 @@ set edit:completion:arg-completer[pach] = {|@words|
             cand fsck 'Verify the store: re-hash every object and check every reference'
             cand du 'Show how much space the data takes, and what deduplication and chunking saved'
             cand gc 'Delete objects that nothing refers to, and what killed runs left'
+            cand purge 'Erase file contents from every version, keeping history verifiable'
             cand completions 'Print a shell completion script'
             cand remote 'Add, list, rename or remove remotes, or change their URL'
             cand push 'Upload a branch or tags to a remote, or delete a remote branch'
@@ -742,6 +762,8 @@ set edit:completion:arg-completer[pach] = {|@words|
         &'pach;help;du'= {
         }
         &'pach;help;gc'= {
+        }
+        &'pach;help;purge'= {
         }
         &'pach;help;completions'= {
         }

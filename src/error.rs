@@ -12,6 +12,9 @@ pub const EXIT_USAGE: i32 = 2;
 pub const EXIT_LOCKED: i32 = 3;
 /// Exit code when a check (`fsck`) found problems.
 pub const EXIT_CHECK: i32 = 4;
+/// Exit code when content asked for was purged (`pach cat`, `pach checkout`; see
+/// docs/PURGE.md).
+pub const EXIT_PURGED: i32 = 5;
 
 /// Every error pach reports.
 #[derive(Debug, thiserror::Error)]
@@ -147,6 +150,24 @@ pub enum Error {
     UnsupportedFormat { what: &'static str, format: String },
     #[error("bad duration `{text}`: use a number with s, m, h or d (e.g. `30m`)")]
     BadDuration { text: String },
+    #[error("`{path}` was purged by {} on {}: {reason}", purge.short(), crate::time::utc_seconds(*time))]
+    Purged {
+        path: String,
+        purge: crate::store::ObjectId,
+        time: i64,
+        reason: String,
+    },
+    #[error("{} purged file(s) were not written: {}", paths.len(), list_paths(paths))]
+    PurgedNotWritten { paths: Vec<String> },
+    #[error("`{arg}`: give REV:PATH or a file's object id (64 hex digits)")]
+    BadPurgeTarget { arg: String },
+    #[error("object {id} is not in the store and no purge names it")]
+    UnknownObject { id: crate::store::ObjectId },
+    #[error("object {id} is a {what}, not a file's content; only file contents can be purged")]
+    NotFileContent {
+        id: crate::store::ObjectId,
+        what: &'static str,
+    },
 }
 
 fn list_paths(paths: &[String]) -> String {
@@ -168,6 +189,7 @@ impl Error {
             Error::CheckFailed { .. }
             | Error::VerifyFailed { .. }
             | Error::ProvenanceCheckFailed { .. } => EXIT_CHECK,
+            Error::Purged { .. } | Error::PurgedNotWritten { .. } => EXIT_PURGED,
             _ => EXIT_FAILURE,
         }
     }
@@ -219,6 +241,9 @@ impl Error {
                 | crate::store::Error::Corrupt { .. }
                 | crate::store::Error::Mismatch { .. }) => {
                 "run `pach fsck` to check the whole store".into()
+            }
+            Error::Purged { .. } | Error::PurgedNotWritten { .. } => {
+                "every purge and its reason: `pach purge --list`".into()
             }
             Error::Remote(e) => return remote_hint(e),
             _ => return None,

@@ -272,17 +272,39 @@ pub fn checkout(cx: &Context, a: &CheckoutArgs) -> Result<()> {
     let out = repo.checkout(&rev, a.force)?;
     cx.ui.notices(&repo.take_notices());
     if a.json {
-        return cx.ui.json(&out);
+        cx.ui.json(&out)?;
+    } else {
+        let on = match &out.branch {
+            Some(b) => format!("switched to branch {b}"),
+            None => format!("HEAD is now detached at {}", out.commit.short()),
+        };
+        cx.ui.note(format!(
+            "{on} ({} file(s) written, {} removed)",
+            out.written, out.deleted
+        ));
     }
-    let on = match &out.branch {
-        Some(b) => format!("switched to branch {b}"),
-        None => format!("HEAD is now detached at {}", out.commit.short()),
-    };
-    cx.ui.note(format!(
-        "{on} ({} file(s) written, {} removed)",
-        out.written, out.deleted
-    ));
-    Ok(())
+    purged_not_written(cx, &out.purged)
+}
+
+/// Names each file a checkout left out because its content was purged, and then fails
+/// with the purged exit code (the checkout itself is done: scripts must not take the
+/// working tree for the whole commit).
+fn purged_not_written(cx: &Context, purged: &[crate::repo::PurgedFile]) -> Result<()> {
+    if purged.is_empty() {
+        return Ok(());
+    }
+    for f in purged {
+        cx.ui.warn(format!(
+            "`{}` not written: purged by {} on {}: {}",
+            f.path,
+            f.purge.short(),
+            crate::ui::format_time(f.time),
+            f.reason
+        ));
+    }
+    Err(Error::PurgedNotWritten {
+        paths: purged.iter().map(|f| f.path.clone()).collect(),
+    })
 }
 
 fn resolve_or_head(repo: &Repo, rev: Option<&str>) -> Result<ObjectId> {

@@ -57,6 +57,18 @@ pub fn fsck(cx: &Context, a: &FsckArgs) -> Result<()> {
         if out.absent > 0 {
             cx.ui.note(format!("{} absent (not fetched)", out.absent));
         }
+        if out.purged > 0 {
+            cx.ui.note(format!(
+                "{} purged object(s) (see `pach purge --list`)",
+                out.purged
+            ));
+        }
+        if !out.unfinished_purges.is_empty() {
+            cx.ui.warn(format!(
+                "{} purged object(s) still have bytes here (a purge was interrupted): `pach gc` or rerunning the purge erases them",
+                out.unfinished_purges.len()
+            ));
+        }
     }
     if out.problems.is_empty() {
         Ok(())
@@ -173,7 +185,18 @@ pub fn gc(cx: &Context, a: &GcArgs) -> Result<()> {
     if a.json {
         return cx.ui.json(&collected);
     }
-    let crate::ops::gc::Collected { swept, gc: out } = collected;
+    let crate::ops::gc::Collected {
+        swept,
+        gc: out,
+        purges_finished,
+    } = collected;
+    if purges_finished.objects > 0 {
+        cx.ui.note(format!(
+            "finished erasing {} purged object(s) an interrupted purge left ({})",
+            purges_finished.objects,
+            human_bytes(purges_finished.bytes)
+        ));
+    }
     cx.ui.note(format!(
         "deleted {} object(s) ({}); kept {} younger than {}; removed {} temp file(s)",
         out.deleted,

@@ -11,6 +11,7 @@ mod init;
 mod log;
 mod merge;
 mod provenance;
+mod purge;
 mod read;
 mod remote;
 mod run;
@@ -35,7 +36,8 @@ Exit codes:
   1  failure (the message says what and where)
   2  usage error (bad flags or arguments)
   3  the repository is locked by another pach process
-  4  a check failed (`pach fsck` found problems)";
+  4  a check failed (`pach fsck` found problems)
+  5  content asked for was purged (`pach cat`, `pach checkout`; see `pach purge --list`)";
 
 /// Git for data: version large files beside git, run pipeline stages in local containers,
 /// and trace every output to the exact bytes it came from.
@@ -121,6 +123,7 @@ pub enum Command {
     Fsck(fsck::FsckArgs),
     Du(fsck::DuArgs),
     Gc(fsck::GcArgs),
+    Purge(purge::PurgeArgs),
     Completions(completions::CompletionsArgs),
     Remote(remote::RemoteArgs),
     Push(remote::PushArgs),
@@ -253,6 +256,7 @@ impl Command {
             Command::Fsck(_) => "fsck",
             Command::Du(_) => "du",
             Command::Gc(_) => "gc",
+            Command::Purge(_) => "purge",
             Command::Completions(_) => "completions",
             Command::Remote(_) => "remote",
             Command::Push(_) => "push",
@@ -306,6 +310,7 @@ pub fn dispatch(cli: Cli, ui: Ui) -> Result<()> {
         Command::Fsck(a) => fsck::fsck(&cx, &a),
         Command::Du(a) => fsck::du(&cx, &a),
         Command::Gc(a) => fsck::gc(&cx, &a),
+        Command::Purge(a) => purge::run(&cx, &a),
         Command::Completions(a) => completions::completions(&cx, &a),
         Command::Remote(a) => remote::remote(&cx, &a),
         Command::Push(a) => remote::push(&cx, &a),
@@ -385,6 +390,12 @@ mod tests {
                 run: id,
             },
             Error::Store(crate::store::Error::Missing { id }),
+            Error::Purged {
+                path: "a".into(),
+                purge: id,
+                time: 0,
+                reason: "r".into(),
+            },
             Error::Store(crate::store::Error::Write {
                 path: "/x".into(),
                 source: io(),

@@ -80,6 +80,12 @@ pub fn run(cx: &Context, args: &StatusArgs) -> Result<()> {
             ui.line(format!("  {}", ui.paint("31", p)))?;
         }
     }
+    if st.purged > 0 {
+        ui.line(format!(
+            "\n{} file(s) purged, not in the working tree (pach purge --list says why)",
+            st.purged
+        ))?;
+    }
     if st.absent > 0 {
         ui.line(format!(
             "\n{} file(s) not fetched (pach pull to get them)",

@@ -162,9 +162,11 @@ pub fn fetch_from(
     // not here yet.
     let mut wanted: Vec<(ObjectId, u64)> = std::mem::take(&mut f.blobs).into_iter().collect();
     wanted.sort_unstable();
+    // Never the bytes of a purged object, whoever still has them.
+    let purges = repo.purges()?;
     let mut blobs: Vec<(ObjectId, u64)> = wanted
         .iter()
-        .filter(|(id, _)| !repo.store().contains(id))
+        .filter(|(id, _)| !repo.store().contains(id) && !purges.contains(id))
         .copied()
         .collect();
     let mut out = FetchOutcome {

@@ -9,6 +9,7 @@ pub mod du;
 pub mod fetch;
 pub mod gc;
 pub mod merge;
+pub mod purge;
 pub mod push_refs;
 pub mod remote_fsck;
 pub mod remote_gc;

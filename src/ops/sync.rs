@@ -208,6 +208,12 @@ pub(crate) fn send(
         commits.extend(c);
         need.extend(x);
     }
+    // A purged object's bytes never go up (they are gone here; the remote keeps whatever
+    // copy it has, until remote purges exist).
+    let purges = repo.purges()?;
+    if !purges.is_empty() {
+        need.retain(|id| !purges.contains(id));
+    }
     let (others, mut files) = super::chunk_sync::expand(repo, need, &have)?;
     let writes = backend.writes_layout();
     if writes >= 4 && layout < writes && !(commits.is_empty() && others.is_empty()) {

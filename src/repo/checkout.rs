@@ -51,6 +51,20 @@ pub struct CheckoutOutcome {
     pub branch: Option<String>,
     pub written: usize,
     pub deleted: usize,
+    /// Files of the commit that were not written because a purge erased their content.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub purged: Vec<PurgedFile>,
+}
+
+/// A file a working-tree update left out because its content was purged.
+#[derive(Debug, Serialize)]
+pub struct PurgedFile {
+    pub path: String,
+    pub object: ObjectId,
+    pub purge: ObjectId,
+    /// When the purge was made, in seconds since the Unix epoch.
+    pub time: i64,
+    pub reason: String,
 }
 
 impl Repo {
@@ -71,6 +85,7 @@ impl Repo {
             branch,
             written,
             deleted,
+            purged: self.purged_files(&wanted)?,
         })
     }
 
@@ -115,8 +130,13 @@ impl Repo {
                         || index[*p].absent && self.store().contains(&e.id))
             })
             .partition(|(_, e)| self.store().contains(&e.id));
-        if !allow_absent && let Some((p, e)) = to_absent.first() {
-            self.check_fetched(p, &e.id)?;
+        if !allow_absent && !to_absent.is_empty() {
+            // A purged file is left out like one not fetched (its caller reports it); any
+            // other missing content stops the update before it changes anything.
+            let purges = self.purges()?;
+            for (p, e) in to_absent.iter().filter(|(_, e)| !purges.contains(&e.id)) {
+                self.check_fetched(p, &e.id)?;
+            }
         }
         check_names(to_write.iter().chain(&to_absent).map(|(p, _)| *p))?;
         self.check_links(wanted)?;
@@ -165,11 +185,38 @@ impl Repo {
         Ok((written, to_delete.len()))
     }
 
+    /// Returns the files of `wanted` left out of the working tree (absent in the index)
+    /// because a purge erased their content; none, without a look at the snapshot, in a
+    /// repository that never purged. A working-tree copy still there is not reported.
+    pub(crate) fn purged_files(&self, wanted: &FlatTree) -> Result<Vec<PurgedFile>> {
+        let purges = self.purges()?;
+        if purges.is_empty() {
+            return Ok(Vec::new());
+        }
+        let index = self.db().queries().index()?;
+        Ok(wanted
+            .iter()
+            .filter(|(path, _)| index.get(*path).is_some_and(|e| e.absent))
+            .filter_map(|(path, e)| {
+                let (purge, rec) = purges.get(&e.id)?;
+                Some(PurgedFile {
+                    path: path.clone(),
+                    object: e.id,
+                    purge: *purge,
+                    time: rec.time,
+                    reason: rec.reason.clone(),
+                })
+            })
+            .collect())
+    }
+
     /// Fails when blob `id` is not here: naming `path` and how to fetch it when it was
     /// deliberately not fetched.
     pub fn check_fetched(&self, path: &str, id: &ObjectId) -> Result<()> {
         if self.store().contains(id) {
             Ok(())
+        } else if let Some(e) = self.purges()?.error(path, id) {
+            Err(e)
         } else if self.db().queries().is_absent_object(id)? {
             Err(not_fetched(path))
         } else {
@@ -209,6 +256,7 @@ impl Repo {
             branch: None,
             written,
             deleted: 0,
+            purged: Vec::new(),
         })
     }
 

@@ -31,6 +31,10 @@ pub struct FsckOutcome {
     pub unreachable: usize,
     /// Blobs missing on purpose: not fetched (`pull --path`), so not problems.
     pub absent: usize,
+    /// Objects purge records name: erased on purpose, so not problems.
+    pub purged: usize,
+    /// Purged objects whose bytes are still here (an interrupted purge; `gc` erases them).
+    pub unfinished_purges: Vec<ObjectId>,
     pub problems: Vec<Problem>,
 }
 
@@ -55,6 +59,8 @@ pub(super) struct Reach {
     /// Blobs deliberately not fetched (`absent_objects`, absent index entries).
     absent_ok: HashSet<ObjectId>,
     absent: usize,
+    /// Objects a purge erased: missing on purpose, and their chunks are not walked.
+    pub(super) purged_ok: HashSet<ObjectId>,
     /// Every blob reached, with where from (for the chunks of chunked ones).
     pub(super) blobs: Vec<(ObjectId, String)>,
     /// Whether any reachable tree holds a symlink (then every commit's links are resolved).
@@ -62,11 +68,11 @@ pub(super) struct Reach {
 }
 
 impl Reach {
-    /// Counts a blob that is missing but was deliberately not fetched; tells whether it was.
+    /// Counts a blob missing because it was not fetched; tells whether it was that, or purged.
     fn known_absent(&mut self, id: &ObjectId) -> bool {
-        let yes = self.absent_ok.contains(id);
-        self.absent += yes as usize;
-        yes
+        let purged = self.purged_ok.contains(id);
+        self.absent += (!purged && self.absent_ok.contains(id)) as usize;
+        purged || self.absent_ok.contains(id)
     }
 }
 
@@ -139,6 +145,7 @@ impl Repo {
                 .into_iter()
                 .collect(),
             absent: 0,
+            purged_ok: self.purges()?.ids(),
             blobs: Vec::new(),
             links: false,
         };
@@ -394,11 +401,14 @@ impl Repo {
         let reachable = reach.seen.len();
         let unreachable = good.iter().filter(|id| !reach.seen.contains(id)).count()
             + indexes.keys().filter(|id| !reach.seen.contains(id)).count();
+        let purges = self.purges()?;
         Ok(FsckOutcome {
             objects: objects.len() + indexes.len(),
             reachable,
             unreachable,
             absent: reach.absent,
+            purged: purges.ids().len(),
+            unfinished_purges: self.unfinished_purges(&purges),
             problems,
         })
     }

@@ -31,7 +31,11 @@ impl Repo {
         r: &mut Reach,
     ) {
         let blobs = std::mem::take(&mut r.blobs);
-        for (id, at) in blobs.iter().filter(|(id, _)| indexes.contains_key(id)) {
+        let purged = std::mem::take(&mut r.purged_ok);
+        // A purged file's index can outlive some of its chunks (a purge killed half-way):
+        // those pieces are not walked, so not missing, and `gc` may take them.
+        let walked = |id: &ObjectId| indexes.contains_key(id) && !purged.contains(id);
+        for (id, at) in blobs.iter().filter(|(id, _)| walked(id)) {
             let problem = |kind, piece: ObjectId, detail: String| Problem {
                 kind,
                 id: Some(piece),
@@ -86,5 +90,6 @@ impl Repo {
             }
         }
         r.blobs = blobs;
+        r.purged_ok = purged;
     }
 }

@@ -14,6 +14,7 @@ mod history;
 mod ignore;
 mod index_trees;
 mod merge;
+mod purge;
 mod read;
 mod reflog;
 mod refs;
@@ -25,9 +26,10 @@ mod tree;
 
 /// The object types callers see in outcomes (so they need not reach into the store).
 pub use crate::db::ReflogEntry;
+pub use crate::store::purge::{Erased, PurgeRecord, PurgedObject};
 pub use crate::store::{Author, CodeVersion, Commit, EntryKind, ImageRef, ObjectId, RunRecord};
 pub use add::{AddOutcome, RmOutcome};
-pub use checkout::{CheckoutOutcome, Move};
+pub use checkout::{CheckoutOutcome, Move, PurgedFile};
 pub use commit::CommitOptions;
 pub use commit::CommitOutcome;
 pub use config::{Config, GcConfig, RemoteConfig};
@@ -35,6 +37,7 @@ pub use fsck::{FsckOutcome, GcOutcome, Problem};
 pub use gitside::{GitSide, Notice};
 pub use history::TreeChange;
 pub use merge::{Conflict, ConflictKind, Favour, MERGE_HEAD, Merged, three_way};
+pub use purge::Purges;
 pub use refs::{Head, RefKind, validate_ref_name};
 pub use reset::{ResetMode, ResetOutcome, RestoreOutcome};
 pub use revert::{MvOutcome, RevertOutcome};

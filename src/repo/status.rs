@@ -54,6 +54,8 @@ pub struct Status {
     pub files_hashed: u64,
     /// Tracked files deliberately not fetched (`pull --path`), not counted as deleted.
     pub absent: usize,
+    /// Tracked files left out because a purge erased their content.
+    pub purged: usize,
     /// The merge waiting for its conflicts, if one is.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub merging: Option<Merging>,
@@ -268,7 +270,11 @@ impl Repo {
             super::Head::Detached(id) => (None, Some(id)),
         };
         let files_hashed = hashed.into_inner();
-        let absent = index.values().filter(|e| e.absent).count();
+        let absent: Vec<ObjectId> = index.values().filter(|e| e.absent).map(|e| e.id).collect();
+        let purges = (!absent.is_empty()).then(|| self.purges()).transpose()?;
+        let purged = (absent.iter())
+            .filter(|id| purges.as_ref().is_some_and(|p| p.contains(id)))
+            .count();
         let merging = self
             .merge_state()?
             .map(|(theirs, conflicts)| Merging { theirs, conflicts });
@@ -281,7 +287,8 @@ impl Repo {
             unstaged,
             untracked,
             files_hashed,
-            absent,
+            absent: absent.len() - purged,
+            purged,
             git: None,
         })
     }

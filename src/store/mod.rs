@@ -12,6 +12,7 @@ mod hash;
 pub mod id;
 pub mod loose;
 mod place;
+pub mod purge;
 pub mod resize;
 #[cfg(test)]
 pub(crate) mod testutil;

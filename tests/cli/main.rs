@@ -25,6 +25,7 @@ mod ls_cat_show;
 mod merge;
 mod mv;
 mod names;
+mod purge;
 mod reflog;
 mod reset;
 mod restore;

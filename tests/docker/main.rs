@@ -19,6 +19,7 @@ mod logs;
 mod make;
 mod pipeline;
 mod provenance;
+mod purge;
 mod safety;
 mod two_clones;
 mod verify;

@@ -105,8 +105,12 @@ pub fn stage_inputs(repo: &Repo, d: &Datum, in_dir: &Path) -> Result<()> {
                 let target = String::from_utf8_lossy(&repo.store().read(&e.id)?).into_owned();
                 std::os::unix::fs::symlink(target, &dest).map_err(io_err(&dest))?;
             } else {
-                repo.store()
-                    .materialize(&e.id, &dest, LinkMode::Hardlink, false)?;
+                let placed = (repo.store()).materialize(&e.id, &dest, LinkMode::Hardlink, false);
+                if placed.is_err() {
+                    // Purged content is named as such (exit 5), not as a missing object.
+                    repo.check_not_purged(rel, &e.id)?;
+                }
+                placed?;
             }
         }
     }
