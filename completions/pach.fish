@@ -422,22 +422,24 @@ complete -c pach -n "__fish_pach_using_subcommand completions" -l author-date -d
 complete -c pach -n "__fish_pach_using_subcommand completions" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c pach -n "__fish_pach_using_subcommand completions" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
 complete -c pach -n "__fish_pach_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename set-url help" -s C -d 'Run as if pach was started in DIR' -r -F
-complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename set-url help" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
+complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename trust-purges untrust-purges set-url help" -s C -d 'Run as if pach was started in DIR' -r -F
+complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename trust-purges untrust-purges set-url help" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename set-url help" -l author-name -d 'Commit author name (default: git\'s user.name, else the user name)' -r
-complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename set-url help" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
-complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename set-url help" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
-complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename set-url help" -s q -l quiet -d 'Print nothing but results and errors'
-complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename set-url help" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
-complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename set-url help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename set-url help" -f -a "add" -d 'Add a remote'
-complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename set-url help" -f -a "list" -d 'List remotes'
-complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename set-url help" -f -a "remove" -d 'Remove a remote (its remote-tracking refs go too)'
-complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename set-url help" -f -a "rename" -d 'Rename a remote (its remote-tracking refs move too)'
-complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename set-url help" -f -a "set-url" -d 'Change the URL of a remote (checked as `remote add` checks it)'
-complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename set-url help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename trust-purges untrust-purges set-url help" -l author-name -d 'Commit author name (default: git\'s user.name, else the user name)' -r
+complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename trust-purges untrust-purges set-url help" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
+complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename trust-purges untrust-purges set-url help" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
+complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename trust-purges untrust-purges set-url help" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename trust-purges untrust-purges set-url help" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
+complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename trust-purges untrust-purges set-url help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename trust-purges untrust-purges set-url help" -f -a "add" -d 'Add a remote'
+complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename trust-purges untrust-purges set-url help" -f -a "list" -d 'List remotes'
+complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename trust-purges untrust-purges set-url help" -f -a "remove" -d 'Remove a remote (its remote-tracking refs go too)'
+complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename trust-purges untrust-purges set-url help" -f -a "rename" -d 'Rename a remote (its remote-tracking refs move too)'
+complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename trust-purges untrust-purges set-url help" -f -a "trust-purges" -d 'Apply the purge records fetched from a remote (a clone trusts `origin`)'
+complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename trust-purges untrust-purges set-url help" -f -a "untrust-purges" -d 'Stop applying the purge records fetched from a remote (they are only reported)'
+complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename trust-purges untrust-purges set-url help" -f -a "set-url" -d 'Change the URL of a remote (checked as `remote add` checks it)'
+complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename trust-purges untrust-purges set-url help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from add" -l endpoint -d 'S3 endpoint URL (e.g. http://127.0.0.1:9000)' -r
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from add" -l region -d 'S3 region' -r
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from add" -s C -d 'Run as if pach was started in DIR' -r -F
@@ -484,6 +486,26 @@ complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcom
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from rename" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from rename" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from rename" -s h -l help -d 'Print help'
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from trust-purges" -s C -d 'Run as if pach was started in DIR' -r -F
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from trust-purges" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from trust-purges" -l author-name -d 'Commit author name (default: git\'s user.name, else the user name)' -r
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from trust-purges" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from trust-purges" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from trust-purges" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from trust-purges" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from trust-purges" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from untrust-purges" -s C -d 'Run as if pach was started in DIR' -r -F
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from untrust-purges" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from untrust-purges" -l author-name -d 'Commit author name (default: git\'s user.name, else the user name)' -r
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from untrust-purges" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from untrust-purges" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from untrust-purges" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from untrust-purges" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from untrust-purges" -s h -l help -d 'Print help'
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from set-url" -s C -d 'Run as if pach was started in DIR' -r -F
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from set-url" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
 always\t''
@@ -499,6 +521,8 @@ complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcom
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from help" -f -a "list" -d 'List remotes'
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a remote (its remote-tracking refs go too)'
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from help" -f -a "rename" -d 'Rename a remote (its remote-tracking refs move too)'
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from help" -f -a "trust-purges" -d 'Apply the purge records fetched from a remote (a clone trusts `origin`)'
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from help" -f -a "untrust-purges" -d 'Stop applying the purge records fetched from a remote (they are only reported)'
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from help" -f -a "set-url" -d 'Change the URL of a remote (checked as `remote add` checks it)'
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pach -n "__fish_pach_using_subcommand push" -l delete -d 'Delete BRANCH on the remote (`refs/tags/X` deletes tag X)' -r
@@ -524,6 +548,7 @@ complete -c pach -n "__fish_pach_using_subcommand fetch" -l author-email -d 'Com
 complete -c pach -n "__fish_pach_using_subcommand fetch" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
 complete -c pach -n "__fish_pach_using_subcommand fetch" -l prune -d 'Drop remote-tracking branches whose branch is gone from the remote'
 complete -c pach -n "__fish_pach_using_subcommand fetch" -l force -d 'Move local tags that the remote has at another commit'
+complete -c pach -n "__fish_pach_using_subcommand fetch" -l purge-unpushed -d 'Apply a trusted remote\'s purge records even where a commit not pushed anywhere holds the only copy of the content'
 complete -c pach -n "__fish_pach_using_subcommand fetch" -l json -d 'Print the result as JSON'
 complete -c pach -n "__fish_pach_using_subcommand fetch" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c pach -n "__fish_pach_using_subcommand fetch" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
@@ -590,4 +615,6 @@ complete -c pach -n "__fish_pach_using_subcommand help; and __fish_seen_subcomma
 complete -c pach -n "__fish_pach_using_subcommand help; and __fish_seen_subcommand_from remote" -f -a "list" -d 'List remotes'
 complete -c pach -n "__fish_pach_using_subcommand help; and __fish_seen_subcommand_from remote" -f -a "remove" -d 'Remove a remote (its remote-tracking refs go too)'
 complete -c pach -n "__fish_pach_using_subcommand help; and __fish_seen_subcommand_from remote" -f -a "rename" -d 'Rename a remote (its remote-tracking refs move too)'
+complete -c pach -n "__fish_pach_using_subcommand help; and __fish_seen_subcommand_from remote" -f -a "trust-purges" -d 'Apply the purge records fetched from a remote (a clone trusts `origin`)'
+complete -c pach -n "__fish_pach_using_subcommand help; and __fish_seen_subcommand_from remote" -f -a "untrust-purges" -d 'Stop applying the purge records fetched from a remote (they are only reported)'
 complete -c pach -n "__fish_pach_using_subcommand help; and __fish_seen_subcommand_from remote" -f -a "set-url" -d 'Change the URL of a remote (checked as `remote add` checks it)'
