@@ -503,6 +503,7 @@ Register-ArgumentCompleter -Native -CommandName 'pach' -ScriptBlock {
         }
         'pach;purge' {
             [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why the content is purged (kept in the purge record)')
+            [CompletionResult]::new('--remote', '--remote', [CompletionResultType]::ParameterName, 'With --yes, also upload the purge record to remote NAME and erase the bytes there (can be repeated)')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if pach was started in DIR')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR in the environment means never, for auto)')
             [CompletionResult]::new('--author-name', '--author-name', [CompletionResultType]::ParameterName, 'Commit author name (default: git''s user.name, else the user name)')
@@ -511,6 +512,7 @@ Register-ArgumentCompleter -Native -CommandName 'pach' -ScriptBlock {
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Purge; without it only the report is printed and nothing changes')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Only print the report (the default without --yes)')
             [CompletionResult]::new('--list', '--list', [CompletionResultType]::ParameterName, 'List every purge with its record')
+            [CompletionResult]::new('--all-remotes', '--all-remotes', [CompletionResultType]::ParameterName, 'With --yes, do what --remote does on every remote')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the report (or the list) as JSON')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')

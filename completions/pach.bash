@@ -1650,13 +1650,17 @@ _pach() {
             return 0
             ;;
         pach__subcmd__purge)
-            opts="-q -v -C -h --reason --yes --dry-run --list --json --quiet --verbose --color --author-name --author-email --author-date --help"
+            opts="-q -v -C -h --reason --yes --dry-run --list --remote --all-remotes --json --quiet --verbose --color --author-name --author-email --author-date --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --remote)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -474,6 +474,7 @@ set edit:completion:arg-completer[pach] = {|@words|
         }
         &'pach;purge'= {
             cand --reason 'Why the content is purged (kept in the purge record)'
+            cand --remote 'With --yes, also upload the purge record to remote NAME and erase the bytes there (can be repeated)'
             cand -C 'Run as if pach was started in DIR'
             cand --color 'When to colour output (NO_COLOR in the environment means never, for auto)'
             cand --author-name 'Commit author name (default: git''s user.name, else the user name)'
@@ -482,6 +483,7 @@ set edit:completion:arg-completer[pach] = {|@words|
             cand --yes 'Purge; without it only the report is printed and nothing changes'
             cand --dry-run 'Only print the report (the default without --yes)'
             cand --list 'List every purge with its record'
+            cand --all-remotes 'With --yes, do what --remote does on every remote'
             cand --json 'Print the report (or the list) as JSON'
             cand -q 'Print nothing but results and errors'
             cand --quiet 'Print nothing but results and errors'

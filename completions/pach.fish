@@ -398,6 +398,7 @@ complete -c pach -n "__fish_pach_using_subcommand gc" -s q -l quiet -d 'Print no
 complete -c pach -n "__fish_pach_using_subcommand gc" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
 complete -c pach -n "__fish_pach_using_subcommand gc" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pach -n "__fish_pach_using_subcommand purge" -l reason -d 'Why the content is purged (kept in the purge record)' -r
+complete -c pach -n "__fish_pach_using_subcommand purge" -l remote -d 'With --yes, also upload the purge record to remote NAME and erase the bytes there (can be repeated)' -r
 complete -c pach -n "__fish_pach_using_subcommand purge" -s C -d 'Run as if pach was started in DIR' -r -F
 complete -c pach -n "__fish_pach_using_subcommand purge" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
 always\t''
@@ -408,6 +409,7 @@ complete -c pach -n "__fish_pach_using_subcommand purge" -l author-date -d 'Comm
 complete -c pach -n "__fish_pach_using_subcommand purge" -l yes -d 'Purge; without it only the report is printed and nothing changes'
 complete -c pach -n "__fish_pach_using_subcommand purge" -l dry-run -d 'Only print the report (the default without --yes)'
 complete -c pach -n "__fish_pach_using_subcommand purge" -l list -d 'List every purge with its record'
+complete -c pach -n "__fish_pach_using_subcommand purge" -l all-remotes -d 'With --yes, do what --remote does on every remote'
 complete -c pach -n "__fish_pach_using_subcommand purge" -l json -d 'Print the report (or the list) as JSON'
 complete -c pach -n "__fish_pach_using_subcommand purge" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c pach -n "__fish_pach_using_subcommand purge" -s v -l verbose -d 'Print more about what is happening (can be repeated)'

@@ -14,6 +14,7 @@ pub mod purge_sync;
 pub mod push_refs;
 pub mod remote_fsck;
 pub mod remote_gc;
+pub mod remote_purge;
 pub mod remotes;
 pub mod run;
 pub mod sweep;

@@ -48,13 +48,13 @@ pub struct RemoteGcOutcome {
 }
 
 /// One pack as its index says: its size and its objects (id, length).
-struct Pack {
-    size: u64,
-    objects: Vec<(ObjectId, u64)>,
+pub(crate) struct Pack {
+    pub size: u64,
+    pub objects: Vec<(ObjectId, u64)>,
 }
 
 /// Every pack an index names (the first index naming a pack describes it).
-fn packs_of(indexes: &[IndexFile]) -> HashMap<ObjectId, Pack> {
+pub(crate) fn packs_of(indexes: &[IndexFile]) -> HashMap<ObjectId, Pack> {
     let mut out: HashMap<ObjectId, Pack> = HashMap::new();
     for f in indexes {
         let fresh: Vec<usize> = (0..f.index.packs.len())
@@ -401,7 +401,7 @@ impl Gc<'_> {
 
 /// Adds the segments and chunks of chunked files `ids` (their indexes read from the remote)
 /// to `reachable`.
-fn add_pieces(
+pub(crate) fn add_pieces(
     remote: &str,
     backend: &dyn Backend,
     ids: &[ObjectId],
@@ -431,7 +431,7 @@ fn add_pieces(
 
 /// Copies reachable objects out of packs being condemned into new packs, a pack's worth at
 /// a time (read and verified through the remote, staged in the local store's `tmp/`).
-fn copy_into_new_packs(
+pub(crate) fn copy_into_new_packs(
     repo: &crate::repo::Repo,
     backend: &dyn Backend,
     objs: &[(ObjectId, u64)],

@@ -285,4 +285,123 @@ fn purge_records_travel_through_s3_and_a_trusted_pull_erases_the_bytes() {
         .stderr(contains("applied purge"));
     assert_eq!(purge_ids(&early), ids);
     assert_eq!(holding(&early.pach_dir(), MARKER), Vec::<PathBuf>::new());
+
+    // Then the bytes on the bucket: rerunning the purge with --remote does only that.
+    let Some(bucket) = srv.bucket_dir("bkt") else {
+        return; // moto keeps objects in memory: nothing to grep
+    };
+    assert!(!holding(&bucket, MARKER).is_empty());
+    s3(
+        &a,
+        &ep,
+        &[
+            "purge",
+            "HEAD:data/secret.txt",
+            "--reason",
+            "x",
+            "--yes",
+            "--remote",
+            "origin",
+        ],
+    )
+    .success()
+    .stderr(contains("remote `origin`"));
+    assert_eq!(holding(&bucket, MARKER), Vec::<PathBuf>::new());
+    s3(&a, &ep, &["fsck", "--remote", "origin"]).success();
+    assert_eq!(purge_ids(&a), ids, "no second record");
+}
+
+#[test]
+fn purge_with_remote_leaves_no_byte_there_and_clones_agree() {
+    let (a, remote) = pushed();
+    // Enough other files that the marker shares its pack with objects that must stay.
+    for i in 0..20 {
+        a.write(
+            format!("data/other/{i}.txt"),
+            format!("other {i}\n").repeat(50),
+        );
+    }
+    a.ok(["add", "."]);
+    a.commit("more");
+    a.ok(["push"]);
+    let early = clone_of(&remote);
+
+    a.pach([
+        "purge",
+        "HEAD~1:data/secret.txt",
+        "--reason",
+        "r",
+        "--yes",
+        "--remote",
+        "nope",
+    ])
+    .assert()
+    .failure()
+    .stderr(contains("no remote named `nope`"));
+    assert!(purge_ids(&a).is_empty(), "bad input changes nothing");
+
+    let out = a
+        .pach([
+            "purge",
+            "HEAD~1:data/secret.txt",
+            "--reason",
+            "gone",
+            "--yes",
+            "--remote",
+            "origin",
+        ])
+        .assert()
+        .success();
+    assert!(
+        stderr_of(&out).contains("remote `origin`"),
+        "{}",
+        stderr_of(&out)
+    );
+    assert_eq!(holding(&remote, MARKER), Vec::<PathBuf>::new());
+    assert_eq!(holding(&a.pach_dir(), MARKER), Vec::<PathBuf>::new());
+    let (n, bad) = super::remote_fsck(&remote);
+    assert!(n > 20 && bad.is_empty(), "{n} {bad:?}");
+    a.pach(["fsck", "--remote", "origin"]).assert().success();
+
+    let fresh = clone_of(&remote);
+    assert_eq!(purge_ids(&fresh), purge_ids(&a));
+    assert_eq!(holding(&fresh.pach_dir(), MARKER), Vec::<PathBuf>::new());
+    assert_eq!(fresh.read_str("data/other/7.txt"), "other 7\n".repeat(50));
+    fresh.pach(["fsck"]).assert().success();
+    early.ok(["pull"]);
+    assert_eq!(holding(&early.pach_dir(), MARKER), Vec::<PathBuf>::new());
+    assert_eq!(purge_ids(&early), purge_ids(&a));
+}
+
+#[test]
+fn a_remote_that_fails_during_the_purge_is_finished_by_running_it_again() {
+    let (a, remote) = pushed();
+    let away = a.base().join("away");
+    std::fs::rename(&remote, &away).unwrap();
+    std::fs::write(&remote, "a file where the remote was").unwrap();
+    a.pach([
+        "purge",
+        "HEAD:data/secret.txt",
+        "--reason",
+        "r",
+        "--yes",
+        "--remote",
+        "origin",
+    ])
+    .assert()
+    .failure();
+    assert_eq!(purge_ids(&a).len(), 1, "the local purge is done");
+    std::fs::remove_file(&remote).unwrap();
+    std::fs::rename(&away, &remote).unwrap();
+    assert!(!holding(&remote, MARKER).is_empty());
+    a.ok([
+        "purge",
+        "HEAD:data/secret.txt",
+        "--reason",
+        "r",
+        "--yes",
+        "--all-remotes",
+    ]);
+    assert_eq!(holding(&remote, MARKER), Vec::<PathBuf>::new());
+    a.pach(["fsck", "--remote", "origin"]).assert().success();
 }
