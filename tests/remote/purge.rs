@@ -405,3 +405,41 @@ fn a_remote_that_fails_during_the_purge_is_finished_by_running_it_again() {
     assert_eq!(holding(&remote, MARKER), Vec::<PathBuf>::new());
     a.pach(["fsck", "--remote", "origin"]).assert().success();
 }
+
+#[test]
+fn purge_with_remote_erases_a_chunked_files_own_chunks_and_keeps_shared_ones() {
+    let a = TestRepo::init();
+    // Two big files sharing their first 10 MiB; the marker is in the purged one's own part.
+    let shared = super::common::noise(10, 3);
+    let mut big = shared.clone();
+    big.extend(super::common::noise(10, 4));
+    let at = 15 << 20;
+    big[at..at + MARKER.len()].copy_from_slice(MARKER.as_bytes());
+    let mut other = shared;
+    other.extend(super::common::noise(10, 5));
+    a.write("data/big.bin", &big);
+    a.write("data/other.bin", &other);
+    a.ok(["add", "."]);
+    a.commit("big");
+    let remote = a.base().join("remote");
+    a.ok(["remote", "add", "origin", remote.to_str().unwrap()]);
+    a.ok(["push"]);
+    assert!(!holding(&remote, MARKER).is_empty());
+
+    a.ok([
+        "purge",
+        "HEAD:data/big.bin",
+        "--reason",
+        "r",
+        "--yes",
+        "--remote",
+        "origin",
+    ]);
+    assert_eq!(holding(&remote, MARKER), Vec::<PathBuf>::new());
+    let (_, bad) = super::remote_fsck(&remote);
+    assert!(bad.is_empty(), "{bad:?}");
+    a.pach(["fsck", "--remote", "origin"]).assert().success();
+    let c = clone_of(&remote);
+    c.pach(["fsck"]).assert().success();
+    assert_eq!(c.read("data/other.bin"), other, "the shared chunks stay");
+}
