@@ -443,3 +443,42 @@ fn purge_with_remote_erases_a_chunked_files_own_chunks_and_keeps_shared_ones() {
     c.pach(["fsck"]).assert().success();
     assert_eq!(c.read("data/other.bin"), other, "the shared chunks stay");
 }
+
+#[test]
+fn purge_with_remote_keeps_the_other_packs_of_a_multi_pack_index() {
+    let a = TestRepo::init();
+    // 36 MiB of small files: one push, two packs, one index naming both; the marker's file
+    // sorts last, so it is in the second pack.
+    for i in 0..12 {
+        a.write(format!("data/{i:02}.bin"), super::common::noise(3, 10 + i));
+    }
+    a.write("data/zz.txt", format!("{MARKER}\n"));
+    a.ok(["add", "."]);
+    a.commit("many");
+    let remote = a.base().join("remote");
+    a.ok(["remote", "add", "origin", remote.to_str().unwrap()]);
+    a.ok(["push"]);
+    let indexes = super::pack_indexes(&remote);
+    assert_eq!(indexes.len(), 1, "{indexes:?}");
+    assert_eq!(super::pack_files(&remote).len(), 2);
+
+    a.ok([
+        "purge",
+        "HEAD:data/zz.txt",
+        "--reason",
+        "r",
+        "--yes",
+        "--remote",
+        "origin",
+    ]);
+    assert_eq!(holding(&remote, MARKER), Vec::<PathBuf>::new());
+    a.pach(["fsck", "--remote", "origin"]).assert().success();
+    let c = clone_of(&remote);
+    c.pach(["fsck"]).assert().success();
+    for i in 0..12 {
+        assert_eq!(
+            c.read(format!("data/{i:02}.bin")),
+            super::common::noise(3, 10 + i)
+        );
+    }
+}
