@@ -94,6 +94,18 @@ pub(crate) fn objects_of(records: &[(ObjectId, PurgeRecord)]) -> HashSet<ObjectI
         .collect()
 }
 
+/// Every object a purge record here or on the remote names: erased on purpose, so its
+/// absence from the remote is not a problem (`fsck --remote`, remote gc).
+pub(crate) fn purged_anywhere(
+    repo: &Repo,
+    remote: &str,
+    backend: &dyn Backend,
+) -> Result<HashSet<ObjectId>> {
+    let mut purged = repo.purges()?.ids();
+    purged.extend(objects_of(&read_new(repo, remote, backend)?));
+    Ok(purged)
+}
+
 /// Tells whether purge records fetched from `remote` are applied here.
 pub fn trusted(repo: &Repo, remote: &str) -> bool {
     (repo.config().remote.get(remote)).is_some_and(|r| r.trust_purges == Some(true))

@@ -88,9 +88,7 @@ pub fn check(
     )?
     .len();
     // Erased on purpose (a purge record here or on the remote names it): not a problem.
-    let mut purged = repo.purges()?.ids();
-    let theirs = super::purge_sync::read_new(repo, remote, backend)?;
-    purged.extend(super::purge_sync::objects_of(&theirs));
+    let purged = super::purge_sync::purged_anywhere(repo, remote, backend)?;
     problems.retain(|pr| pr.kind != "missing" || !pr.id.is_some_and(|id| purged.contains(&id)));
     let mut out = RemoteFsckOutcome {
         remote: remote.into(),

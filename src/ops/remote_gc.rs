@@ -121,6 +121,9 @@ pub fn collect(
         &mut problems,
     )?;
     drop(listed);
+    // A purged object is missing on purpose.
+    let purged = super::purge_sync::purged_anywhere(repo, remote, backend)?;
+    problems.retain(|pr| !pr.id.is_some_and(|id| purged.contains(&id)));
     if let Some(first) = problems.first() {
         return Err(RemoteError::Store {
             remote: remote.into(),
