@@ -21,7 +21,7 @@ use crate::ui::{format_time, human_bytes};
 /// guarantees and what it does not do yet.
 #[derive(clap::Args, Debug)]
 #[command(
-    after_help = "Examples:\n  pach purge v1:data/people.csv --reason \"erasure request #12\"\n  pach purge v1:data/people.csv --reason \"erasure request #12\" --yes\n  pach purge 3f2a…(64 hex digits) --reason \"leaked key\" --yes\n  pach purge --list --json"
+    after_help = "Examples:\n  pach purge v1:data/people.csv --reason \"erasure request #12\"\n  pach purge v1:data/people.csv --reason \"erasure request #12\" --yes\n  pach purge 3f2a…(64 hex digits) --reason \"leaked key\" --yes\n  pach purge v1:data/people.csv --reason \"erasure request #12\" --derived --yes\n  pach purge --list --json"
 )]
 pub struct PurgeArgs {
     /// What to purge: REV:PATH (a file, or every file under a directory) or a file's object
@@ -41,6 +41,10 @@ pub struct PurgeArgs {
     /// Only print the report (the default without --yes)
     #[arg(long, conflicts_with = "list")]
     dry_run: bool,
+    /// Purge every output derived from the content too (transitively: an aggregate can
+    /// carry erased data) and the logs of the runs that read it
+    #[arg(long, conflicts_with = "list")]
+    derived: bool,
     /// List every purge with its record
     #[arg(long)]
     list: bool,
@@ -63,6 +67,7 @@ pub fn run(cx: &Context, a: &PurgeArgs) -> Result<()> {
             .as_deref()
             .expect("clap requires --reason without --list"),
         apply: a.yes,
+        derived: a.derived,
         author: id.author.clone(),
         time: id.time(),
     };
@@ -77,6 +82,10 @@ pub fn run(cx: &Context, a: &PurgeArgs) -> Result<()> {
         cx.ui.json(&out)?;
     } else {
         report(cx, &out)?;
+    }
+    if !a.derived && !out.impact.derived.is_empty() {
+        cx.ui
+            .note("the derived outputs and run logs stay unless --derived is given");
     }
     done(cx, &out);
     Ok(())
@@ -142,6 +151,7 @@ fn report(cx: &Context, out: &PurgeOutcome) -> Result<()> {
             d.object.short()
         ))?;
     }
+
     for p in &im.index {
         cx.ui.warn(format!(
             "`{p}` is in the staging index: its working-tree copy is not removed by a purge"

@@ -64,3 +64,55 @@ fn purge_reports_every_derived_output_and_a_run_needing_the_content_names_the_pu
         .stderr(contains("was purged by"))
         .stderr(contains("erasure"));
 }
+
+#[test]
+fn purge_derived_erases_outputs_and_logs_and_a_run_without_the_file_recomputes_them() {
+    if !require_docker() {
+        return;
+    }
+    let mut texts = TEXTS.to_vec();
+    texts.push(("data/text/fox.txt", "the quick brown fox\n"));
+    let repo = project(WORDCOUNT, &texts);
+    run_json(&repo, &[]);
+    let clean = project(WORDCOUNT, TEXTS);
+    run_json(&clean, &[]);
+    let want = clean
+        .pach(["cat", "HEAD:total/total.txt"])
+        .output()
+        .unwrap();
+    assert!(want.status.success());
+    let before = repo.pach(["cat", "HEAD:total/total.txt"]).output().unwrap();
+    assert_ne!(before.stdout, want.stdout, "the fox counts in the total");
+
+    repo.pach([
+        "purge",
+        "HEAD:data/text/fox.txt",
+        "--reason",
+        "erasure",
+        "--derived",
+        "--yes",
+    ])
+    .assert()
+    .success();
+    for p in ["HEAD:counts/fox.txt.n", "HEAD:total/total.txt"] {
+        repo.pach(["cat", p])
+            .assert()
+            .code(5)
+            .stderr(contains("erasure"));
+    }
+    repo.pach(["logs", "total"])
+        .assert()
+        .code(5)
+        .stderr(contains("was purged by"));
+    repo.pach(["fsck"]).assert().success();
+    // Without the file, the run computes the total again (its cached run was dropped) and
+    // it is the total of the data without it.
+    repo.pach(["rm", "data/text/fox.txt"]).assert().success();
+    repo.pach(["commit", "-m", "without the fox"])
+        .assert()
+        .success();
+    repo.pach(["run"]).assert().success();
+    let after = repo.pach(["cat", "HEAD:total/total.txt"]).output().unwrap();
+    assert!(after.status.success());
+    assert_eq!(after.stdout, want.stdout);
+}
