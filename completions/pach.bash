@@ -1604,7 +1604,7 @@ _pach() {
             return 0
             ;;
         pach__subcmd__purge)
-            opts="-q -v -C -h --reason --yes --dry-run --derived --list --json --quiet --verbose --color --author-name --author-email --author-date --help"
+            opts="-q -v -C -h --reason --yes --dry-run --derived --rerun --list --json --quiet --verbose --color --author-name --author-email --author-date --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
