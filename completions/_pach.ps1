@@ -511,6 +511,8 @@ Register-ArgumentCompleter -Native -CommandName 'pach' -ScriptBlock {
             [CompletionResult]::new('--author-date', '--author-date', [CompletionResultType]::ParameterName, 'Commit time as Unix seconds, for reproducible commits (default: now)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Purge; without it only the report is printed and nothing changes')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Only print the report (the default without --yes)')
+            [CompletionResult]::new('--derived', '--derived', [CompletionResultType]::ParameterName, 'Purge every output derived from the content too (transitively: an aggregate can carry erased data) and the logs of the runs that read it')
+            [CompletionResult]::new('--rerun', '--rerun', [CompletionResultType]::ParameterName, 'Then commit on the current branch without the purged content (deleting its working-tree copies, keeping those with local changes) and run the stale stages')
             [CompletionResult]::new('--list', '--list', [CompletionResultType]::ParameterName, 'List every purge with its record')
             [CompletionResult]::new('--all-remotes', '--all-remotes', [CompletionResultType]::ParameterName, 'With --yes, do what --remote does on every remote')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the report (or the list) as JSON')

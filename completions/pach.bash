@@ -1650,7 +1650,7 @@ _pach() {
             return 0
             ;;
         pach__subcmd__purge)
-            opts="-q -v -C -h --reason --yes --dry-run --list --remote --all-remotes --json --quiet --verbose --color --author-name --author-email --author-date --help"
+            opts="-q -v -C -h --reason --yes --dry-run --derived --rerun --list --remote --all-remotes --json --quiet --verbose --color --author-name --author-email --author-date --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -482,6 +482,8 @@ set edit:completion:arg-completer[pach] = {|@words|
             cand --author-date 'Commit time as Unix seconds, for reproducible commits (default: now)'
             cand --yes 'Purge; without it only the report is printed and nothing changes'
             cand --dry-run 'Only print the report (the default without --yes)'
+            cand --derived 'Purge every output derived from the content too (transitively: an aggregate can carry erased data) and the logs of the runs that read it'
+            cand --rerun 'Then commit on the current branch without the purged content (deleting its working-tree copies, keeping those with local changes) and run the stale stages'
             cand --list 'List every purge with its record'
             cand --all-remotes 'With --yes, do what --remote does on every remote'
             cand --json 'Print the report (or the list) as JSON'

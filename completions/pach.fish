@@ -408,6 +408,8 @@ complete -c pach -n "__fish_pach_using_subcommand purge" -l author-email -d 'Com
 complete -c pach -n "__fish_pach_using_subcommand purge" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
 complete -c pach -n "__fish_pach_using_subcommand purge" -l yes -d 'Purge; without it only the report is printed and nothing changes'
 complete -c pach -n "__fish_pach_using_subcommand purge" -l dry-run -d 'Only print the report (the default without --yes)'
+complete -c pach -n "__fish_pach_using_subcommand purge" -l derived -d 'Purge every output derived from the content too (transitively: an aggregate can carry erased data) and the logs of the runs that read it'
+complete -c pach -n "__fish_pach_using_subcommand purge" -l rerun -d 'Then commit on the current branch without the purged content (deleting its working-tree copies, keeping those with local changes) and run the stale stages'
 complete -c pach -n "__fish_pach_using_subcommand purge" -l list -d 'List every purge with its record'
 complete -c pach -n "__fish_pach_using_subcommand purge" -l all-remotes -d 'With --yes, do what --remote does on every remote'
 complete -c pach -n "__fish_pach_using_subcommand purge" -l json -d 'Print the report (or the list) as JSON'

@@ -120,8 +120,14 @@ pub fn run(cx: &Context, args: &ProvenanceArgs) -> Result<()> {
             });
         }
         let n = graph.nodes.len();
+        let purged = graph.files().filter(|f| f.purged.is_some()).count()
+            + graph.runs().filter(|r| r.log_purged.is_some()).count();
+        let but = match purged {
+            0 => String::new(),
+            k => format!(" but {k} purged on purpose (`pach purge --list`)"),
+        };
         cx.ui.note(format!(
-            "verified: every object of {n} node(s) is present and intact"
+            "verified: every object of {n} node(s) is present and intact{but}"
         ));
     }
     Ok(())

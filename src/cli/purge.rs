@@ -21,7 +21,7 @@ use crate::ui::{format_time, human_bytes};
 /// guarantees and what it does not do yet.
 #[derive(clap::Args, Debug)]
 #[command(
-    after_help = "Examples:\n  pach purge v1:data/people.csv --reason \"erasure request #12\"\n  pach purge v1:data/people.csv --reason \"erasure request #12\" --yes\n  pach purge 3f2a…(64 hex digits) --reason \"leaked key\" --yes\n  pach purge --list --json"
+    after_help = "Examples:\n  pach purge v1:data/people.csv --reason \"erasure request #12\"\n  pach purge v1:data/people.csv --reason \"erasure request #12\" --yes\n  pach purge 3f2a…(64 hex digits) --reason \"leaked key\" --yes\n  pach purge v1:data/people.csv --reason \"erasure request #12\" --derived --yes\n  pach purge v1:data/people.csv --reason \"erasure request #12\" --derived --yes --rerun\n  pach purge --list --json"
 )]
 pub struct PurgeArgs {
     /// What to purge: REV:PATH (a file, or every file under a directory) or a file's object
@@ -41,6 +41,14 @@ pub struct PurgeArgs {
     /// Only print the report (the default without --yes)
     #[arg(long, conflicts_with = "list")]
     dry_run: bool,
+    /// Purge every output derived from the content too (transitively: an aggregate can
+    /// carry erased data) and the logs of the runs that read it
+    #[arg(long, conflicts_with = "list")]
+    derived: bool,
+    /// Then commit on the current branch without the purged content (deleting its
+    /// working-tree copies, keeping those with local changes) and run the stale stages
+    #[arg(long, requires = "yes", conflicts_with = "json")]
+    rerun: bool,
     /// List every purge with its record
     #[arg(long)]
     list: bool,
@@ -70,6 +78,7 @@ pub fn run(cx: &Context, a: &PurgeArgs) -> Result<()> {
             .as_deref()
             .expect("clap requires --reason without --list"),
         apply: a.yes,
+        derived: a.derived,
         author: id.author.clone(),
         time: id.time(),
     };
@@ -86,7 +95,25 @@ pub fn run(cx: &Context, a: &PurgeArgs) -> Result<()> {
     } else if !a.json {
         report(cx, &out)?;
     }
+    if !a.derived && !out.impact.derived.is_empty() {
+        cx.ui
+            .note("the derived outputs and run logs stay unless --derived is given");
+    }
     done(cx, &out);
+    if a.rerun {
+        let progress = cx.ui.progress(false);
+        let logs = cx.ui.container_output(false);
+        let r = crate::ops::purge_rerun::rerun(
+            &mut repo,
+            out.purge.as_ref(),
+            opts.reason,
+            id,
+            progress.as_ref(),
+            &logs,
+        )?;
+        cx.ui.notices(&repo.take_notices());
+        rerun_done(cx, &r)?;
+    }
     if !a.yes {
         return Ok(());
     }
@@ -109,6 +136,33 @@ pub fn run(cx: &Context, a: &PurgeArgs) -> Result<()> {
         cx.ui.json(&v)?;
     }
     Ok(())
+}
+
+/// Says what `--rerun` did.
+fn rerun_done(cx: &Context, r: &crate::ops::purge_rerun::RerunOutcome) -> Result<()> {
+    let Some((commit, branch)) = &r.commit else {
+        cx.ui
+            .note("the index holds no purged content: nothing to commit or rerun");
+        return Ok(());
+    };
+    cx.ui.note(format!(
+        "removed {} path(s) holding purged content",
+        r.removed.len()
+    ));
+    for p in &r.kept {
+        cx.ui.warn(format!(
+            "`{p}` has local changes: kept in the working tree, no longer tracked"
+        ));
+    }
+    let on = branch.as_deref().unwrap_or("detached HEAD");
+    cx.ui.note(format!(
+        "[{on} {}] without the purged content",
+        commit.short()
+    ));
+    match &r.run {
+        Some(run) => cx.ui.run_outcome(run, false),
+        None => Ok(()),
+    }
 }
 
 /// Prints the impact report.
@@ -171,6 +225,7 @@ fn report(cx: &Context, out: &PurgeOutcome) -> Result<()> {
             d.object.short()
         ))?;
     }
+
     for p in &im.index {
         cx.ui.warn(format!(
             "`{p}` is in the staging index: its working-tree copy is not removed by a purge"

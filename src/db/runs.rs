@@ -135,6 +135,19 @@ impl Queries<'_> {
         Ok(out)
     }
 
+    /// Drops runs from the run cache only (their records and indexes stay): a later run of
+    /// their datums computes them again.
+    pub fn uncache_runs(&self, ids: &[ObjectId]) -> Result<()> {
+        let mut st = self
+            .tx
+            .prepare_cached("DELETE FROM run_cache WHERE run = ?1")
+            .map_err(self.err())?;
+        for id in ids {
+            st.execute([id.hex()]).map_err(self.err())?;
+        }
+        Ok(())
+    }
+
     /// Drops runs from the run indexes (their records are being collected).
     pub fn forget_runs(&self, ids: &[ObjectId]) -> Result<()> {
         for table in [

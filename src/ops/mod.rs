@@ -10,6 +10,7 @@ pub mod fetch;
 pub mod gc;
 pub mod merge;
 pub mod purge;
+pub mod purge_rerun;
 pub mod purge_sync;
 pub mod push_refs;
 pub mod remote_fsck;

@@ -23,6 +23,9 @@ pub struct PurgeOptions<'a> {
     pub reason: &'a str,
     /// Purge (`--yes`); otherwise only report.
     pub apply: bool,
+    /// Purge every output derived from the content too, transitively, and the logs of the
+    /// runs that read purged content (`--derived`).
+    pub derived: bool,
     pub author: Author,
     /// Unix seconds recorded as the purge's time.
     pub time: i64,
@@ -71,6 +74,8 @@ pub struct Impact {
     pub derived: Vec<Derived>,
     /// How many runs those are.
     pub runs: usize,
+    /// The logs of those runs (purged with `--derived`: a log can quote its input).
+    pub logs: Vec<ObjectId>,
 }
 
 /// A commit holding the content.
@@ -99,6 +104,7 @@ pub struct Derived {
     pub run: ObjectId,
     pub path: String,
     pub object: ObjectId,
+    pub size: u64,
 }
 
 /// Reports what purging `opts.targets` touches and, with `opts.apply`, purges them: the
@@ -120,8 +126,36 @@ pub fn purge(repo: &mut Repo, opts: &PurgeOptions) -> Result<PurgeOutcome> {
             }
         }
     }
-    let ids: HashSet<ObjectId> = targets.keys().copied().collect();
-    let impact = impact(repo, &ids)?;
+    let mut ids: HashSet<ObjectId> = targets.keys().copied().collect();
+    let mut impact = impact(repo, &ids)?;
+    if opts.derived {
+        // The derived outputs and the logs join the targets, and the report covers them.
+        let logs = impact.logs.iter().map(|l| {
+            let size = repo.store().object_size(l);
+            (
+                *l,
+                size,
+                format!("log of a run that read purged content ({})", l.short()),
+            )
+        });
+        let outputs = impact.derived.iter().map(|d| {
+            let named = format!("derived: {} {} (run {})", d.stage, d.path, d.run.short());
+            (d.object, d.size, named)
+        });
+        for (id, size, named) in outputs.chain(logs).collect::<Vec<_>>() {
+            let t = targets.entry(id).or_insert_with(|| Target {
+                id,
+                size,
+                named: Vec::new(),
+                purged_by: purges.get(&id).map(|(p, _)| *p),
+            });
+            t.named.push(named);
+        }
+        ids = targets.keys().copied().collect();
+        let (derived, runs, logs) = (impact.derived, impact.runs, impact.logs);
+        impact = self::impact(repo, &ids)?;
+        (impact.derived, impact.runs, impact.logs) = (derived, runs, logs);
+    }
     let mut out = PurgeOutcome {
         objects: targets.into_values().collect(),
         impact,
@@ -155,6 +189,13 @@ pub fn purge(repo: &mut Repo, opts: &PurgeOptions) -> Result<PurgeOutcome> {
     // Every purged object, not only these: this also finishes an earlier purge killed
     // between its record and its last byte.
     out.erased = repo.finish_purges()?;
+    // A cached run whose outputs are purged would be reused by the next `pach run` and
+    // fail on them: it is dropped, so the datum runs again.
+    let mut stale = Vec::new();
+    for id in &ids {
+        stale.extend(repo.db().queries().runs_producing(id, None)?);
+    }
+    repo.db_mut().transaction(|tx| tx.uncache_runs(&stale))?;
     out.applied = true;
     Ok(out)
 }
@@ -273,7 +314,7 @@ pub(crate) fn impact(repo: &Repo, ids: &HashSet<ObjectId>) -> Result<Impact> {
         .filter(|(_, e)| ids.contains(&e.id) && !e.absent)
         .map(|(p, _)| p.clone())
         .collect();
-    (out.derived, out.runs) = derived(repo, ids)?;
+    (out.derived, out.runs, out.logs) = derived(repo, ids)?;
     Ok(out)
 }
 
@@ -338,12 +379,13 @@ impl Walk<'_> {
 }
 
 /// Every output derived from `ids` through the runs that used them, transitively (through
-/// the run index, never a scan), and how many runs that took.
-fn derived(repo: &Repo, ids: &HashSet<ObjectId>) -> Result<(Vec<Derived>, usize)> {
+/// the run index, never a scan), how many runs that took, and their logs.
+fn derived(repo: &Repo, ids: &HashSet<ObjectId>) -> Result<(Vec<Derived>, usize, Vec<ObjectId>)> {
     let mut todo: VecDeque<ObjectId> = ids.iter().copied().collect();
     let mut seen_objects: HashSet<ObjectId> = ids.clone();
     let mut seen_runs = HashSet::new();
     let mut out = Vec::new();
+    let mut logs = BTreeSet::new();
     while let Some(oid) = todo.pop_front() {
         let runs = repo.db().queries().runs_using(&oid)?;
         for run in runs {
@@ -351,6 +393,7 @@ fn derived(repo: &Repo, ids: &HashSet<ObjectId>) -> Result<(Vec<Derived>, usize)
                 continue;
             }
             let rec: RunRecord = repo.store().get(&run)?;
+            logs.insert(rec.log);
             for o in &rec.outputs {
                 out.push(Derived {
                     stage: rec.stage.clone(),
@@ -358,6 +401,7 @@ fn derived(repo: &Repo, ids: &HashSet<ObjectId>) -> Result<(Vec<Derived>, usize)
                     run,
                     path: o.path.clone(),
                     object: o.id,
+                    size: o.size,
                 });
                 if seen_objects.insert(o.id) {
                     todo.push_back(o.id);
@@ -366,7 +410,7 @@ fn derived(repo: &Repo, ids: &HashSet<ObjectId>) -> Result<(Vec<Derived>, usize)
         }
     }
     out.sort_by(|a, b| (&a.stage, &a.path, a.run).cmp(&(&b.stage, &b.path, b.run)));
-    Ok((out, seen_runs.len()))
+    Ok((out, seen_runs.len(), logs.into_iter().collect()))
 }
 
 #[cfg(test)]
@@ -376,6 +420,7 @@ mod tests {
 
     fn opts<'a>(targets: &'a [String], apply: bool) -> PurgeOptions<'a> {
         PurgeOptions {
+            derived: false,
             targets,
             reason: "erasure request",
             apply,
@@ -424,7 +469,7 @@ mod tests {
         let err = t.repo.open_file_at("HEAD", "data/a.txt").err().unwrap();
         assert_eq!(err.exit_code(), crate::error::EXIT_PURGED);
         assert!(err.to_string().contains(&purge_id.short()), "{err}");
-        // The derived outputs are reported, not purged (`--derived` is not built yet).
+        // The derived outputs are reported, not purged (that is `--derived`).
         assert!(t.repo.open_file_at("HEAD", "total/total.txt").is_ok());
         let fsck = t.repo.fsck().unwrap();
         assert!(fsck.problems.is_empty(), "{:?}", fsck.problems);
@@ -433,5 +478,36 @@ mod tests {
         let again = purge(&mut t.repo, &opts(&targets, true)).unwrap();
         assert_eq!(again.objects[0].purged_by, Some(purge_id));
         assert!(again.purge.is_none() && again.erased.objects == 0);
+    }
+
+    #[test]
+    fn derived_purges_outputs_and_logs_transitively_and_uncaches_their_runs() {
+        let mut t = Fixture::wordcount();
+        let cached_before = t.repo.db().queries().cached_runs().unwrap();
+        let targets = vec!["HEAD:data/a.txt".to_string()];
+        let mut o = opts(&targets, true);
+        o.derived = true;
+        let out = purge(&mut t.repo, &o).unwrap();
+        // a.txt, its count, the total, and the logs of the two runs that read them.
+        assert_eq!(out.impact.logs.len(), 2, "{:?}", out.impact.logs);
+        assert_eq!(out.objects.len(), 5);
+        for p in ["data/a.txt", "counts/a.txt.n", "total/total.txt"] {
+            let err = t.repo.open_file_at("HEAD", p).err().expect(p);
+            assert_eq!(err.exit_code(), crate::error::EXIT_PURGED, "{p}: {err}");
+        }
+        assert!(t.repo.open_file_at("HEAD", "data/b.txt").is_ok());
+        for l in &out.impact.logs {
+            assert!(!t.repo.store().contains(l), "log {l} erased");
+        }
+        let paths = &out.impact.paths;
+        assert!(paths.iter().any(|p| p == "total/total.txt"), "{paths:?}");
+        let cached = t.repo.db().queries().cached_runs().unwrap();
+        for d in &out.impact.derived {
+            assert!(!cached.contains(&d.run), "run {} left the cache", d.run);
+        }
+        assert_eq!(cached.len(), cached_before.len() - 2);
+        let fsck = t.repo.fsck().unwrap();
+        assert!(fsck.problems.is_empty(), "{:?}", fsck.problems);
+        assert_eq!(fsck.purged, 5);
     }
 }

@@ -15,9 +15,11 @@
 //! when it decodes a tree and every layer above can use the rest.
 
 mod links;
+mod listing;
 mod names;
 
 pub use links::{Known, UnsafeLink, check_links, is_safe_link_target};
+pub use listing::list_dir;
 pub use names::{validate_component, validate_name};
 
 use std::path::{Component, Path, PathBuf};

@@ -61,6 +61,7 @@ pub fn downstream(
             entered,
             presence,
             renamed: Vec::new(),
+            purged: None,
         };
         g.nodes.insert(fid.clone(), Node::File(Box::new(node)));
         if depth.is_some_and(|d| level >= d) {
@@ -82,10 +83,12 @@ pub fn downstream(
                 id: rid.clone(),
                 run,
                 record,
+                log_purged: None,
             };
             g.nodes.insert(rid, Node::Run(Box::new(node)));
         }
     }
+    super::mark_purged(repo, &mut g)?;
     Ok(g)
 }
 

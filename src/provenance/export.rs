@@ -6,7 +6,9 @@ use std::fmt::Write;
 
 use serde_json::{Map, Value, json};
 
-use super::{CommitProvenance, Direction, EdgeKind, FileNode, Graph, Node, Origin, RunNode};
+use super::{
+    CommitProvenance, Direction, EdgeKind, FileNode, Graph, Node, Origin, Purged, RunNode,
+};
 
 /// The OpenLineage spec version the events follow.
 pub const OPENLINEAGE_SCHEMA: &str =
@@ -23,6 +25,19 @@ pub fn iso_ms(ms: i64) -> String {
 /// Formats Unix seconds as RFC 3339 UTC (`2023-11-14T22:13:20Z`).
 fn when(secs: i64) -> String {
     crate::time::rfc3339_seconds(secs)
+}
+
+/// Where the OpenLineage `pach_purge` dataset facet is described.
+pub const PURGE_FACET: &str = "https://github.com/pach/pach/blob/main/docs/PURGE.md#provenance";
+
+/// A purge as the text renderings say it.
+fn purged_text(p: &Purged) -> String {
+    format!(
+        "purged by {} at {}: {}",
+        p.purge.short(),
+        when(p.time),
+        p.reason
+    )
 }
 
 /// Renders the graph as an indented tree from its roots, with short ids.
@@ -129,6 +144,9 @@ fn file_line(f: &FileNode, dir: Direction) -> String {
             .collect();
         write!(s, "  [{}]", p.join(", ")).expect("writing to a String cannot fail");
     }
+    if let Some(p) = &f.purged {
+        write!(s, "  [{}]", purged_text(p)).expect("writing to a String cannot fail");
+    }
     s
 }
 
@@ -140,7 +158,10 @@ fn run_line(r: &RunNode) -> String {
         rec.stage,
         rec.datum.short(),
         rec.exit
-    )
+    ) + &r
+        .log_purged
+        .as_ref()
+        .map_or(String::new(), |p| format!("  [log {}]", purged_text(p)))
 }
 
 fn run_details(r: &RunNode) -> Vec<String> {
@@ -247,11 +268,18 @@ pub fn dot(g: &Graph) -> String {
     for n in g.nodes.values() {
         let line = match n {
             Node::File(f) => {
-                let label = format!("{}\n{}", f.path, f.object.short());
-                let style = if g.roots.contains(&f.id) {
-                    ", style=bold"
-                } else {
-                    ""
+                let mut label = format!("{}\n{}", f.path, f.object.short());
+                let style = match (&f.purged, g.roots.contains(&f.id)) {
+                    (Some(p), root) => {
+                        label.push_str(&format!("\npurged {}", p.purge.short()));
+                        if root {
+                            ", style=\"bold,dashed\""
+                        } else {
+                            ", style=dashed"
+                        }
+                    }
+                    (None, true) => ", style=bold",
+                    (None, false) => "",
                 };
                 format!(
                     "  {} [shape=note, label={}{style}];\n",
@@ -323,7 +351,10 @@ pub fn mermaid(g: &Graph) -> String {
         let name = &names[id.as_str()];
         let _ = match n {
             Node::File(f) => {
-                let label = mermaid_text(&format!("{}<br/>{}", f.path, f.object.short()));
+                let purged = f.purged.as_ref().map_or(String::new(), |p| {
+                    format!("<br/>purged {}", p.purge.short())
+                });
+                let label = mermaid_text(&format!("{}<br/>{}{purged}", f.path, f.object.short()));
                 writeln!(o, "  {name}[\"{}\"]", label.replace("#lt;br/#gt;", "<br/>"))
             }
             Node::Run(r) => {
@@ -364,6 +395,11 @@ pub fn prov_json(g: &Graph, project: &str) -> String {
         });
         if let Some(en) = &f.entered {
             e["pach:enteredIn"] = json!(format!("pach:commit/{}", en.commit.hex()));
+        }
+        if let Some(p) = &f.purged {
+            e["pach:purge"] = json!(format!("pach:purge/{}", p.purge.hex()));
+            e["pach:purgedAt"] = json!(when(p.time));
+            e["pach:purgeReason"] = json!(p.reason);
         }
         put("entity", prov_file(f), e);
         if let (Origin::Added, Some(en)) = (&f.origin, &f.entered) {
@@ -411,17 +447,17 @@ pub fn prov_json(g: &Graph, project: &str) -> String {
         let rec = &r.record;
         let act = format!("pach:run/{}", r.run.hex());
         let image = format!("pach:image/{}", rec.image.id);
-        put(
-            "activity",
-            act.clone(),
-            json!({
-                "prov:type": "pach:Run", "prov:label": format!("{} {}", rec.stage, rec.datum.short()),
-                "prov:startTime": iso_ms(rec.start_ms), "prov:endTime": iso_ms(rec.end_ms),
-                "pach:stage": rec.stage, "pach:datum": rec.datum.hex(), "pach:exit": rec.exit,
-                "pach:cmd": rec.cmd, "pach:log": rec.log.hex(), "pach:runner": format!(
-                    "{} {} on {} as {}", rec.runner.kind, rec.runner.version, rec.runner.host, rec.runner.user),
-            }),
-        );
+        let mut activity = json!({
+            "prov:type": "pach:Run", "prov:label": format!("{} {}", rec.stage, rec.datum.short()),
+            "prov:startTime": iso_ms(rec.start_ms), "prov:endTime": iso_ms(rec.end_ms),
+            "pach:stage": rec.stage, "pach:datum": rec.datum.hex(), "pach:exit": rec.exit,
+            "pach:cmd": rec.cmd, "pach:log": rec.log.hex(), "pach:runner": format!(
+                "{} {} on {} as {}", rec.runner.kind, rec.runner.version, rec.runner.host, rec.runner.user),
+        });
+        if let Some(p) = &r.log_purged {
+            activity["pach:logPurge"] = json!(format!("pach:purge/{}", p.purge.hex()));
+        }
+        put("activity", act.clone(), activity);
         put(
             "agent",
             image.clone(),
@@ -511,17 +547,30 @@ pub fn openlineage(g: &Graph, project: &str) -> String {
     let ns = format!("pach://{project}");
     let mut runs: Vec<&RunNode> = g.runs().collect();
     runs.sort_by_key(|r| (r.record.end_ms, r.run));
+    let purged: BTreeMap<_, &Purged> = g
+        .files()
+        .filter_map(|f| f.purged.as_ref().map(|p| (f.object, p)))
+        .collect();
     let mut out = String::new();
     for r in runs {
         let rec = &r.record;
-        let ds = |path: &str| json!({ "namespace": ns, "name": path });
+        let ds = |path: &str, id: &crate::store::ObjectId| {
+            let mut d = json!({ "namespace": ns, "name": path });
+            if let Some(p) = purged.get(id) {
+                d["facets"] = json!({ "pach_purge": {
+                    "_producer": PRODUCER, "_schemaURL": PURGE_FACET,
+                    "purge": p.purge.hex(), "purgedAt": when(p.time), "reason": p.reason,
+                }});
+            }
+            d
+        };
         let ev = json!({
             "eventType": if rec.exit == 0 { "COMPLETE" } else { "FAIL" },
             "eventTime": iso_ms(rec.end_ms),
             "run": { "runId": run_uuid(r) },
             "job": { "namespace": ns, "name": rec.stage },
-            "inputs": rec.inputs.iter().map(|i| ds(&i.path)).collect::<Vec<_>>(),
-            "outputs": rec.outputs.iter().map(|o| ds(&o.path)).collect::<Vec<_>>(),
+            "inputs": rec.inputs.iter().map(|i| ds(&i.path, &i.id)).collect::<Vec<_>>(),
+            "outputs": rec.outputs.iter().map(|o| ds(&o.path, &o.id)).collect::<Vec<_>>(),
             "producer": PRODUCER,
             "schemaURL": OPENLINEAGE_SCHEMA,
         });

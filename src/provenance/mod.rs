@@ -75,6 +75,19 @@ pub struct FileNode {
     /// describe the oldest name (upstream traces only).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub renamed: Vec<Renamed>,
+    /// The purge that erased these bytes (`pach purge`); the version stays in the graph.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purged: Option<Purged>,
+}
+
+/// A purge that erased an object's bytes: its id, when, why and by whom.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Purged {
+    pub purge: ObjectId,
+    /// Seconds since the Unix epoch.
+    pub time: i64,
+    pub reason: String,
+    pub author: Author,
 }
 
 /// A rename a file version went through: it was `from` before `commit`.
@@ -122,6 +135,9 @@ pub struct RunNode {
     pub run: ObjectId,
     #[serde(flatten)]
     pub record: RunRecord,
+    /// The purge that erased the run's log, if one did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log_purged: Option<Purged>,
 }
 
 /// An edge; `used` goes from an input file to a run, `generated` from a run to an output.
@@ -301,6 +317,30 @@ fn files_at(repo: &Repo, rev: &str, path: &str) -> Result<(ObjectId, Vec<(String
     Ok((commit, files))
 }
 
+/// Marks every file version and run log of `g` that a purge erased (read from the purge
+/// records; a repository without purges costs one directory lookup).
+fn mark_purged(repo: &Repo, g: &mut Graph) -> Result<()> {
+    let purges = repo.purges()?;
+    if purges.is_empty() {
+        return Ok(());
+    }
+    let mark = |id: &ObjectId| {
+        purges.get(id).map(|(purge, rec)| Purged {
+            purge: *purge,
+            time: rec.time,
+            reason: rec.reason.clone(),
+            author: rec.author.clone(),
+        })
+    };
+    for n in g.nodes.values_mut() {
+        match n {
+            Node::File(f) => f.purged = mark(&f.object),
+            Node::Run(r) => r.log_purged = mark(&r.record.log),
+        }
+    }
+    Ok(())
+}
+
 /// One object on a provenance path that is missing or corrupt.
 #[derive(Clone, Debug, Serialize)]
 pub struct Problem {
@@ -314,8 +354,11 @@ pub struct Problem {
 /// returns the ones that are missing or corrupt.
 pub fn verify(repo: &Repo, graph: &Graph) -> Vec<Problem> {
     let mut checks: Vec<(ObjectId, String)> = Vec::new();
+    // Purged bytes are gone on purpose: counted by the caller, not problems.
     for f in graph.files() {
-        checks.push((f.object, format!("content of `{}`", f.path)));
+        if f.purged.is_none() {
+            checks.push((f.object, format!("content of `{}`", f.path)));
+        }
         if let Some(e) = &f.entered {
             checks.push((e.commit, format!("commit that added `{}`", f.path)));
         }
@@ -323,8 +366,10 @@ pub fn verify(repo: &Repo, graph: &Graph) -> Vec<Problem> {
     for r in graph.runs() {
         let stage = &r.record.stage;
         checks.push((r.run, format!("run record (stage `{stage}`)")));
-        let what = format!("log of run {} (stage `{stage}`)", r.run.short());
-        checks.push((r.record.log, what));
+        if r.log_purged.is_none() {
+            let what = format!("log of run {} (stage `{stage}`)", r.run.short());
+            checks.push((r.record.log, what));
+        }
     }
     let mut seen = BTreeSet::new();
     checks

@@ -53,6 +53,7 @@ pub fn upstream(repo: &Repo, rev: &str, path: &str, depth: Option<usize>) -> Res
                 entered,
                 presence: Vec::new(),
                 renamed,
+                purged: None,
             })),
         );
         let Origin::Generated { run } = origin else {
@@ -72,9 +73,11 @@ pub fn upstream(repo: &Repo, rev: &str, path: &str, depth: Option<usize>) -> Res
             id: rid.clone(),
             run,
             record,
+            log_purged: None,
         };
         g.nodes.insert(rid, Node::Run(Box::new(node)));
     }
+    super::mark_purged(repo, &mut g)?;
     Ok(g)
 }
 

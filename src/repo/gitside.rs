@@ -168,32 +168,19 @@ impl Repo {
         dir: &str,
         tracked: Option<&HashSet<&str>>,
     ) -> (Vec<String>, Vec<String>) {
-        use rustix::fs::{AtFlags, FileType, Mode, OFlags};
+        use rustix::fs::{Mode, OFlags};
         let (mut dirs, mut files) = (Vec::new(), Vec::new());
         let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
         let Ok(fd) = rustix::fs::open(self.root().join(dir), flags, Mode::empty()) else {
             return (dirs, files);
         };
-        let Ok(listing) = rustix::fs::Dir::read_from(&fd) else {
-            return (dirs, files);
-        };
-        for ent in listing.filter_map(|e| e.ok()) {
-            let name = ent.file_name().to_string_lossy();
-            if name == "." || name == ".." {
-                continue;
-            }
-            let is_dir = match ent.file_type() {
-                FileType::Directory => true,
-                FileType::Unknown => {
-                    rustix::fs::statat(&fd, ent.file_name(), AtFlags::SYMLINK_NOFOLLOW)
-                        .is_ok_and(|st| FileType::from_raw_mode(st.st_mode) == FileType::Directory)
-                }
-                _ => false,
-            };
+        // Every directory; of the files, the untracked ones.
+        let keep = |name: &str, is_dir| is_dir || !tracked.is_some_and(|t| t.contains(name));
+        for (rel, is_dir) in crate::paths::list_dir(&fd, dir, keep).unwrap_or_default() {
             if is_dir {
-                dirs.push(format!("{dir}/{name}"));
-            } else if !tracked.is_some_and(|t| t.contains(name.as_ref())) {
-                files.push(format!("{dir}/{name}"));
+                dirs.push(rel);
+            } else {
+                files.push(rel);
             }
         }
         (dirs, files)

@@ -488,36 +488,11 @@ impl Repo {
         }
         let Some(fd) = fd else { return Ok(out) };
         let tracked: HashSet<&str> = entries.iter().map(|(n, _, _)| *n).collect();
-        let listing = rustix::fs::Dir::read_from(&fd).map_err(|e| Error::Io {
+        let listing = crate::paths::list_dir(&fd, dir, |name, _| !tracked.contains(name));
+        for (rel, is_dir) in listing.map_err(|e| Error::Io {
             path: full.clone(),
             source: e.into(),
-        })?;
-        for ent in listing {
-            let ent = ent.map_err(|e| Error::Io {
-                path: full.clone(),
-                source: e.into(),
-            })?;
-            let name = ent.file_name().to_string_lossy();
-            if name == "." || name == ".." || tracked.contains(name.as_ref()) {
-                continue;
-            }
-            let rel = if dir.is_empty() {
-                name.into_owned()
-            } else {
-                format!("{dir}/{name}")
-            };
-            let is_dir = match ent.file_type() {
-                rustix::fs::FileType::Directory => true,
-                rustix::fs::FileType::Unknown => {
-                    rustix::fs::statat(&fd, ent.file_name(), AtFlags::SYMLINK_NOFOLLOW).is_ok_and(
-                        |st| {
-                            rustix::fs::FileType::from_raw_mode(st.st_mode)
-                                == rustix::fs::FileType::Directory
-                        },
-                    )
-                }
-                _ => false,
-            };
+        })? {
             if super::ignore::is_special(&rel) || (is_dir && walked.contains(rel.as_str())) {
                 continue;
             }

@@ -385,3 +385,72 @@ fn purging_a_file_of_head_leaves_its_working_tree_copy_and_says_so() {
     r.pach(["checkout", "HEAD"]).assert().success();
     r.pach(["fsck"]).assert().success();
 }
+
+#[test]
+fn rerun_commits_without_purged_files_and_keeps_a_copy_with_local_changes() {
+    let r = TestRepo::init();
+    r.commit_files(
+        "v1",
+        &[
+            ("data/a.txt", &format!("{MARKER} a\n")),
+            ("data/b.txt", &format!("{MARKER} b\n")),
+            ("data/keep.txt", "keep\n"),
+        ],
+    );
+    std::fs::write(r.path().join("data/a.txt"), "rewritten by hand\n").unwrap();
+    let out = r
+        .pach([
+            "purge",
+            "HEAD:data/a.txt",
+            "HEAD:data/b.txt",
+            "--reason",
+            "erasure",
+            "--yes",
+            "--rerun",
+        ])
+        .assert()
+        .success();
+    let err = stderr_of(&out);
+    assert!(err.contains("`data/a.txt` has local changes"), "{err}");
+    assert!(err.contains("removed 1 path(s)"), "{err}");
+    assert!(
+        !r.path().join("data/b.txt").exists(),
+        "the purged copy is deleted"
+    );
+    let kept = std::fs::read_to_string(r.path().join("data/a.txt")).unwrap();
+    assert_eq!(kept, "rewritten by hand\n", "the changed copy stays");
+    let ls = stdout_of(&r.pach(["ls", "HEAD"]).assert().success());
+    assert!(
+        !ls.contains("a.txt") && !ls.contains("b.txt") && ls.contains("keep.txt"),
+        "{ls}"
+    );
+    let log = stdout_of(&r.pach(["log", "--oneline"]).assert().success());
+    assert!(
+        log.lines()
+            .next()
+            .unwrap()
+            .contains("Remove the content of purge"),
+        "{log}"
+    );
+    assert_eq!(
+        holding(&r.path().join(".pach"), MARKER.as_bytes()),
+        Vec::<PathBuf>::new()
+    );
+    r.pach(["fsck"]).assert().success();
+    // Nothing purged is left in the index: a second rerun has nothing to do.
+    r.pach([
+        "purge",
+        "HEAD~1:data/b.txt",
+        "--reason",
+        "again",
+        "--yes",
+        "--rerun",
+    ])
+    .assert()
+    .success()
+    .stderr(contains("nothing to commit or rerun"));
+    // --rerun changes things: it needs --yes.
+    r.pach(["purge", "HEAD~1:data/b.txt", "--reason", "x", "--rerun"])
+        .assert()
+        .code(2);
+}

@@ -64,3 +64,133 @@ fn purge_reports_every_derived_output_and_a_run_needing_the_content_names_the_pu
         .stderr(contains("was purged by"))
         .stderr(contains("erasure"));
 }
+
+#[test]
+fn purge_derived_erases_outputs_and_logs_and_a_run_without_the_file_recomputes_them() {
+    if !require_docker() {
+        return;
+    }
+    let mut texts = TEXTS.to_vec();
+    texts.push(("data/text/fox.txt", "the quick brown fox\n"));
+    let repo = project(WORDCOUNT, &texts);
+    run_json(&repo, &[]);
+    let clean = project(WORDCOUNT, TEXTS);
+    run_json(&clean, &[]);
+    let want = clean
+        .pach(["cat", "HEAD:total/total.txt"])
+        .output()
+        .unwrap();
+    assert!(want.status.success());
+    let before = repo.pach(["cat", "HEAD:total/total.txt"]).output().unwrap();
+    assert_ne!(before.stdout, want.stdout, "the fox counts in the total");
+
+    repo.pach([
+        "purge",
+        "HEAD:data/text/fox.txt",
+        "--reason",
+        "erasure",
+        "--derived",
+        "--yes",
+    ])
+    .assert()
+    .success();
+    for p in ["HEAD:counts/fox.txt.n", "HEAD:total/total.txt"] {
+        repo.pach(["cat", p])
+            .assert()
+            .code(5)
+            .stderr(contains("erasure"));
+    }
+    repo.pach(["logs", "total"])
+        .assert()
+        .code(5)
+        .stderr(contains("was purged by"));
+    repo.pach(["fsck"]).assert().success();
+    // Without the file, the run computes the total again (its cached run was dropped) and
+    // it is the total of the data without it.
+    repo.pach(["rm", "data/text/fox.txt"]).assert().success();
+    repo.pach(["commit", "-m", "without the fox"])
+        .assert()
+        .success();
+    repo.pach(["run"]).assert().success();
+    let after = repo.pach(["cat", "HEAD:total/total.txt"]).output().unwrap();
+    assert!(after.status.success());
+    assert_eq!(after.stdout, want.stdout);
+}
+
+/// Every file under `dir` (recursively) whose bytes contain `marker`.
+fn holding(dir: &std::path::Path, marker: &[u8]) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() && !p.is_symlink() {
+            found.extend(holding(&p, marker));
+        } else if std::fs::read(&p).is_ok_and(|b| b.windows(marker.len()).any(|w| w == marker)) {
+            found.push(p);
+        }
+    }
+    found
+}
+
+#[test]
+fn purge_rerun_commits_without_the_content_and_recomputes_what_it_fed() {
+    if !require_docker() {
+        return;
+    }
+    let mut texts = TEXTS.to_vec();
+    texts.push(("data/text/fox.txt", "zebraquokka zebraquokka\n"));
+    let repo = project(WORDCOUNT, &texts);
+    run_json(&repo, &[]);
+    let clean = project(WORDCOUNT, TEXTS);
+    run_json(&clean, &[]);
+    let want = clean
+        .pach(["cat", "HEAD:total/total.txt"])
+        .output()
+        .unwrap();
+    let ids_before = repo.pach(["log", "--oneline"]).output().unwrap();
+    repo.pach([
+        "purge",
+        "HEAD:data/text/fox.txt",
+        "--reason",
+        "erasure",
+        "--derived",
+        "--yes",
+        "--rerun",
+    ])
+    .assert()
+    .success()
+    .stderr(contains("without the purged content"));
+    let root = repo.path();
+    assert!(
+        !root.join("data/text/fox.txt").exists(),
+        "the working-tree copy is gone"
+    );
+    assert!(!root.join("counts/fox.txt.n").exists());
+    assert_eq!(
+        holding(&root.join(".pach"), b"zebraquokka"),
+        Vec::<std::path::PathBuf>::new()
+    );
+    let after = repo.pach(["cat", "HEAD:total/total.txt"]).output().unwrap();
+    assert!(after.status.success());
+    assert_eq!(
+        after.stdout, want.stdout,
+        "the total of the data without the file"
+    );
+    // History is kept: every old commit id is still there, under the new one.
+    let ids_after = repo.pach(["log", "--oneline"]).output().unwrap();
+    let (before, after) = (
+        String::from_utf8(ids_before.stdout).unwrap(),
+        String::from_utf8(ids_after.stdout).unwrap(),
+    );
+    assert!(
+        ids_after.status.success() && before.lines().count() >= 2,
+        "{before}"
+    );
+    // The commit without the content, then the run's commit of the recomputed outputs.
+    assert_eq!(after.lines().count(), before.lines().count() + 2, "{after}");
+    assert!(after.ends_with(&before), "{after}\n---\n{before}");
+    repo.pach(["log", "-n", "2"])
+        .assert()
+        .stdout(contains("Remove the content of purge"));
+    repo.pach(["fsck"]).assert().success();
+    repo.pach(["status", "--json"]).assert().success();
+}

@@ -85,6 +85,8 @@ pub fn collect(repo: &Repo, stage: &str, datum: Option<&str>) -> Result<Vec<RunL
 /// object is verified first (a second read, from the page cache): a corrupt log is an error,
 /// never output.
 fn copy_log(repo: &Repo, id: &ObjectId, out: &mut dyn FnMut(&[u8]) -> Result<()>) -> Result<()> {
+    // A log purged with `pach purge --derived` is named as purged, not missing.
+    repo.check_not_purged(&format!("log {}", id.short()), id)?;
     repo.store().verify(id)?;
     let mut f = repo.store().open(id)?;
     let mut buf = vec![0u8; 256 * 1024];

@@ -127,3 +127,68 @@ fn dot_output_parses_with_graphviz() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("<svg"));
 }
+
+#[test]
+fn a_purged_input_is_marked_in_every_rendering_and_is_not_a_problem() {
+    use crate::store::purge::{PurgeRecord, PurgedObject};
+    let mut t = Fixture::wordcount();
+    let before = upstream(&t.repo, "HEAD", "total/total.txt", None).unwrap();
+    let a = before.files().find(|f| f.path == "data/a.txt").unwrap();
+    assert!(a.purged.is_none() && !tree(&before).contains("purged"));
+    let record = PurgeRecord {
+        objects: vec![PurgedObject {
+            id: a.object,
+            size: 1,
+        }],
+        reason: "erasure request".into(),
+        author: crate::store::Author {
+            name: "Ada".into(),
+            email: "ada@example.com".into(),
+        },
+        time: 1_700_000_300,
+    };
+    let purge = t.repo.store().write_purge(&record).unwrap();
+    t.repo.finish_purges().unwrap();
+    assert!(!t.repo.store().contains(&a.object), "the bytes are gone");
+
+    let g = upstream(&t.repo, "HEAD", "total/total.txt", None).unwrap();
+    let f = g.files().find(|f| f.path == "data/a.txt").unwrap();
+    let mark = f.purged.as_ref().expect("marked purged");
+    assert_eq!(
+        (mark.purge, mark.reason.as_str()),
+        (purge, "erasure request")
+    );
+    assert_eq!(g.files().filter(|f| f.purged.is_some()).count(), 1);
+    assert!(
+        super::super::verify(&t.repo, &g).is_empty(),
+        "purged bytes are not a problem"
+    );
+    let text = tree(&g);
+    assert!(
+        text.contains(&format!("purged by {} at 2023-11-14T22:", purge.short())),
+        "{text}"
+    );
+    assert!(text.contains("erasure request"), "{text}");
+    assert_eq!(dot(&g).matches("dashed").count(), 1);
+    assert_eq!(mermaid(&g).matches("purged").count(), 1);
+    let p: Value = serde_json::from_str(&prov_json(&g, "proj")).unwrap();
+    let entity = &p["entity"][format!("pach:file/{}/data/a.txt", f.object.hex())];
+    assert_eq!(entity["pach:purge"], format!("pach:purge/{}", purge.hex()));
+    check(&schema("prov-json.json"), &p);
+    let s = schema("openlineage-2-0-2.json");
+    let mut facets = 0;
+    for line in openlineage(&g, "proj").lines() {
+        let ev: Value = serde_json::from_str(line).unwrap();
+        check(&s, &ev);
+        for i in ev["inputs"].as_array().unwrap() {
+            if let Some(fc) = i.get("facets") {
+                assert_eq!(i["name"], "data/a.txt");
+                assert_eq!(fc["pach_purge"]["purge"], purge.hex());
+                facets += 1;
+            }
+        }
+    }
+    assert_eq!(facets, 1, "the run that read it carries the facet");
+    let down = super::super::downstream(&t.repo, "HEAD", "data", None, &[]).unwrap();
+    assert_eq!(down.files().filter(|f| f.purged.is_some()).count(), 1);
+}
