@@ -503,6 +503,7 @@ Register-ArgumentCompleter -Native -CommandName 'pach' -ScriptBlock {
         }
         'pach;purge' {
             [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why the content is purged (kept in the purge record)')
+            [CompletionResult]::new('--remote', '--remote', [CompletionResultType]::ParameterName, 'With --yes, also upload the purge record to remote NAME and erase the bytes there (can be repeated)')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if pach was started in DIR')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR in the environment means never, for auto)')
             [CompletionResult]::new('--author-name', '--author-name', [CompletionResultType]::ParameterName, 'Commit author name (default: git''s user.name, else the user name)')
@@ -513,6 +514,7 @@ Register-ArgumentCompleter -Native -CommandName 'pach' -ScriptBlock {
             [CompletionResult]::new('--derived', '--derived', [CompletionResultType]::ParameterName, 'Purge every output derived from the content too (transitively: an aggregate can carry erased data) and the logs of the runs that read it')
             [CompletionResult]::new('--rerun', '--rerun', [CompletionResultType]::ParameterName, 'Then commit on the current branch without the purged content (deleting its working-tree copies, keeping those with local changes) and run the stale stages')
             [CompletionResult]::new('--list', '--list', [CompletionResultType]::ParameterName, 'List every purge with its record')
+            [CompletionResult]::new('--all-remotes', '--all-remotes', [CompletionResultType]::ParameterName, 'With --yes, do what --remote does on every remote')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the report (or the list) as JSON')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
@@ -552,6 +554,8 @@ Register-ArgumentCompleter -Native -CommandName 'pach' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List remotes')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a remote (its remote-tracking refs go too)')
             [CompletionResult]::new('rename', 'rename', [CompletionResultType]::ParameterValue, 'Rename a remote (its remote-tracking refs move too)')
+            [CompletionResult]::new('trust-purges', 'trust-purges', [CompletionResultType]::ParameterValue, 'Apply the purge records fetched from a remote (a clone trusts `origin`)')
+            [CompletionResult]::new('untrust-purges', 'untrust-purges', [CompletionResultType]::ParameterValue, 'Stop applying the purge records fetched from a remote (they are only reported)')
             [CompletionResult]::new('set-url', 'set-url', [CompletionResultType]::ParameterValue, 'Change the URL of a remote (checked as `remote add` checks it)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -618,6 +622,34 @@ Register-ArgumentCompleter -Native -CommandName 'pach' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'pach;remote;trust-purges' {
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if pach was started in DIR')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR in the environment means never, for auto)')
+            [CompletionResult]::new('--author-name', '--author-name', [CompletionResultType]::ParameterName, 'Commit author name (default: git''s user.name, else the user name)')
+            [CompletionResult]::new('--author-email', '--author-email', [CompletionResultType]::ParameterName, 'Commit author email (default: git''s user.email, else user@host)')
+            [CompletionResult]::new('--author-date', '--author-date', [CompletionResultType]::ParameterName, 'Commit time as Unix seconds, for reproducible commits (default: now)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about what is happening (can be repeated)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about what is happening (can be repeated)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pach;remote;untrust-purges' {
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if pach was started in DIR')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR in the environment means never, for auto)')
+            [CompletionResult]::new('--author-name', '--author-name', [CompletionResultType]::ParameterName, 'Commit author name (default: git''s user.name, else the user name)')
+            [CompletionResult]::new('--author-email', '--author-email', [CompletionResultType]::ParameterName, 'Commit author email (default: git''s user.email, else user@host)')
+            [CompletionResult]::new('--author-date', '--author-date', [CompletionResultType]::ParameterName, 'Commit time as Unix seconds, for reproducible commits (default: now)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about what is happening (can be repeated)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about what is happening (can be repeated)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'pach;remote;set-url' {
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if pach was started in DIR')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR in the environment means never, for auto)')
@@ -638,6 +670,8 @@ Register-ArgumentCompleter -Native -CommandName 'pach' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List remotes')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a remote (its remote-tracking refs go too)')
             [CompletionResult]::new('rename', 'rename', [CompletionResultType]::ParameterValue, 'Rename a remote (its remote-tracking refs move too)')
+            [CompletionResult]::new('trust-purges', 'trust-purges', [CompletionResultType]::ParameterValue, 'Apply the purge records fetched from a remote (a clone trusts `origin`)')
+            [CompletionResult]::new('untrust-purges', 'untrust-purges', [CompletionResultType]::ParameterValue, 'Stop applying the purge records fetched from a remote (they are only reported)')
             [CompletionResult]::new('set-url', 'set-url', [CompletionResultType]::ParameterValue, 'Change the URL of a remote (checked as `remote add` checks it)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -652,6 +686,12 @@ Register-ArgumentCompleter -Native -CommandName 'pach' -ScriptBlock {
             break
         }
         'pach;remote;help;rename' {
+            break
+        }
+        'pach;remote;help;trust-purges' {
+            break
+        }
+        'pach;remote;help;untrust-purges' {
             break
         }
         'pach;remote;help;set-url' {
@@ -686,6 +726,7 @@ Register-ArgumentCompleter -Native -CommandName 'pach' -ScriptBlock {
             [CompletionResult]::new('--author-date', '--author-date', [CompletionResultType]::ParameterName, 'Commit time as Unix seconds, for reproducible commits (default: now)')
             [CompletionResult]::new('--prune', '--prune', [CompletionResultType]::ParameterName, 'Drop remote-tracking branches whose branch is gone from the remote')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Move local tags that the remote has at another commit')
+            [CompletionResult]::new('--purge-unpushed', '--purge-unpushed', [CompletionResultType]::ParameterName, 'Apply a trusted remote''s purge records even where a commit not pushed anywhere holds the only copy of the content')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the result as JSON')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
@@ -850,6 +891,8 @@ Register-ArgumentCompleter -Native -CommandName 'pach' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List remotes')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a remote (its remote-tracking refs go too)')
             [CompletionResult]::new('rename', 'rename', [CompletionResultType]::ParameterValue, 'Rename a remote (its remote-tracking refs move too)')
+            [CompletionResult]::new('trust-purges', 'trust-purges', [CompletionResultType]::ParameterValue, 'Apply the purge records fetched from a remote (a clone trusts `origin`)')
+            [CompletionResult]::new('untrust-purges', 'untrust-purges', [CompletionResultType]::ParameterValue, 'Stop applying the purge records fetched from a remote (they are only reported)')
             [CompletionResult]::new('set-url', 'set-url', [CompletionResultType]::ParameterValue, 'Change the URL of a remote (checked as `remote add` checks it)')
             break
         }
@@ -863,6 +906,12 @@ Register-ArgumentCompleter -Native -CommandName 'pach' -ScriptBlock {
             break
         }
         'pach;help;remote;rename' {
+            break
+        }
+        'pach;help;remote;trust-purges' {
+            break
+        }
+        'pach;help;remote;untrust-purges' {
             break
         }
         'pach;help;remote;set-url' {

@@ -229,6 +229,12 @@ _pach() {
             pach__subcmd__help__subcmd__remote,set-url)
                 cmd="pach__subcmd__help__subcmd__remote__subcmd__set__subcmd__url"
                 ;;
+            pach__subcmd__help__subcmd__remote,trust-purges)
+                cmd="pach__subcmd__help__subcmd__remote__subcmd__trust__subcmd__purges"
+                ;;
+            pach__subcmd__help__subcmd__remote,untrust-purges)
+                cmd="pach__subcmd__help__subcmd__remote__subcmd__untrust__subcmd__purges"
+                ;;
             pach__subcmd__remote,add)
                 cmd="pach__subcmd__remote__subcmd__add"
                 ;;
@@ -247,6 +253,12 @@ _pach() {
             pach__subcmd__remote,set-url)
                 cmd="pach__subcmd__remote__subcmd__set__subcmd__url"
                 ;;
+            pach__subcmd__remote,trust-purges)
+                cmd="pach__subcmd__remote__subcmd__trust__subcmd__purges"
+                ;;
+            pach__subcmd__remote,untrust-purges)
+                cmd="pach__subcmd__remote__subcmd__untrust__subcmd__purges"
+                ;;
             pach__subcmd__remote__subcmd__help,add)
                 cmd="pach__subcmd__remote__subcmd__help__subcmd__add"
                 ;;
@@ -264,6 +276,12 @@ _pach() {
                 ;;
             pach__subcmd__remote__subcmd__help,set-url)
                 cmd="pach__subcmd__remote__subcmd__help__subcmd__set__subcmd__url"
+                ;;
+            pach__subcmd__remote__subcmd__help,trust-purges)
+                cmd="pach__subcmd__remote__subcmd__help__subcmd__trust__subcmd__purges"
+                ;;
+            pach__subcmd__remote__subcmd__help,untrust-purges)
+                cmd="pach__subcmd__remote__subcmd__help__subcmd__untrust__subcmd__purges"
                 ;;
             *)
                 ;;
@@ -628,7 +646,7 @@ _pach() {
             return 0
             ;;
         pach__subcmd__fetch)
-            opts="-q -v -C -h --prune --force --json --quiet --verbose --color --author-name --author-email --author-date --help"
+            opts="-q -v -C -h --prune --force --purge-unpushed --json --quiet --verbose --color --author-name --author-email --author-date --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1096,7 +1114,7 @@ _pach() {
             return 0
             ;;
         pach__subcmd__help__subcmd__remote)
-            opts="add list remove rename set-url"
+            opts="add list remove rename trust-purges untrust-purges set-url"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1166,6 +1184,34 @@ _pach() {
             return 0
             ;;
         pach__subcmd__help__subcmd__remote__subcmd__set__subcmd__url)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pach__subcmd__help__subcmd__remote__subcmd__trust__subcmd__purges)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pach__subcmd__help__subcmd__remote__subcmd__untrust__subcmd__purges)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1604,13 +1650,17 @@ _pach() {
             return 0
             ;;
         pach__subcmd__purge)
-            opts="-q -v -C -h --reason --yes --dry-run --derived --rerun --list --json --quiet --verbose --color --author-name --author-email --author-date --help"
+            opts="-q -v -C -h --reason --yes --dry-run --derived --rerun --list --remote --all-remotes --json --quiet --verbose --color --author-name --author-email --author-date --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --remote)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1718,7 +1768,7 @@ _pach() {
             return 0
             ;;
         pach__subcmd__remote)
-            opts="-q -v -C -h --quiet --verbose --color --author-name --author-email --author-date --help add list remove rename set-url help"
+            opts="-q -v -C -h --quiet --verbose --color --author-name --author-email --author-date --help add list remove rename trust-purges untrust-purges set-url help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1794,7 +1844,7 @@ _pach() {
             return 0
             ;;
         pach__subcmd__remote__subcmd__help)
-            opts="add list remove rename set-url help"
+            opts="add list remove rename trust-purges untrust-purges set-url help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1878,6 +1928,34 @@ _pach() {
             return 0
             ;;
         pach__subcmd__remote__subcmd__help__subcmd__set__subcmd__url)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pach__subcmd__remote__subcmd__help__subcmd__trust__subcmd__purges)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pach__subcmd__remote__subcmd__help__subcmd__untrust__subcmd__purges)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1995,6 +2073,74 @@ _pach() {
             ;;
         pach__subcmd__remote__subcmd__set__subcmd__url)
             opts="-q -v -C -h --json --quiet --verbose --color --author-name --author-email --author-date --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --author-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --author-email)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --author-date)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pach__subcmd__remote__subcmd__trust__subcmd__purges)
+            opts="-q -v -C -h --quiet --verbose --color --author-name --author-email --author-date --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --author-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --author-email)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --author-date)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pach__subcmd__remote__subcmd__untrust__subcmd__purges)
+            opts="-q -v -C -h --quiet --verbose --color --author-name --author-email --author-date --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

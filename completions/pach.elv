@@ -474,6 +474,7 @@ set edit:completion:arg-completer[pach] = {|@words|
         }
         &'pach;purge'= {
             cand --reason 'Why the content is purged (kept in the purge record)'
+            cand --remote 'With --yes, also upload the purge record to remote NAME and erase the bytes there (can be repeated)'
             cand -C 'Run as if pach was started in DIR'
             cand --color 'When to colour output (NO_COLOR in the environment means never, for auto)'
             cand --author-name 'Commit author name (default: git''s user.name, else the user name)'
@@ -484,6 +485,7 @@ set edit:completion:arg-completer[pach] = {|@words|
             cand --derived 'Purge every output derived from the content too (transitively: an aggregate can carry erased data) and the logs of the runs that read it'
             cand --rerun 'Then commit on the current branch without the purged content (deleting its working-tree copies, keeping those with local changes) and run the stale stages'
             cand --list 'List every purge with its record'
+            cand --all-remotes 'With --yes, do what --remote does on every remote'
             cand --json 'Print the report (or the list) as JSON'
             cand -q 'Print nothing but results and errors'
             cand --quiet 'Print nothing but results and errors'
@@ -521,6 +523,8 @@ set edit:completion:arg-completer[pach] = {|@words|
             cand list 'List remotes'
             cand remove 'Remove a remote (its remote-tracking refs go too)'
             cand rename 'Rename a remote (its remote-tracking refs move too)'
+            cand trust-purges 'Apply the purge records fetched from a remote (a clone trusts `origin`)'
+            cand untrust-purges 'Stop applying the purge records fetched from a remote (they are only reported)'
             cand set-url 'Change the URL of a remote (checked as `remote add` checks it)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -582,6 +586,32 @@ set edit:completion:arg-completer[pach] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'pach;remote;trust-purges'= {
+            cand -C 'Run as if pach was started in DIR'
+            cand --color 'When to colour output (NO_COLOR in the environment means never, for auto)'
+            cand --author-name 'Commit author name (default: git''s user.name, else the user name)'
+            cand --author-email 'Commit author email (default: git''s user.email, else user@host)'
+            cand --author-date 'Commit time as Unix seconds, for reproducible commits (default: now)'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Print more about what is happening (can be repeated)'
+            cand --verbose 'Print more about what is happening (can be repeated)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pach;remote;untrust-purges'= {
+            cand -C 'Run as if pach was started in DIR'
+            cand --color 'When to colour output (NO_COLOR in the environment means never, for auto)'
+            cand --author-name 'Commit author name (default: git''s user.name, else the user name)'
+            cand --author-email 'Commit author email (default: git''s user.email, else user@host)'
+            cand --author-date 'Commit time as Unix seconds, for reproducible commits (default: now)'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Print more about what is happening (can be repeated)'
+            cand --verbose 'Print more about what is happening (can be repeated)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'pach;remote;set-url'= {
             cand -C 'Run as if pach was started in DIR'
             cand --color 'When to colour output (NO_COLOR in the environment means never, for auto)'
@@ -601,6 +631,8 @@ set edit:completion:arg-completer[pach] = {|@words|
             cand list 'List remotes'
             cand remove 'Remove a remote (its remote-tracking refs go too)'
             cand rename 'Rename a remote (its remote-tracking refs move too)'
+            cand trust-purges 'Apply the purge records fetched from a remote (a clone trusts `origin`)'
+            cand untrust-purges 'Stop applying the purge records fetched from a remote (they are only reported)'
             cand set-url 'Change the URL of a remote (checked as `remote add` checks it)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -611,6 +643,10 @@ set edit:completion:arg-completer[pach] = {|@words|
         &'pach;remote;help;remove'= {
         }
         &'pach;remote;help;rename'= {
+        }
+        &'pach;remote;help;trust-purges'= {
+        }
+        &'pach;remote;help;untrust-purges'= {
         }
         &'pach;remote;help;set-url'= {
         }
@@ -641,6 +677,7 @@ set edit:completion:arg-completer[pach] = {|@words|
             cand --author-date 'Commit time as Unix seconds, for reproducible commits (default: now)'
             cand --prune 'Drop remote-tracking branches whose branch is gone from the remote'
             cand --force 'Move local tags that the remote has at another commit'
+            cand --purge-unpushed 'Apply a trusted remote''s purge records even where a commit not pushed anywhere holds the only copy of the content'
             cand --json 'Print the result as JSON'
             cand -q 'Print nothing but results and errors'
             cand --quiet 'Print nothing but results and errors'
@@ -774,6 +811,8 @@ set edit:completion:arg-completer[pach] = {|@words|
             cand list 'List remotes'
             cand remove 'Remove a remote (its remote-tracking refs go too)'
             cand rename 'Rename a remote (its remote-tracking refs move too)'
+            cand trust-purges 'Apply the purge records fetched from a remote (a clone trusts `origin`)'
+            cand untrust-purges 'Stop applying the purge records fetched from a remote (they are only reported)'
             cand set-url 'Change the URL of a remote (checked as `remote add` checks it)'
         }
         &'pach;help;remote;add'= {
@@ -783,6 +822,10 @@ set edit:completion:arg-completer[pach] = {|@words|
         &'pach;help;remote;remove'= {
         }
         &'pach;help;remote;rename'= {
+        }
+        &'pach;help;remote;trust-purges'= {
+        }
+        &'pach;help;remote;untrust-purges'= {
         }
         &'pach;help;remote;set-url'= {
         }

@@ -398,6 +398,7 @@ complete -c pach -n "__fish_pach_using_subcommand gc" -s q -l quiet -d 'Print no
 complete -c pach -n "__fish_pach_using_subcommand gc" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
 complete -c pach -n "__fish_pach_using_subcommand gc" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pach -n "__fish_pach_using_subcommand purge" -l reason -d 'Why the content is purged (kept in the purge record)' -r
+complete -c pach -n "__fish_pach_using_subcommand purge" -l remote -d 'With --yes, also upload the purge record to remote NAME and erase the bytes there (can be repeated)' -r
 complete -c pach -n "__fish_pach_using_subcommand purge" -s C -d 'Run as if pach was started in DIR' -r -F
 complete -c pach -n "__fish_pach_using_subcommand purge" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
 always\t''
@@ -410,6 +411,7 @@ complete -c pach -n "__fish_pach_using_subcommand purge" -l dry-run -d 'Only pri
 complete -c pach -n "__fish_pach_using_subcommand purge" -l derived -d 'Purge every output derived from the content too (transitively: an aggregate can carry erased data) and the logs of the runs that read it'
 complete -c pach -n "__fish_pach_using_subcommand purge" -l rerun -d 'Then commit on the current branch without the purged content (deleting its working-tree copies, keeping those with local changes) and run the stale stages'
 complete -c pach -n "__fish_pach_using_subcommand purge" -l list -d 'List every purge with its record'
+complete -c pach -n "__fish_pach_using_subcommand purge" -l all-remotes -d 'With --yes, do what --remote does on every remote'
 complete -c pach -n "__fish_pach_using_subcommand purge" -l json -d 'Print the report (or the list) as JSON'
 complete -c pach -n "__fish_pach_using_subcommand purge" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c pach -n "__fish_pach_using_subcommand purge" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
@@ -424,22 +426,24 @@ complete -c pach -n "__fish_pach_using_subcommand completions" -l author-date -d
 complete -c pach -n "__fish_pach_using_subcommand completions" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c pach -n "__fish_pach_using_subcommand completions" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
 complete -c pach -n "__fish_pach_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename set-url help" -s C -d 'Run as if pach was started in DIR' -r -F
-complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename set-url help" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
+complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename trust-purges untrust-purges set-url help" -s C -d 'Run as if pach was started in DIR' -r -F
+complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename trust-purges untrust-purges set-url help" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename set-url help" -l author-name -d 'Commit author name (default: git\'s user.name, else the user name)' -r
-complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename set-url help" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
-complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename set-url help" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
-complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename set-url help" -s q -l quiet -d 'Print nothing but results and errors'
-complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename set-url help" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
-complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename set-url help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename set-url help" -f -a "add" -d 'Add a remote'
-complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename set-url help" -f -a "list" -d 'List remotes'
-complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename set-url help" -f -a "remove" -d 'Remove a remote (its remote-tracking refs go too)'
-complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename set-url help" -f -a "rename" -d 'Rename a remote (its remote-tracking refs move too)'
-complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename set-url help" -f -a "set-url" -d 'Change the URL of a remote (checked as `remote add` checks it)'
-complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename set-url help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename trust-purges untrust-purges set-url help" -l author-name -d 'Commit author name (default: git\'s user.name, else the user name)' -r
+complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename trust-purges untrust-purges set-url help" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
+complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename trust-purges untrust-purges set-url help" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
+complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename trust-purges untrust-purges set-url help" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename trust-purges untrust-purges set-url help" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
+complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename trust-purges untrust-purges set-url help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename trust-purges untrust-purges set-url help" -f -a "add" -d 'Add a remote'
+complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename trust-purges untrust-purges set-url help" -f -a "list" -d 'List remotes'
+complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename trust-purges untrust-purges set-url help" -f -a "remove" -d 'Remove a remote (its remote-tracking refs go too)'
+complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename trust-purges untrust-purges set-url help" -f -a "rename" -d 'Rename a remote (its remote-tracking refs move too)'
+complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename trust-purges untrust-purges set-url help" -f -a "trust-purges" -d 'Apply the purge records fetched from a remote (a clone trusts `origin`)'
+complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename trust-purges untrust-purges set-url help" -f -a "untrust-purges" -d 'Stop applying the purge records fetched from a remote (they are only reported)'
+complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename trust-purges untrust-purges set-url help" -f -a "set-url" -d 'Change the URL of a remote (checked as `remote add` checks it)'
+complete -c pach -n "__fish_pach_using_subcommand remote; and not __fish_seen_subcommand_from add list remove rename trust-purges untrust-purges set-url help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from add" -l endpoint -d 'S3 endpoint URL (e.g. http://127.0.0.1:9000)' -r
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from add" -l region -d 'S3 region' -r
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from add" -s C -d 'Run as if pach was started in DIR' -r -F
@@ -486,6 +490,26 @@ complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcom
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from rename" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from rename" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from rename" -s h -l help -d 'Print help'
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from trust-purges" -s C -d 'Run as if pach was started in DIR' -r -F
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from trust-purges" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from trust-purges" -l author-name -d 'Commit author name (default: git\'s user.name, else the user name)' -r
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from trust-purges" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from trust-purges" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from trust-purges" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from trust-purges" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from trust-purges" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from untrust-purges" -s C -d 'Run as if pach was started in DIR' -r -F
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from untrust-purges" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from untrust-purges" -l author-name -d 'Commit author name (default: git\'s user.name, else the user name)' -r
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from untrust-purges" -l author-email -d 'Commit author email (default: git\'s user.email, else user@host)' -r
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from untrust-purges" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from untrust-purges" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from untrust-purges" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from untrust-purges" -s h -l help -d 'Print help'
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from set-url" -s C -d 'Run as if pach was started in DIR' -r -F
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from set-url" -l color -d 'When to colour output (NO_COLOR in the environment means never, for auto)' -r -f -a "auto\t''
 always\t''
@@ -501,6 +525,8 @@ complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcom
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from help" -f -a "list" -d 'List remotes'
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a remote (its remote-tracking refs go too)'
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from help" -f -a "rename" -d 'Rename a remote (its remote-tracking refs move too)'
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from help" -f -a "trust-purges" -d 'Apply the purge records fetched from a remote (a clone trusts `origin`)'
+complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from help" -f -a "untrust-purges" -d 'Stop applying the purge records fetched from a remote (they are only reported)'
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from help" -f -a "set-url" -d 'Change the URL of a remote (checked as `remote add` checks it)'
 complete -c pach -n "__fish_pach_using_subcommand remote; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pach -n "__fish_pach_using_subcommand push" -l delete -d 'Delete BRANCH on the remote (`refs/tags/X` deletes tag X)' -r
@@ -526,6 +552,7 @@ complete -c pach -n "__fish_pach_using_subcommand fetch" -l author-email -d 'Com
 complete -c pach -n "__fish_pach_using_subcommand fetch" -l author-date -d 'Commit time as Unix seconds, for reproducible commits (default: now)' -r
 complete -c pach -n "__fish_pach_using_subcommand fetch" -l prune -d 'Drop remote-tracking branches whose branch is gone from the remote'
 complete -c pach -n "__fish_pach_using_subcommand fetch" -l force -d 'Move local tags that the remote has at another commit'
+complete -c pach -n "__fish_pach_using_subcommand fetch" -l purge-unpushed -d 'Apply a trusted remote\'s purge records even where a commit not pushed anywhere holds the only copy of the content'
 complete -c pach -n "__fish_pach_using_subcommand fetch" -l json -d 'Print the result as JSON'
 complete -c pach -n "__fish_pach_using_subcommand fetch" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c pach -n "__fish_pach_using_subcommand fetch" -s v -l verbose -d 'Print more about what is happening (can be repeated)'
@@ -592,4 +619,6 @@ complete -c pach -n "__fish_pach_using_subcommand help; and __fish_seen_subcomma
 complete -c pach -n "__fish_pach_using_subcommand help; and __fish_seen_subcommand_from remote" -f -a "list" -d 'List remotes'
 complete -c pach -n "__fish_pach_using_subcommand help; and __fish_seen_subcommand_from remote" -f -a "remove" -d 'Remove a remote (its remote-tracking refs go too)'
 complete -c pach -n "__fish_pach_using_subcommand help; and __fish_seen_subcommand_from remote" -f -a "rename" -d 'Rename a remote (its remote-tracking refs move too)'
+complete -c pach -n "__fish_pach_using_subcommand help; and __fish_seen_subcommand_from remote" -f -a "trust-purges" -d 'Apply the purge records fetched from a remote (a clone trusts `origin`)'
+complete -c pach -n "__fish_pach_using_subcommand help; and __fish_seen_subcommand_from remote" -f -a "untrust-purges" -d 'Stop applying the purge records fetched from a remote (they are only reported)'
 complete -c pach -n "__fish_pach_using_subcommand help; and __fish_seen_subcommand_from remote" -f -a "set-url" -d 'Change the URL of a remote (checked as `remote add` checks it)'

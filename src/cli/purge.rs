@@ -52,6 +52,13 @@ pub struct PurgeArgs {
     /// List every purge with its record
     #[arg(long)]
     list: bool,
+    /// With --yes, also upload the purge record to remote NAME and erase the bytes there
+    /// (can be repeated)
+    #[arg(long, value_name = "NAME", conflicts_with = "list")]
+    remote: Vec<String>,
+    /// With --yes, do what --remote does on every remote
+    #[arg(long, conflicts_with_all = ["list", "remote"])]
+    all_remotes: bool,
     /// Print the report (or the list) as JSON
     #[arg(long)]
     json: bool,
@@ -81,10 +88,11 @@ pub fn run(cx: &Context, a: &PurgeArgs) -> Result<()> {
             reason: "say why the content is purged".into(),
         });
     }
+    let remotes = crate::ops::remote_purge::remotes(&repo, &a.remote, a.all_remotes)?;
     let out = crate::ops::purge::purge(&mut repo, &opts)?;
-    if a.json {
+    if a.json && remotes.is_empty() {
         cx.ui.json(&out)?;
-    } else {
+    } else if !a.json {
         report(cx, &out)?;
     }
     if !a.derived && !out.impact.derived.is_empty() {
@@ -105,6 +113,27 @@ pub fn run(cx: &Context, a: &PurgeArgs) -> Result<()> {
         )?;
         cx.ui.notices(&repo.take_notices());
         rerun_done(cx, &r)?;
+    }
+    if !a.yes {
+        return Ok(());
+    }
+    let p = cx.ui.progress(a.json);
+    let mut on_remotes = Vec::new();
+    for name in &remotes {
+        let r = crate::ops::remote_purge::purge_remote(&repo, name, &*p)?;
+        if !a.json {
+            cx.ui.note(format!(
+                "remote `{name}`: {} record(s) uploaded, {} pack(s) rewritten ({} object(s) \
+                 repacked), {} file(s) deleted",
+                r.records, r.packs, r.repacked, r.files
+            ));
+        }
+        on_remotes.push(r);
+    }
+    if a.json && !remotes.is_empty() {
+        let mut v = serde_json::to_value(&out).unwrap_or_default();
+        v["remotes"] = serde_json::to_value(&on_remotes).unwrap_or_default();
+        cx.ui.json(&v)?;
     }
     Ok(())
 }

@@ -1,4 +1,5 @@
-//! `pach remote`, `pach push`, `pach fetch`, `pach pull` and `pach clone`.
+//! `pach remote` (with `trust-purges`), `pach push`, `pach fetch`, `pach pull` and
+//! `pach clone`, and what a fetch did with the remote's purge records.
 //!
 //! Each command parses its arguments, calls one operation in `ops` and reports its outcome.
 
@@ -69,6 +70,19 @@ enum RemoteAction {
         #[arg(long)]
         json: bool,
     },
+    /// Apply the purge records fetched from a remote (a clone trusts `origin`)
+    ///
+    /// A fetched purge record from a trusted remote erases the bytes it names here, as
+    /// `pach purge --yes` would; from other remotes it is only reported.
+    TrustPurges {
+        /// Name of the remote
+        name: String,
+    },
+    /// Stop applying the purge records fetched from a remote (they are only reported)
+    UntrustPurges {
+        /// Name of the remote
+        name: String,
+    },
     /// Change the URL of a remote (checked as `remote add` checks it)
     SetUrl {
         /// Name of the remote
@@ -131,6 +145,10 @@ pub struct FetchArgs {
     /// Move local tags that the remote has at another commit
     #[arg(long)]
     force: bool,
+    /// Apply a trusted remote's purge records even where a commit not pushed anywhere
+    /// holds the only copy of the content
+    #[arg(long)]
+    purge_unpushed: bool,
     /// Print the result as JSON
     #[arg(long)]
     json: bool,
@@ -212,10 +230,17 @@ pub fn remote(cx: &Context, args: &RemoteArgs) -> Result<()> {
                 return cx.ui.json(&rows);
             }
             for r in rows {
-                cx.ui.line(format!("{}\t{}", r.name, r.url))?;
+                let trust = if r.trust_purges {
+                    "\t(trusts purges)"
+                } else {
+                    ""
+                };
+                cx.ui.line(format!("{}\t{}{trust}", r.name, r.url))?;
             }
             Ok(())
         }
+        RemoteAction::TrustPurges { name } => trust(cx, name, true),
+        RemoteAction::UntrustPurges { name } => trust(cx, name, false),
         RemoteAction::Remove { name, json } => {
             let mut repo = cx.repo(Access::Write)?;
             ops::remotes::remove(&mut repo, name)?;
@@ -320,6 +345,7 @@ pub fn fetch(cx: &Context, args: &FetchArgs) -> Result<()> {
         args.remote.as_deref(),
         args.force,
         args.prune,
+        args.purge_unpushed,
         &*p,
     )?;
     if args.json {
@@ -361,6 +387,7 @@ fn report_fetch(cx: &Context, out: &FetchOutcome) {
         out.objects,
         human_bytes(out.bytes)
     ));
+    report_fetched(cx, &out.remote, &out.purges);
 }
 
 pub fn pull(cx: &Context, args: &PullArgs) -> Result<()> {
@@ -392,6 +419,7 @@ fn report_pull(cx: &Context, out: &PullOutcome, json: bool) -> Result<()> {
     if json {
         return cx.ui.json(out);
     }
+    report_fetched(cx, &out.fetch.remote, &out.fetch.purges);
     let (b, remote) = (&out.branch, &out.fetch.remote);
     match out.result {
         "up-to-date" if out.written > 0 => cx.ui.note(format!(
@@ -456,6 +484,7 @@ pub fn clone(cx: &Context, args: &CloneArgs) -> Result<()> {
     if args.json {
         return cx.ui.json(&out.pull);
     }
+    report_fetched(cx, "origin", &out.pull.fetch.purges);
     cx.ui.note(format!(
         "cloned `{}` into {} ({} at {}, {} file(s), {})",
         out.url,
@@ -466,4 +495,50 @@ pub fn clone(cx: &Context, args: &CloneArgs) -> Result<()> {
         human_bytes(out.pull.fetch.bytes)
     ));
     Ok(())
+}
+
+/// `pach remote trust-purges NAME` (`trust`) or `untrust-purges NAME`.
+fn trust(cx: &Context, name: &str, trust: bool) -> Result<()> {
+    let mut repo = cx.repo(Access::Write)?;
+    ops::purge_sync::set_trust(&mut repo, name, trust)?;
+    cx.ui.note(if trust {
+        format!("purge records fetched from `{name}` will be applied here")
+    } else {
+        format!("purge records fetched from `{name}` will only be reported")
+    });
+    Ok(())
+}
+
+/// Reports the purge records a fetch applied, held back or ignored.
+fn report_fetched(cx: &Context, remote: &str, out: &ops::purge_sync::FetchedPurges) {
+    for id in &out.applied {
+        cx.ui
+            .note(format!("applied purge {} from `{remote}`", id.short()));
+    }
+    if !out.applied.is_empty() {
+        cx.ui.note(format!(
+            "erased {} purged object(s) ({} file(s), {})",
+            out.erased.objects,
+            out.erased.files,
+            human_bytes(out.erased.bytes)
+        ));
+    }
+    for h in &out.held {
+        cx.ui.warn(format!(
+            "purge {} from `{remote}` not applied: object {} ({}) is in commit {}, which no \
+             remote-tracking branch holds (its only copy may be here); `pach fetch {remote} \
+             --purge-unpushed` erases it anyway",
+            h.purge.short(),
+            h.object,
+            h.path,
+            h.commit.short()
+        ));
+    }
+    if !out.untrusted.is_empty() {
+        cx.ui.warn(format!(
+            "`{remote}` has {} purge record(s) not applied here: it is not trusted with \
+             purges (`pach remote trust-purges {remote}` applies them at the next fetch)",
+            out.untrusted.len()
+        ));
+    }
 }

@@ -107,6 +107,8 @@ fn clone_into(
 ) -> Result<(String, PullOutcome, Vec<Notice>)> {
     let (mut repo, _) = Repo::init(dir)?;
     repo.add_remote_config("origin", url, None, None)?;
+    // The remote a project was cloned from is trusted with purges (docs/PURGE.md).
+    repo.set_remote_trust_config("origin", true)?;
     let spec = Spec {
         name: "origin".into(),
         url: url.into(),

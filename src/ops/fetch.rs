@@ -56,6 +56,9 @@ pub struct FetchOptions {
     /// Drop remote-tracking refs whose branch is gone from the remote (only when all
     /// branches are fetched).
     pub prune: bool,
+    /// Apply a trusted remote's purge records even where an unpushed local commit holds
+    /// the only copy of the content (`--purge-unpushed`).
+    pub purge_unpushed: bool,
 }
 
 /// What `pach fetch` did.
@@ -70,6 +73,8 @@ pub struct FetchOutcome {
     pub commits: usize,
     pub objects: usize,
     pub bytes: u64,
+    /// The remote's purge records that were not here, and what became of them.
+    pub purges: super::purge_sync::FetchedPurges,
 }
 
 /// Objects read during a fetch, before they are stored.
@@ -91,6 +96,7 @@ pub fn fetch(
     remote: Option<&str>,
     force: bool,
     prune: bool,
+    purge_unpushed: bool,
     p: &dyn Progress,
 ) -> Result<FetchOutcome> {
     let spec = spec(repo, remote)?;
@@ -99,6 +105,7 @@ pub fn fetch(
         tags: true,
         force,
         prune,
+        purge_unpushed,
     };
     fetch_from(repo, &spec.name, &*backend, None, None, opts, p)
 }
@@ -116,6 +123,9 @@ pub fn fetch_from(
     p: &dyn Progress,
 ) -> Result<FetchOutcome> {
     super::chunk_sync::layout(remote, backend)?;
+    // The remote's purge records first: the objects they name are never downloaded.
+    let new_purges = super::purge_sync::read_new(repo, remote, backend)?;
+    let remote_purged = super::purge_sync::objects_of(&new_purges);
     let mut tips = backend.branches()?;
     if let Some(want) = branches {
         for b in want {
@@ -166,7 +176,9 @@ pub fn fetch_from(
     let purges = repo.purges()?;
     let mut blobs: Vec<(ObjectId, u64)> = wanted
         .iter()
-        .filter(|(id, _)| !repo.store().contains(id) && !purges.contains(id))
+        .filter(|(id, _)| {
+            !repo.store().contains(id) && !purges.contains(id) && !remote_purged.contains(id)
+        })
         .copied()
         .collect();
     let mut out = FetchOutcome {
@@ -217,6 +229,7 @@ pub fn fetch_from(
     let prune = opts.prune && branches.is_none();
     let refs = plan_refs(repo, remote, &tips, &tags, opts.force, prune, &mut out)?;
     index_fetched(repo, remote, &refs, &f, &wanted)?;
+    out.purges = super::purge_sync::apply(repo, remote, new_purges, opts.purge_unpushed)?;
     Ok(out)
 }
 

@@ -265,7 +265,7 @@ fn structured_kind(repo: &Repo, id: &ObjectId) -> Option<&'static str> {
 
 /// Finds every commit, ref, path and index entry holding `ids`, and every output derived
 /// from them.
-fn impact(repo: &Repo, ids: &HashSet<ObjectId>) -> Result<Impact> {
+pub(crate) fn impact(repo: &Repo, ids: &HashSet<ObjectId>) -> Result<Impact> {
     let mut roots: Vec<(String, ObjectId)> = Vec::new();
     for (kind, prefix) in [
         (RefKind::Branch, "refs/heads/"),

@@ -87,6 +87,9 @@ pub fn check(
         &mut problems,
     )?
     .len();
+    // Erased on purpose (a purge record here or on the remote names it): not a problem.
+    let purged = super::purge_sync::purged_anywhere(repo, remote, backend)?;
+    problems.retain(|pr| pr.kind != "missing" || !pr.id.is_some_and(|id| purged.contains(&id)));
     let mut out = RemoteFsckOutcome {
         remote: remote.into(),
         objects: listed.len() + indexes.len(),

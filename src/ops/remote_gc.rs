@@ -48,13 +48,13 @@ pub struct RemoteGcOutcome {
 }
 
 /// One pack as its index says: its size and its objects (id, length).
-struct Pack {
-    size: u64,
-    objects: Vec<(ObjectId, u64)>,
+pub(crate) struct Pack {
+    pub size: u64,
+    pub objects: Vec<(ObjectId, u64)>,
 }
 
 /// Every pack an index names (the first index naming a pack describes it).
-fn packs_of(indexes: &[IndexFile]) -> HashMap<ObjectId, Pack> {
+pub(crate) fn packs_of(indexes: &[IndexFile]) -> HashMap<ObjectId, Pack> {
     let mut out: HashMap<ObjectId, Pack> = HashMap::new();
     for f in indexes {
         let fresh: Vec<usize> = (0..f.index.packs.len())
@@ -121,6 +121,9 @@ pub fn collect(
         &mut problems,
     )?;
     drop(listed);
+    // A purged object is missing on purpose.
+    let purged = super::purge_sync::purged_anywhere(repo, remote, backend)?;
+    problems.retain(|pr| !pr.id.is_some_and(|id| purged.contains(&id)));
     if let Some(first) = problems.first() {
         return Err(RemoteError::Store {
             remote: remote.into(),
@@ -401,7 +404,7 @@ impl Gc<'_> {
 
 /// Adds the segments and chunks of chunked files `ids` (their indexes read from the remote)
 /// to `reachable`.
-fn add_pieces(
+pub(crate) fn add_pieces(
     remote: &str,
     backend: &dyn Backend,
     ids: &[ObjectId],
@@ -431,7 +434,7 @@ fn add_pieces(
 
 /// Copies reachable objects out of packs being condemned into new packs, a pack's worth at
 /// a time (read and verified through the remote, staged in the local store's `tmp/`).
-fn copy_into_new_packs(
+pub(crate) fn copy_into_new_packs(
     repo: &crate::repo::Repo,
     backend: &dyn Backend,
     objs: &[(ObjectId, u64)],

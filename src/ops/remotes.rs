@@ -15,6 +15,8 @@ use crate::store::{ObjectId, Structured};
 pub struct RemoteRow {
     pub name: String,
     pub url: String,
+    /// Whether purge records fetched from it are applied (`pach remote trust-purges`).
+    pub trust_purges: bool,
 }
 
 /// Returns the spec of remote `name` (default: origin, or the only remote).
@@ -28,11 +30,11 @@ pub fn spec(repo: &Repo, name: Option<&str>) -> Result<Spec> {
     let r = remotes
         .get(&name)
         .ok_or_else(|| RemoteError::Unknown { name: name.clone() })?;
-    if let Some(layout) = r.layout.filter(|l| !(3..=remote::LAYOUT).contains(l)) {
+    if let Some(layout) = r.layout.filter(|l| !(3..=remote::PACK_LAYOUT).contains(l)) {
         return Err(RemoteError::BadLayout {
             remote: name,
             layout,
-            supported: remote::LAYOUT,
+            supported: remote::PACK_LAYOUT,
         }
         .into());
     }
@@ -105,6 +107,7 @@ pub fn list(repo: &Repo) -> Vec<RemoteRow> {
         .map(|(n, r)| RemoteRow {
             name: n.clone(),
             url: r.url.clone(),
+            trust_purges: r.trust_purges == Some(true),
         })
         .collect()
 }

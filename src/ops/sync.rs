@@ -143,6 +143,8 @@ pub fn push_to(
     let current = backend.read_ref(space, name)?;
     let mut out = PushOutcome::new(remote, space, name, local, current.as_ref().map(|c| c.0));
     if out.up_to_date {
+        // Still the purge records the remote lacks.
+        super::purge_sync::for_push(repo, remote, backend)?;
         return Ok(out);
     }
     if let Some(theirs) = out.old {
@@ -198,6 +200,9 @@ pub(crate) fn send(
     known: Option<ObjectId>,
     p: &dyn Progress,
 ) -> Result<(usize, u64)> {
+    // Purge records go up first; an object a record here or on the remote names never
+    // does (a clone that has not heard of a purge does not put the bytes back).
+    let (purged, _) = super::purge_sync::for_push(repo, remote, backend)?;
     let layout = super::chunk_sync::layout(remote, backend)?;
     let mut have = super::chunk_sync::remote_have(repo, backend, known)?;
     // One plan for all tips: an object two need goes up once, commits oldest first.
@@ -208,11 +213,8 @@ pub(crate) fn send(
         commits.extend(c);
         need.extend(x);
     }
-    // A purged object's bytes never go up (they are gone here; the remote keeps whatever
-    // copy it has, until remote purges exist).
-    let purges = repo.purges()?;
-    if !purges.is_empty() {
-        need.retain(|id| !purges.contains(id));
+    if !purged.is_empty() {
+        need.retain(|id| !purged.contains(id));
     }
     let (others, mut files) = super::chunk_sync::expand(repo, need, &have)?;
     let writes = backend.writes_layout();

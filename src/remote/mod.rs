@@ -105,6 +105,12 @@ pub enum Error {
         id: ObjectId,
         reason: String,
     },
+    #[error("remote `{remote}`: the purge record {id} is bad: {reason}; it was not applied")]
+    BadPurge {
+        remote: String,
+        id: ObjectId,
+        reason: String,
+    },
     #[error("remote `{remote}`: ref `{name}` holds `{value}`, not a commit id")]
     BadRef {
         remote: String,
@@ -471,7 +477,7 @@ pub fn open(spec: &Spec, base: &Path) -> Result<Box<dyn Backend>, Error> {
             Box::new(s3::S3Remote::new(&spec.name, &bucket, &prefix, &spec.s3)?)
         }
     };
-    let writes = spec.layout.unwrap_or(LAYOUT);
+    let writes = spec.layout.unwrap_or(PACK_LAYOUT);
     Ok(Box::new(packed::Packed::new(&spec.name, transport, writes)))
 }
 
@@ -499,10 +505,16 @@ pub fn parse_ref(remote: &str, name: &str, text: &[u8]) -> Result<ObjectId, Erro
     })
 }
 
-/// The layout this pach writes: 3 adds chunked files (`chunked/`), 4 packs (`packs/`), 5
-/// one multi-pack index per push instead of one index per pack ([`midx`]). Recorded in
-/// the [`MARKER`] file of every remote a chunked file or a pack was pushed to.
-pub const LAYOUT: u32 = 5;
+/// The newest layout this pach reads and writes: 3 adds chunked files (`chunked/`), 4 packs
+/// (`packs/`), 5 one multi-pack index per push instead of one index per pack ([`midx`]), 6
+/// purge records (`purges/<purge id>`). Recorded in the [`MARKER`] file of every remote a
+/// chunked file, a pack or a purge record was pushed to.
+pub const LAYOUT: u32 = 6;
+/// The newest layout a push of objects writes (packs with multi-pack indexes); only a purge
+/// record makes a remote [`LAYOUT`] 6.
+pub const PACK_LAYOUT: u32 = 5;
+/// The layout that adds purge records.
+pub const PURGE_LAYOUT: u32 = 6;
 /// The marker file (key) at a remote's root: `pach-remote <layout>\n`.
 pub const MARKER: &str = "pach-remote";
 
@@ -514,6 +526,11 @@ pub fn parse_marker(text: &[u8]) -> Option<u32> {
         .strip_prefix("pach-remote ")?
         .parse()
         .ok()
+}
+
+/// Returns the relative key of a purge record: `purges/<purge id>`.
+pub fn purge_key(id: &ObjectId) -> String {
+    format!("purges/{}", id.hex())
 }
 
 /// Returns the relative key of a chunk index: `chunked/ab/cdef…`.

@@ -63,6 +63,9 @@ pub struct RemoteConfig {
     /// The layout pushes write: 3 keeps objects loose (for pach before packs), 4 packs with
     /// an index per pack, 5 (the default) packs with one index per push.
     pub layout: Option<u32>,
+    /// Apply the purge records fetched from this remote (erasing the bytes they name here).
+    /// `pach clone` sets it for `origin`; `pach remote trust-purges` for others.
+    pub trust_purges: Option<bool>,
 }
 
 impl Config {
@@ -166,6 +169,20 @@ impl Repo {
         let path = self.pach_dir().join(CONFIG_FILE);
         edit(&path, |doc| {
             remote_table(doc, name)?.insert("url", value(url));
+            Ok(())
+        })?;
+        self.config = Config::load(&path)?;
+        Ok(())
+    }
+}
+
+impl Repo {
+    /// Sets `trust_purges` of `[remote.<name>]` in the config file, keeping everything else
+    /// as written, and reloads the config.
+    pub fn set_remote_trust_config(&mut self, name: &str, trust: bool) -> Result<()> {
+        let path = self.pach_dir().join(CONFIG_FILE);
+        edit(&path, |doc| {
+            remote_table(doc, name)?.insert("trust_purges", value(trust));
             Ok(())
         })?;
         self.config = Config::load(&path)?;

@@ -14,6 +14,7 @@ mod gc;
 mod gc_remote;
 mod hints;
 mod packs;
+mod purge;
 mod refs;
 mod repair;
 mod s3;

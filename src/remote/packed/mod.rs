@@ -26,7 +26,7 @@ pub use map::IndexFile;
 
 use super::midx::{self, Loc, MultiIndex};
 use super::packs::{self, Builder, PACKED_MAX, PackIndex};
-use super::{Backend, Damage, Error, LAYOUT, RefSpace, RefVersion, local_check};
+use super::{Backend, Damage, Error, PACK_LAYOUT, RefSpace, RefVersion, local_check};
 use crate::progress::Progress;
 use crate::store::{Batch, ObjectId, Store};
 use map::Map;
@@ -46,7 +46,7 @@ pub struct Packed {
 }
 
 impl Packed {
-    /// A packing layer over `inner` whose pushes write layout `writes` (3 to [`LAYOUT`]).
+    /// A packing layer over `inner` whose pushes write layout `writes` (3 to [`PACK_LAYOUT`]).
     pub fn new(name: &str, inner: Box<dyn Backend>, writes: u32) -> Self {
         Packed {
             name: name.into(),
@@ -279,7 +279,7 @@ impl Backend for Packed {
     }
 
     fn writes_layout(&self) -> u32 {
-        self.writes.min(LAYOUT)
+        self.writes.min(PACK_LAYOUT)
     }
 
     fn check_objects(
