@@ -194,3 +194,89 @@ fn purge_rerun_commits_without_the_content_and_recomputes_what_it_fed() {
     repo.pach(["fsck"]).assert().success();
     repo.pach(["status", "--json"]).assert().success();
 }
+
+/// Issue 14's end to end: a marker in one input of the two-stage pipeline, pushed to a
+/// directory remote and cloned; `purge --derived --all-remotes --rerun` leaves no byte of it
+/// under `.pach/`, the remote or a fresh clone, keeps every commit id, and the rerun's total
+/// is a clean project's. (The same purge through S3 is tests/remote/purge.rs.)
+#[test]
+fn purge_derived_all_remotes_rerun_end_to_end() {
+    if !require_docker() {
+        return;
+    }
+    const MARKER: &[u8] = b"wombatmarker";
+    let mut texts = TEXTS.to_vec();
+    texts.push(("data/text/fox.txt", "wombatmarker wombatmarker jumps\n"));
+    let repo = project(WORDCOUNT, &texts);
+    run_json(&repo, &[]);
+    let remote = repo.base().join("remote");
+    repo.ok(["remote", "add", "origin", remote.to_str().unwrap()]);
+    repo.ok(["push"]);
+    let early = crate::common::TestRepo::new();
+    early.ok(["clone", remote.to_str().unwrap(), "."]);
+    assert!(
+        !holding(&remote, MARKER).is_empty()
+            && !holding(&early.path().join(".pach"), MARKER).is_empty()
+    );
+    let old_total = repo.ok(["log", "--oneline", "-n", "1"]);
+    let old_head = old_total.split_whitespace().next().unwrap().to_string();
+    let log_before = repo.ok(["log", "--oneline"]);
+
+    repo.pach([
+        "purge",
+        "HEAD:data/text/fox.txt",
+        "--reason",
+        "erasure request",
+        "--derived",
+        "--all-remotes",
+        "--yes",
+        "--rerun",
+    ])
+    .assert()
+    .success();
+    let none: Vec<std::path::PathBuf> = Vec::new();
+    assert_eq!(holding(&repo.path().join(".pach"), MARKER), none);
+    assert_eq!(holding(&remote, MARKER), none, "nothing left on the remote");
+    let fresh = crate::common::TestRepo::new();
+    fresh.ok(["clone", remote.to_str().unwrap(), "."]);
+    assert_eq!(holding(&fresh.path(), MARKER), none, "nor in a fresh clone");
+    early.ok(["pull"]);
+    assert_eq!(
+        holding(&early.path().join(".pach"), MARKER),
+        none,
+        "a trusted pull erases"
+    );
+    // History and ids stay; the purge shows as the commit that removed the content.
+    let log_after = repo.ok(["log", "--oneline"]);
+    assert!(
+        log_after.ends_with(&log_before),
+        "{log_after}\n---\n{log_before}"
+    );
+    assert!(
+        log_after.contains("Remove the content of purge"),
+        "{log_after}"
+    );
+    for r in [&repo, &fresh, &early] {
+        r.pach(["fsck"]).assert().success();
+    }
+    let list = |r: &crate::common::TestRepo| r.json(["purge", "--list", "--json"]).to_string();
+    assert_eq!(list(&repo), list(&fresh));
+    assert_eq!(list(&repo), list(&early));
+    // Provenance of the old total still answers, with the purged nodes marked.
+    let spec = format!("{old_head}:total/total.txt");
+    let g = repo.json(["provenance", spec.as_str(), "--json"]);
+    let purged = g["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n.get("purged").is_some())
+        .count();
+    assert!(purged >= 2, "the fox and its count at least: {g:#}");
+    // The rerun's total is that of the data without the file.
+    let clean = project(WORDCOUNT, TEXTS);
+    run_json(&clean, &[]);
+    assert_eq!(
+        repo.ok(["cat", "HEAD:total/total.txt"]),
+        clean.ok(["cat", "HEAD:total/total.txt"])
+    );
+}
