@@ -239,7 +239,7 @@ fn purge_derived_all_remotes_rerun_end_to_end() {
     assert_eq!(holding(&remote, MARKER), none, "nothing left on the remote");
     let fresh = crate::common::TestRepo::new();
     fresh.ok(["clone", remote.to_str().unwrap(), "."]);
-    assert_eq!(holding(&fresh.path(), MARKER), none, "nor in a fresh clone");
+    assert_eq!(holding(fresh.path(), MARKER), none, "nor in a fresh clone");
     early.ok(["pull"]);
     assert_eq!(
         holding(&early.path().join(".pach"), MARKER),
