@@ -14,16 +14,7 @@ const EXIT_PURGED: i32 = 5;
 
 /// Files under `dir` whose bytes contain `needle`.
 fn holding(dir: &Path, needle: &[u8]) -> Vec<PathBuf> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .flatten()
-        .filter(|e| e.file_type().is_file())
-        .filter(|e| {
-            let bytes = std::fs::read(e.path()).unwrap_or_default();
-            bytes.windows(needle.len()).any(|w| w == needle)
-        })
-        .map(|e| e.path().to_path_buf())
-        .collect()
+    crate::common::files_holding(dir, needle)
 }
 
 fn b3(bytes: &[u8]) -> String {

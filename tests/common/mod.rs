@@ -485,3 +485,18 @@ pub fn commit_big(r: &TestRepo, bytes: &[u8], msg: &str) {
     r.pach(["add", "data"]).assert().success();
     r.pach(["commit", "-m", msg]).assert().success();
 }
+
+/// Every file under `dir` (recursively) whose bytes contain `needle`: how the purge tests
+/// prove that no byte of a marker is left in a store, a remote or a clone.
+pub fn files_holding(dir: &Path, needle: &[u8]) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| {
+            let bytes = std::fs::read(e.path()).unwrap_or_default();
+            bytes.windows(needle.len()).any(|w| w == needle)
+        })
+        .map(|e| e.path().to_path_buf())
+        .collect()
+}

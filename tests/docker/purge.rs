@@ -117,19 +117,7 @@ fn purge_derived_erases_outputs_and_logs_and_a_run_without_the_file_recomputes_t
     assert_eq!(after.stdout, want.stdout);
 }
 
-/// Every file under `dir` (recursively) whose bytes contain `marker`.
-fn holding(dir: &std::path::Path, marker: &[u8]) -> Vec<std::path::PathBuf> {
-    let mut found = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() && !p.is_symlink() {
-            found.extend(holding(&p, marker));
-        } else if std::fs::read(&p).is_ok_and(|b| b.windows(marker.len()).any(|w| w == marker)) {
-            found.push(p);
-        }
-    }
-    found
-}
+use crate::common::files_holding as holding;
 
 #[test]
 fn purge_rerun_commits_without_the_content_and_recomputes_what_it_fed() {

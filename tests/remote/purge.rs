@@ -15,17 +15,7 @@ const EXIT_PURGED: i32 = 5;
 
 /// Files under `dir` whose bytes contain `needle`.
 fn holding(dir: &Path, needle: &str) -> Vec<PathBuf> {
-    let needle = needle.as_bytes();
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .flatten()
-        .filter(|e| e.file_type().is_file())
-        .filter(|e| {
-            let bytes = std::fs::read(e.path()).unwrap_or_default();
-            bytes.windows(needle.len()).any(|w| w == needle)
-        })
-        .map(|e| e.path().to_path_buf())
-        .collect()
+    super::common::files_holding(dir, needle.as_bytes())
 }
 
 /// A project whose one commit holds the marker in `data/secret.txt` beside
