@@ -100,20 +100,6 @@ pub fn run(cx: &Context, a: &PurgeArgs) -> Result<()> {
             .note("the derived outputs and run logs stay unless --derived is given");
     }
     done(cx, &out);
-    if a.rerun {
-        let progress = cx.ui.progress(false);
-        let logs = cx.ui.container_output(false);
-        let r = crate::ops::purge_rerun::rerun(
-            &mut repo,
-            out.purge.as_ref(),
-            opts.reason,
-            id,
-            progress.as_ref(),
-            &logs,
-        )?;
-        cx.ui.notices(&repo.take_notices());
-        rerun_done(cx, &r)?;
-    }
     if !a.yes {
         return Ok(());
     }
@@ -130,10 +116,27 @@ pub fn run(cx: &Context, a: &PurgeArgs) -> Result<()> {
         }
         on_remotes.push(r);
     }
+    drop(p);
     if a.json && !remotes.is_empty() {
         let mut v = serde_json::to_value(&out).unwrap_or_default();
         v["remotes"] = serde_json::to_value(&on_remotes).unwrap_or_default();
         cx.ui.json(&v)?;
+    }
+    // Last: the remotes' copies are erased even when the rerun fails (no Docker, a stage
+    // error); rerunning the command then only has the rerun left to do.
+    if a.rerun {
+        let progress = cx.ui.progress(false);
+        let logs = cx.ui.container_output(false);
+        let r = crate::ops::purge_rerun::rerun(
+            &mut repo,
+            out.purge.as_ref(),
+            opts.reason,
+            id,
+            progress.as_ref(),
+            &logs,
+        )?;
+        cx.ui.notices(&repo.take_notices());
+        rerun_done(cx, &r)?;
     }
     Ok(())
 }

@@ -474,3 +474,30 @@ fn purge_with_remote_keeps_the_other_packs_of_a_multi_pack_index() {
         );
     }
 }
+
+#[test]
+fn the_remote_is_purged_before_a_rerun_that_fails() {
+    let (a, remote) = pushed();
+    // The rerun's commit reads pach.toml, which is broken in the working tree.
+    std::fs::write(a.path().join("pach.toml"), "this is [not toml\n").unwrap();
+    let out = a
+        .pach([
+            "purge",
+            "HEAD:data/secret.txt",
+            "--reason",
+            "erasure",
+            "--yes",
+            "--remote",
+            "origin",
+            "--rerun",
+        ])
+        .assert()
+        .failure();
+    assert!(stderr_of(&out).contains("pach.toml"), "{}", stderr_of(&out));
+    assert_eq!(
+        holding(&remote, MARKER),
+        Vec::<PathBuf>::new(),
+        "the remote went first"
+    );
+    assert_eq!(holding(&a.pach_dir(), MARKER), Vec::<PathBuf>::new());
+}
